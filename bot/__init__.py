@@ -1,0 +1,1 @@
+"""Study bot for 'The Impact of Stalin's Leadership in the USSR, 1924-1941'."""

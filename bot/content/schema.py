@@ -1,0 +1,134 @@
+"""The shape of the content files, as pydantic models. Unknown keys are errors, not ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from bot.core.replies import QuestionKind
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9:._-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+MAX_PROMPT = 300
+TAGS = frozenset({"why-how", "chronology", "historians", "which-figure", "misconception"})
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Area(Strict):
+    id: Slug
+    title: Text
+
+
+class Topic(Strict):
+    id: Slug
+    title: Text
+    area: Slug
+    description: str = ""
+
+
+class Source(Strict):
+    id: Slug
+    title: Text
+
+
+class Coverage(Strict):
+    """Minimums `content check` enforces for the shipped bank (teachers' own banks may omit them)."""
+
+    total: int = 0
+    per_area: int = 0
+    per_source_prefix: dict[str, int] = Field(default_factory=dict)
+    per_kind: dict[QuestionKind, int] = Field(default_factory=dict)
+    per_tag: dict[str, int] = Field(default_factory=dict)
+    figures: list[Slug] = Field(default_factory=list)
+    terms: int = 0
+
+
+class Question(Strict):
+    id: Slug
+    topic: Slug
+    kind: QuestionKind
+    prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PROMPT)]
+    options: list[Text] = Field(default_factory=list)
+    answer: str | bool
+    accept: list[Text] = Field(default_factory=list)
+    wrong: list[Text] = Field(default_factory=list)
+    explanation: Text
+    source: Slug
+    figures: list[Slug] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("tags")
+    @classmethod
+    def _known_tags(cls, tags: list[str]) -> list[str]:
+        unknown = sorted(set(tags) - TAGS)
+        if unknown:
+            raise ValueError(f"unknown tag(s) {unknown}; use {sorted(TAGS)}")
+        return tags
+
+    @property
+    def answer_text(self) -> str:
+        if self.kind is QuestionKind.TRUE_FALSE:
+            return "True" if self.answer is True else "False"
+        return str(self.answer)
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+
+
+class Post(Strict):
+    title: Text
+    dates: Text
+
+
+class Figure(Strict):
+    id: Slug
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    lifespan: str = ""
+    summary: Text
+    background: str = ""
+    posts: list[Post] = Field(default_factory=list)
+    faction: str = ""
+    strengths: list[Text] = Field(default_factory=list)
+    weaknesses: list[Text] = Field(default_factory=list)
+    mistakes: list[Text] = Field(default_factory=list)
+    fate: str = ""
+    historians: list[Text] = Field(default_factory=list)
+    mix_up: str = ""
+
+
+class Term(Strict):
+    id: Slug
+    term: Text
+    aliases: list[Text] = Field(default_factory=list)
+    dates: str = ""
+    definition: Text
+    significance: str = ""
+    related: list[Slug] = Field(default_factory=list)
+
+
+class Bank(BaseModel):
+    """Everything loaded from one content directory, already cross-checked."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    areas: dict[str, Area]
+    topics: dict[str, Topic]
+    sources: dict[str, Source]
+    questions: dict[str, Question]
+    figures: dict[str, Figure]
+    terms: dict[str, Term]
+    coverage: Coverage | None = None
+
+    def questions_in(self, topic_ids: set[str] | None = None) -> list[Question]:
+        return [q for q in self.questions.values() if topic_ids is None or q.topic in topic_ids]
+
+
+FileKind = Literal["topics", "questions", "figures", "glossary"]

@@ -1,0 +1,1 @@
+"""The rules of the game. Imports only the standard library and small pure libraries."""

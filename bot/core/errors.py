@@ -1,0 +1,63 @@
+"""Domain errors. Each carries a message that is safe and friendly to show a student."""
+
+from __future__ import annotations
+
+
+class StudyError(Exception):
+    """Base class: `message` is what the student sees."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownName(StudyError):
+    """No figure or glossary entry matched; `suggestions` are the closest names."""
+
+    def __init__(self, query: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.query = query
+        self.suggestions = suggestions
+        hint = f" Did you mean {_either(suggestions)}?" if suggestions else ""
+        super().__init__(f"I don't have a card for \u201c{query}\u201d.{hint}")
+
+
+class UnknownTopic(StudyError):
+    def __init__(self, query: str, known: tuple[str, ...], suggestions: tuple[str, ...] = ()) -> None:
+        self.query = query
+        self.known = known
+        self.suggestions = suggestions
+        hint = f" Did you mean {_either(suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"There is no topic \u201c{query}\u201d.{hint} Topics: {', '.join(known)}."
+        )
+
+
+class InvalidInput(StudyError):
+    """Empty, overlong or otherwise unusable text from a student."""
+
+
+class NoQuestionPending(StudyError):
+    def __init__(self) -> None:
+        super().__init__(
+            "You have no question waiting for an answer. Ask for `daily` or `quiz` first."
+        )
+
+
+class NoQuestionsAvailable(StudyError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(f"There are no questions to ask{detail}. Ask your teacher to add some.")
+
+
+class NotAllowed(StudyError):
+    """The actor lacks the permission a use case needs (teachers' commands)."""
+
+
+class NotFound(StudyError):
+    """Something the request points at no longer exists (a retired question, a forgotten member)."""
+
+
+def _either(names: tuple[str, ...]) -> str:
+    quoted = [f"\u201c{name}\u201d" for name in names]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

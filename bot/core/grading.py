@@ -1,0 +1,108 @@
+"""Answer normalisation and matching.
+
+Typos are forgiven only where forgiving them cannot turn one answer into another: never for
+short words or anything with digits, and never when the answer is as close to a known wrong
+answer as to a right one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.core.errors import InvalidInput
+
+MAX_INPUT = 500
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_LEADING = re.compile(r"^(?:(?:the|a|an|in|on|by|during|from)\s+)+")
+_NON_WORD = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_TRUE = frozenset({"true", "t", "yes", "y"})
+_FALSE = frozenset({"false", "f", "no", "n"})
+
+
+def clean_input(text: str | None, *, what: str = "Your answer", limit: int = MAX_INPUT) -> str:
+    """Trim, drop control characters and refuse empty or overlong text (before any work is done)."""
+    cleaned = _SPACE.sub(" ", _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))).strip()
+    if not cleaned:
+        raise InvalidInput(f"{what} is empty.")
+    if len(cleaned) > limit:
+        raise InvalidInput(f"{what} is too long ({len(cleaned)} characters; the limit is {limit}).")
+    return cleaned
+
+
+def normalise(text: str) -> str:
+    """Case, accents, curly quotes, punctuation, leading articles and 'in 1928' all folded away."""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _SPACE.sub(" ", _NON_WORD.sub(" ", text.replace("'", ""))).strip()
+    return _LEADING.sub("", text).strip()
+
+
+def typo_budget(form: str) -> int:
+    """How many single-character edits a correct form tolerates."""
+    if any(ch.isdigit() for ch in form) or len(form) < 5:
+        return 0
+    return 1 if len(form) < 9 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    matched: bool
+    exact: bool = False
+
+
+def match_short_answer(given: str, accepted: Sequence[str], rejected: Iterable[str] = ()) -> Match:
+    """Does `given` match one of the accepted forms (answer plus aliases)?
+
+    `rejected` are known wrong answers (distractors, other figures' names): a typo is forgiven
+    only when the given text is strictly nearer to a right form than to every wrong one.
+    """
+    guess = normalise(given)
+    if not guess:
+        return Match(False)
+    right = {normalise(form) for form in accepted} - {""}
+    if guess in right:
+        return Match(True, exact=True)
+    wrong = {normalise(form) for form in rejected} - right - {""}
+    if guess in wrong:
+        return Match(False)
+    best_right = min(
+        (Levenshtein.distance(guess, form) for form in right if Levenshtein.distance(guess, form) <= typo_budget(form)),
+        default=None,
+    )
+    if best_right is None or typo_budget(guess) == 0:
+        return Match(False)
+    nearest_wrong = min((Levenshtein.distance(guess, form) for form in wrong), default=None)
+    if nearest_wrong is not None and nearest_wrong <= best_right:
+        return Match(False)
+    return Match(True)
+
+
+def parse_true_false(given: str) -> bool | None:
+    word = normalise(given)
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    return None
+
+
+def pick_option(given: str, options: Sequence[tuple[str, str]]) -> str | None:
+    """Resolve a multiple-choice answer to an option letter: by letter ('b', 'B)') or by its text."""
+    stripped = given.strip().rstrip(").").strip()
+    letters = {letter.upper(): letter for letter, _ in options}
+    if stripped.upper() in letters:
+        return letters[stripped.upper()]
+    texts = [text for _, text in options]
+    for letter, text in options:
+        others = [other for other in texts if other != text]
+        if match_short_answer(given, [text], others).matched:
+            return letter
+    return None

@@ -1,0 +1,164 @@
+"""Platform-neutral results of the use cases. Adapters render these; nothing here knows a platform."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class QuestionKind(StrEnum):
+    MULTIPLE_CHOICE = "multiple_choice"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+
+
+class Mode(StrEnum):
+    DAILY = "daily"
+    PRACTICE = "practice"
+
+
+class Period(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    letter: str  # "A".."E", or "True"/"False" for true/false questions
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRef:
+    """Everything needed to answer a question later, e.g. from a button after a restart."""
+
+    question_id: str
+    mode: Mode
+    daily_date: dt.date | None = None
+
+    def encode(self) -> str:
+        """Compact, stable form for button ids: `d:2026-11-27:ps-001` or `p::ps-001`."""
+        day = self.daily_date.isoformat() if self.daily_date else ""
+        return f"{self.mode.value[0]}:{day}:{self.question_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> QuestionRef:
+        mode_letter, day, question_id = text.split(":", 2)
+        mode = Mode.DAILY if mode_letter == "d" else Mode.PRACTICE
+        return cls(question_id, mode, dt.date.fromisoformat(day) if day else None)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureLink:
+    card_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionCard:
+    ref: QuestionRef
+    topic: str  # the topic's title
+    kind: QuestionKind
+    prompt: str
+    options: tuple[Option, ...] = ()
+    figures: tuple[FigureLink, ...] = ()
+    already_answered: bool = False  # the daily question this member has already answered
+
+    @property
+    def is_daily(self) -> bool:
+        return self.ref.mode is Mode.DAILY
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFeedback:
+    ref: QuestionRef
+    correct: bool
+    given: str
+    correct_answer: str
+    explanation: str
+    points: int
+    streak: int
+    total_points: int
+    repeated: bool = False  # a second answer to the same daily question: first result, no points
+    figure: FigureLink | None = None
+    note: str = ""  # e.g. "yesterday's question counts as practice"
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardEntry:
+    rank: int
+    name: str
+    points: int
+    is_caller: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    period: Period
+    period_label: str  # "week of 23 Nov 2026", "November 2026", "all time"
+    entries: tuple[LeaderboardEntry, ...]
+    caller: LeaderboardEntry | None  # None when the caller has no points in this period
+    total_ranked: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardSection:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceCard:
+    """A figure card (Trotsky, Bukharin, ...) or a glossary entry (NEP, kulak, ...)."""
+
+    card_id: str
+    kind: str  # "figure" or "term"
+    name: str
+    summary: str
+    sections: tuple[CardSection, ...] = ()
+    aliases: tuple[str, ...] = ()
+    has_questions: bool = False  # a "Quiz me on this" button makes sense
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStats:
+    topic: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    name: str
+    answered: int
+    correct: int
+    daily_answered: int
+    practice_answered: int
+    points: int
+    current_streak: int
+    best_streak: int
+    per_topic: tuple[TopicStats, ...] = field(default_factory=tuple)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TopicInfo:
+    topic_id: str
+    title: str
+    area: str
+    question_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    attempts_deleted: int
+    existed: bool
