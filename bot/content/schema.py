@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -77,9 +75,6 @@ class Question(Strict):
         if self.kind is QuestionKind.TRUE_FALSE:
             return "True" if self.answer is True else "False"
         return str(self.answer)
-
-    def content_hash(self) -> str:
-        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
 
 
 class Post(Strict):

@@ -1,0 +1,52 @@
+"""Typed settings from the environment (and an optional .env file). Tokens are secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CONTENT = REPO_ROOT / "content"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///studybot.db"
+    studybot_content_dir: Path = SHIPPED_CONTENT
+    discord_token: SecretStr | None = None
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    port: int = 3000
+    log_level: str = "INFO"
+
+    @field_validator("discord_guild_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(",", " ").split()]
+        return value
+
+    @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def content_dir(self) -> Path:
+        return self.studybot_content_dir
+
+    @property
+    def front_ends(self) -> list[str]:
+        """The chat front ends whose tokens are set, in start order."""
+        enabled = []
+        if self.discord_token:
+            enabled.append("discord")
+        if self.slack_bot_token:
+            enabled.append("slack")
+        return enabled

@@ -1,0 +1,97 @@
+"""Points, streaks and leaderboard periods.
+
+Scoring (also written in the README):
+- a correct daily answer earns 10 points, plus a streak bonus of 1 point per day of streak beyond
+  the first, up to 5 (so 15 from a six-day streak on);
+- a wrong daily answer earns nothing but keeps the streak alive: the streak counts days answered;
+- practice questions earn no leaderboard points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.core.replies import Period
+
+BASE_POINTS = 10
+MAX_STREAK_BONUS = 5
+EPOCH = dt.date(2000, 1, 3)  # the "all time" period starts here: a Monday long before any answer
+
+
+def points_for(correct: bool, streak: int) -> int:
+    """Points for a daily answer, given the streak including today's answer."""
+    if not correct:
+        return 0
+    return BASE_POINTS + min(max(streak - 1, 0), MAX_STREAK_BONUS)
+
+
+def next_streak(current: int, last_answered: dt.date | None, previous_question_day: dt.date | None, today: dt.date) -> int:
+    """The streak after answering today's daily question.
+
+    The streak continues from yesterday, or from the community's previous daily question
+    when no question was set in between (a weekend or holiday does not break it).
+    """
+    if last_answered is None:
+        return 1
+    if last_answered == today:
+        return current
+    if last_answered == today - dt.timedelta(days=1) or last_answered == previous_question_day:
+        return current + 1
+    return 1
+
+
+def live_streak(current: int, last_answered: dt.date | None, latest_question_day: dt.date | None, today: dt.date) -> int:
+    """The streak as it stands today: broken if the member missed a daily question since."""
+    if last_answered is None:
+        return 0
+    if last_answered >= today - dt.timedelta(days=1) or last_answered == latest_question_day:
+        return current
+    return 0
+
+
+def period_start(period: Period, day: dt.date) -> dt.date:
+    if period is Period.WEEK:
+        return day - dt.timedelta(days=day.weekday())
+    if period is Period.MONTH:
+        return day.replace(day=1)
+    return EPOCH
+
+
+def period_label(period: Period, day: dt.date) -> str:
+    start = period_start(period, day)
+    if period is Period.WEEK:
+        return f"week of {start.day} {start:%b %Y}"
+    if period is Period.MONTH:
+        return f"{start:%B %Y}"
+    return "all time"
+
+
+def parse_period(text: str | Period | None) -> Period:
+    if isinstance(text, Period):
+        return text
+    word = (text or "week").strip().lower()
+    aliases = {"w": "week", "weekly": "week", "m": "month", "monthly": "month", "a": "all", "all-time": "all", "alltime": "all", "ever": "all"}
+    word = aliases.get(word, word)
+    try:
+        return Period(word)
+    except ValueError:
+        from bot.core.errors import InvalidInput
+
+        raise InvalidInput(f"\u201c{text[:40]}\u201d is not a period: use week, month or all.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    rank: int
+    member_key: object
+    points: int
+
+
+def competition_ranks(points_desc: list[tuple[object, int]]) -> list[Ranked]:
+    """Ties share a rank and the next rank skips: 1, 2, 2, 4."""
+    ranked: list[Ranked] = []
+    for position, (key, points) in enumerate(points_desc, start=1):
+        rank = ranked[-1].rank if ranked and ranked[-1].points == points else position
+        ranked.append(Ranked(rank, key, points))
+    return ranked

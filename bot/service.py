@@ -1,0 +1,552 @@
+"""The async use cases. Each takes an Actor and returns a platform-neutral reply from bot.core.replies.
+
+One transaction per use case. Uniqueness that matters (one scored answer per member per daily
+question, one question per community per day) is enforced by the database; the code here reads
+the winner back when it loses a race.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Integer, Select, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.content.schema import Bank, Figure, Question, Term
+from bot.core import scoring, selection
+from bot.core.actor import Actor
+from bot.core.errors import InvalidInput, NoQuestionPending, NoQuestionsAvailable, NotFound, UnknownTopic
+from bot.core.grading import clean_input, match_short_answer, normalise, parse_true_false, pick_option
+from bot.core.lookup import Entry, NameIndex
+from bot.core.replies import (
+    AnswerFeedback,
+    CardSection,
+    FigureLink,
+    Forgotten,
+    Leaderboard,
+    LeaderboardEntry,
+    Mode,
+    Option,
+    Period,
+    QuestionCard,
+    QuestionKind,
+    QuestionRef,
+    ReferenceCard,
+    Stats,
+    TopicInfo,
+    TopicStats,
+)
+from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
+from bot.store.models import Question as QuestionRow
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class StudyService:
+    def __init__(self, bank: Bank, sessions: async_sessionmaker[AsyncSession], *, clock: Clock = utc_now) -> None:
+        self.bank = bank
+        self._sessions = sessions
+        self._clock = clock
+        # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
+        self._retired: dict[str, Question] = {}
+        self._figure_questions: dict[str, list[str]] = {}
+        for question in bank.questions.values():
+            for figure in question.figures:
+                self._figure_questions.setdefault(figure, []).append(question.id)
+        entries = [Entry(figure.id, "figure", figure.name, tuple(figure.aliases)) for figure in bank.figures.values()]
+        entries += [Entry(term.id, "term", term.term, tuple(term.aliases)) for term in bank.terms.values()]
+        self.names = NameIndex(entries)
+
+    def remember_retired(self, questions: dict[str, Question]) -> None:
+        self._retired = questions
+
+    # ----------------------------------------------------------------- daily and practice questions
+
+    async def daily_question(self, actor: Actor) -> QuestionCard:
+        async with self._sessions.begin() as session:
+            community, member = await self._enrol(session, actor)
+            today = self._today(community)
+            question_id = await self._assignment(session, community, today)
+            answered = await session.scalar(
+                select(func.count()).where(Attempt.member_id == member.id, Attempt.daily_date == today)
+            )
+            ref = QuestionRef(question_id, Mode.DAILY, today)
+            self._set_pending(member, ref)
+            return self._card(ref, already_answered=bool(answered))
+
+    async def practice_question(self, actor: Actor, topic: str | None = None, *, figure: str | None = None) -> QuestionCard:
+        candidates = self._practice_candidates(topic, figure)
+        async with self._sessions.begin() as session:
+            community, member = await self._enrol(session, actor)
+            today = self._today(community)
+            seen = dict(
+                (
+                    await session.execute(
+                        select(Attempt.question_id, func.count())
+                        .where(Attempt.member_id == member.id)
+                        .group_by(Attempt.question_id)
+                    )
+                ).all()
+            )
+            todays = await session.scalar(
+                select(DailyAssignment.question_id).where(
+                    DailyAssignment.community_id == community.id, DailyAssignment.local_date == today
+                )
+            )
+            question_id = selection.choose_practice(
+                candidates, seen, {todays} if todays else set(), f"{member.id}:{self._clock().isoformat()}"
+            )
+            ref = QuestionRef(question_id, Mode.PRACTICE)
+            self._set_pending(member, ref)
+            return self._card(ref)
+
+    def _practice_candidates(self, topic: str | None, figure: str | None) -> list[str]:
+        if figure:
+            card_id = self.names.find(figure).card_id
+            candidates = self._figure_questions.get(card_id, [])
+            if not candidates:
+                raise NoQuestionsAvailable(f" about {self.names.entries[card_id].name} yet")
+            return candidates
+        if topic is not None and topic.strip():
+            topic_id = self.resolve_topic(topic)
+            return [question.id for question in self.bank.questions.values() if question.topic == topic_id]
+        return list(self.bank.questions)
+
+    def resolve_topic(self, text: str) -> str:
+        """A topic id from its id, title or a near spelling of either."""
+        query = normalise(clean_input(text, what="The topic", limit=100))
+        forms: dict[str, str] = {}
+        for topic in self.bank.topics.values():
+            forms[normalise(topic.id)] = topic.id
+            forms[normalise(topic.title)] = topic.id
+        if query in forms:
+            return forms[query]
+        best = process.extractOne(query, list(forms), scorer=fuzz.WRatio, score_cutoff=85)
+        if best is not None:
+            return forms[best[0]]
+        suggestions = process.extract(query, list(forms), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+        raise UnknownTopic(
+            text.strip()[:60],
+            tuple(self.bank.topics),
+            tuple(dict.fromkeys(forms[key] for key, _, _ in suggestions)),
+        )
+
+    # ----------------------------------------------------------------- answering
+
+    async def submit_answer(self, actor: Actor, answer: str, ref: QuestionRef | None = None) -> AnswerFeedback:
+        given = clean_input(answer)
+        async with self._sessions.begin() as session:
+            community, member = await self._enrol(session, actor)
+            ref = ref or self._pending(member)
+            question = self._question(ref.question_id)
+            correct, shown = self._grade(question, given)
+            today = self._today(community)
+            note = ""
+            if ref.mode is Mode.DAILY:
+                assigned = await session.scalar(
+                    select(DailyAssignment.question_id).where(
+                        DailyAssignment.community_id == community.id, DailyAssignment.local_date == ref.daily_date
+                    )
+                )
+                if assigned != question.id:
+                    raise NotFound("That question isn't this server's daily question. Ask for `daily` to get today's.")
+                if ref.daily_date != today:
+                    note = f"That was the question for {ref.daily_date:%a %d %b}; answers to past days count as practice."
+                    ref = QuestionRef(question.id, Mode.PRACTICE)
+            if ref.mode is Mode.DAILY:
+                feedback = await self._record_daily(session, community, member, question, ref, shown, correct, today)
+            else:
+                session.add(
+                    Attempt(
+                        member_id=member.id, community_id=community.id, question_id=question.id,
+                        mode=Mode.PRACTICE.value, daily_date=None, answer_given=shown[:500],
+                        correct=correct, points=0, streak=0, created_at=self._clock(),
+                    )
+                )
+                total = await self._total_points(session, member.id)
+                feedback = self._feedback(question, ref, correct, shown, 0, member.current_streak, total, note=note)
+            if member.pending_question_id == question.id:
+                self._set_pending(member, None)
+            return feedback
+
+    async def _record_daily(
+        self, session: AsyncSession, community: Community, member: Member, question: Question,
+        ref: QuestionRef, shown: str, correct: bool, today: dt.date,
+    ) -> AnswerFeedback:
+        first = await self._daily_attempt(session, member.id, today)
+        if first is not None:
+            return await self._repeat(session, member, question, ref, first)
+        previous_day = await session.scalar(
+            select(func.max(DailyAssignment.local_date)).where(
+                DailyAssignment.community_id == community.id, DailyAssignment.local_date < today
+            )
+        )
+        streak = scoring.next_streak(member.current_streak, member.last_daily_date, previous_day, today)
+        points = scoring.points_for(correct, streak)
+        attempt = Attempt(
+            member_id=member.id, community_id=community.id, question_id=question.id, mode=Mode.DAILY.value,
+            daily_date=today, answer_given=shown[:500], correct=correct, points=points, streak=streak,
+            created_at=self._clock(),
+        )
+        try:
+            async with session.begin_nested():
+                session.add(attempt)
+        except IntegrityError:
+            # The same member answered twice at once (a double click, a platform retry): the first one stands.
+            first = await self._daily_attempt(session, member.id, today)
+            assert first is not None
+            return await self._repeat(session, member, question, ref, first)
+        member.current_streak = streak
+        member.best_streak = max(member.best_streak, streak)
+        member.last_daily_date = today
+        await self._add_points(session, community.id, member.id, today, points)
+        total = await self._total_points(session, member.id)
+        return self._feedback(question, ref, correct, shown, points, streak, total)
+
+    async def _repeat(self, session: AsyncSession, member: Member, question: Question, ref: QuestionRef, first: Attempt) -> AnswerFeedback:
+        original = self._question(first.question_id)
+        total = await self._total_points(session, member.id)
+        return self._feedback(
+            original, ref, first.correct, first.answer_given, 0, first.streak, total, repeated=True,
+            note="You've already answered today's question; here is your first answer. No extra points.",
+        )
+
+    async def _daily_attempt(self, session: AsyncSession, member_id: int, day: dt.date) -> Attempt | None:
+        return await session.scalar(select(Attempt).where(Attempt.member_id == member_id, Attempt.daily_date == day))
+
+    def _grade(self, question: Question, given: str) -> tuple[bool, str]:
+        """(correct?, the answer as it should be shown back)."""
+        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+            options = selection.option_order(question.id, question.options)
+            letter = pick_option(given, options)
+            if letter is None:
+                letters = ", ".join(letter for letter, _ in options)
+                raise InvalidInput(f"Answer with one of the letters {letters}.")
+            text = dict(options)[letter]
+            return normalise(text) == normalise(str(question.answer)), f"{letter}) {text}"
+        if question.kind is QuestionKind.TRUE_FALSE:
+            verdict = parse_true_false(given)
+            if verdict is None:
+                raise InvalidInput("Answer True or False.")
+            return verdict is question.answer, "True" if verdict else "False"
+        accepted = [str(question.answer), *question.accept]
+        rejected = [*question.wrong, *self._names_other_than(accepted)]
+        return match_short_answer(given, accepted, rejected).matched, given
+
+    def _names_other_than(self, accepted: list[str]) -> list[str]:
+        """Every figure name and alias not among the accepted forms: 'Kamenev' must never pass for 'Zinoviev'."""
+        right = {normalise(form) for form in accepted}
+        names = []
+        for figure in self.bank.figures.values():
+            forms = [figure.name, *figure.aliases]
+            if not right & {normalise(form) for form in forms}:
+                names.extend(forms)
+        return names
+
+    def _feedback(
+        self, question: Question, ref: QuestionRef, correct: bool, shown: str, points: int, streak: int,
+        total: int, *, repeated: bool = False, note: str = "",
+    ) -> AnswerFeedback:
+        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+            options = dict((text, letter) for letter, text in selection.option_order(question.id, question.options))
+            answer = next(text for text in options if normalise(text) == normalise(str(question.answer)))
+            correct_answer = f"{options[answer]}) {answer}"
+        else:
+            correct_answer = question.answer_text
+        figure = next((self.bank.figures[f] for f in question.figures if f in self.bank.figures), None)
+        return AnswerFeedback(
+            ref=ref, correct=correct, given=shown, correct_answer=correct_answer, explanation=question.explanation,
+            points=points, streak=streak, total_points=total, repeated=repeated,
+            figure=FigureLink(figure.id, figure.name) if figure else None, note=note,
+        )
+
+    # ----------------------------------------------------------------- leaderboard and stats
+
+    async def leaderboard(self, actor: Actor, period: Period | str = Period.WEEK, *, limit: int = 10) -> Leaderboard:
+        period = scoring.parse_period(period)
+        async with self._sessions.begin() as session:
+            community, member = await self._enrol(session, actor)
+            today = self._today(community)
+            start = scoring.period_start(period, today)
+            board = (Score.community_id == community.id, Score.period == period.value, Score.period_start == start)
+            rows = (
+                await session.execute(
+                    select(Score.member_id, Member.display_name, Score.points)
+                    .join(Member, Member.id == Score.member_id)
+                    .where(*board)
+                    .order_by(Score.points.desc(), Member.display_name, Member.id)
+                    .limit(limit)
+                )
+            ).all()
+            ranked = scoring.competition_ranks([((member_id, name), points) for member_id, name, points in rows])
+            entries = tuple(
+                LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == member.id) for r in ranked
+            )
+            own = await session.scalar(select(Score.points).where(*board, Score.member_id == member.id))
+            caller = None
+            if own is not None:
+                higher = await session.scalar(select(func.count()).where(*board, Score.points > own))
+                caller = LeaderboardEntry(higher + 1, member.display_name, own, is_caller=True)
+            total = await session.scalar(select(func.count()).where(*board))
+            return Leaderboard(period, scoring.period_label(period, today), entries, caller, total or 0)
+
+    async def stats(self, actor: Actor, *, member_user_id: str | None = None) -> Stats:
+        async with self._sessions.begin() as session:
+            community, member = await self._enrol(session, actor)
+            if member_user_id and member_user_id != actor.user_id:
+                member = await session.scalar(
+                    select(Member).where(Member.community_id == community.id, Member.external_id == member_user_id)
+                )
+                if member is None:
+                    raise NotFound("That member hasn't answered any questions here yet.")
+            rows = (
+                await session.execute(
+                    select(QuestionRow.topic_id, Attempt.mode, func.count(), func.sum(Attempt.correct.cast(Integer)))
+                    .join(QuestionRow, QuestionRow.id == Attempt.question_id)
+                    .where(Attempt.member_id == member.id)
+                    .group_by(QuestionRow.topic_id, Attempt.mode)
+                )
+            ).all()
+            per_topic: dict[str, list[int]] = {}
+            by_mode = {Mode.DAILY.value: 0, Mode.PRACTICE.value: 0}
+            for topic_id, mode, answered, correct in rows:
+                totals = per_topic.setdefault(topic_id, [0, 0])
+                totals[0] += answered
+                totals[1] += int(correct or 0)
+                by_mode[mode] += answered
+            latest = await session.scalar(
+                select(func.max(DailyAssignment.local_date)).where(
+                    DailyAssignment.community_id == community.id, DailyAssignment.local_date < self._today(community)
+                )
+            )
+            streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, self._today(community))
+            topics = tuple(
+                TopicStats(self._topic_title(topic_id), answered, correct)
+                for topic_id, (answered, correct) in sorted(per_topic.items(), key=lambda item: self._topic_title(item[0]))
+            )
+            return Stats(
+                name=member.display_name,
+                answered=sum(t.answered for t in topics),
+                correct=sum(t.correct for t in topics),
+                daily_answered=by_mode[Mode.DAILY.value],
+                practice_answered=by_mode[Mode.PRACTICE.value],
+                points=await self._total_points(session, member.id),
+                current_streak=streak,
+                best_streak=member.best_streak,
+                per_topic=topics,
+            )
+
+    async def forget_me(self, actor: Actor) -> Forgotten:
+        async with self._sessions.begin() as session:
+            community = await self._community(session, actor, create=False)
+            member = None
+            if community is not None:
+                member = await session.scalar(
+                    select(Member).where(Member.community_id == community.id, Member.external_id == actor.user_id)
+                )
+            if member is None:
+                return Forgotten(attempts_deleted=0, existed=False)
+            deleted = await session.execute(delete(Attempt).where(Attempt.member_id == member.id))
+            await session.execute(delete(Score).where(Score.member_id == member.id))
+            await session.delete(member)
+            return Forgotten(attempts_deleted=deleted.rowcount or 0, existed=True)
+
+    # ----------------------------------------------------------------- figure cards and glossary
+
+    async def explain(self, query: str, *, kind: str | None = None) -> ReferenceCard:
+        text = clean_input(query, what="The name", limit=100)
+        entry = self.names.find(text, kind=kind)
+        if entry.kind == "figure":
+            return self._figure_card(self.bank.figures[entry.card_id])
+        return self._term_card(self.bank.terms[entry.card_id])
+
+    def complete_name(self, prefix: str, *, kind: str | None = None, limit: int = 25) -> list[tuple[str, str]]:
+        return [(entry.card_id, entry.name) for entry in self.names.complete(prefix[:100], kind=kind, limit=limit)]
+
+    def topics(self) -> list[TopicInfo]:
+        counts: dict[str, int] = {}
+        for question in self.bank.questions.values():
+            counts[question.topic] = counts.get(question.topic, 0) + 1
+        return [
+            TopicInfo(topic.id, topic.title, topic.area, counts.get(topic.id, 0))
+            for topic in self.bank.topics.values()
+            if counts.get(topic.id)
+        ]
+
+    def complete_topic(self, prefix: str, limit: int = 25) -> list[TopicInfo]:
+        folded = normalise(prefix[:100])
+        topics = self.topics()
+        if not folded:
+            return topics[:limit]
+        return [t for t in topics if folded in normalise(t.title) or folded in normalise(t.topic_id)][:limit]
+
+    def _figure_card(self, figure: Figure) -> ReferenceCard:
+        posts = "\n".join(f"\u2022 {post.title} ({post.dates})" for post in figure.posts)
+        sections = [
+            CardSection("Background", figure.background),
+            CardSection("Posts held", posts),
+            CardSection("Faction", figure.faction),
+            CardSection("Strengths", _bullets(figure.strengths)),
+            CardSection("Weaknesses", _bullets(figure.weaknesses)),
+            CardSection("Key mistakes", _bullets(figure.mistakes)),
+            CardSection("Fate", figure.fate),
+            CardSection("What historians say", _bullets(figure.historians)),
+            CardSection("Common mix-up", figure.mix_up),
+        ]
+        summary = f"{figure.summary} ({figure.lifespan})" if figure.lifespan else figure.summary
+        return ReferenceCard(
+            figure.id, "figure", figure.name, summary, tuple(s for s in sections if s.text),
+            tuple(figure.aliases), has_questions=bool(self._figure_questions.get(figure.id)),
+        )
+
+    def _term_card(self, term: Term) -> ReferenceCard:
+        related = [self.names.entries[r].name for r in term.related if r in self.names.entries]
+        sections = [
+            CardSection("When", term.dates),
+            CardSection("Why it matters", term.significance),
+            CardSection("See also", ", ".join(related)),
+        ]
+        return ReferenceCard(
+            term.id, "term", term.term, term.definition, tuple(s for s in sections if s.text), tuple(term.aliases),
+            has_questions=bool(self._figure_questions.get(term.id)),
+        )
+
+    # ----------------------------------------------------------------- helpers
+
+    def _question(self, question_id: str) -> Question:
+        question = self.bank.questions.get(question_id) or self._retired.get(question_id)
+        if question is None:
+            raise NotFound("That question is no longer in the bank. Ask for a new one with `daily` or `quiz`.")
+        return question
+
+    def _topic_title(self, topic_id: str) -> str:
+        topic = self.bank.topics.get(topic_id)
+        return topic.title if topic else topic_id
+
+    def _card(self, ref: QuestionRef, *, already_answered: bool = False) -> QuestionCard:
+        question = self._question(ref.question_id)
+        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+            options = tuple(Option(letter, text) for letter, text in selection.option_order(question.id, question.options))
+        elif question.kind is QuestionKind.TRUE_FALSE:
+            options = (Option("True", "True"), Option("False", "False"))
+        else:
+            options = ()
+        figures = tuple(
+            FigureLink(f, self.bank.figures[f].name) for f in question.figures if f in self.bank.figures
+        )
+        return QuestionCard(ref, self._topic_title(question.topic), question.kind, question.prompt, options, figures, already_answered)
+
+    def _today(self, community: Community) -> dt.date:
+        return self._clock().astimezone(ZoneInfo(community.timezone)).date()
+
+    @staticmethod
+    def _set_pending(member: Member, ref: QuestionRef | None) -> None:
+        member.pending_question_id = ref.question_id if ref else None
+        member.pending_mode = ref.mode.value if ref else None
+        member.pending_date = ref.daily_date if ref else None
+
+    @staticmethod
+    def _pending(member: Member) -> QuestionRef:
+        if not member.pending_question_id:
+            raise NoQuestionPending()
+        return QuestionRef(member.pending_question_id, Mode(member.pending_mode), member.pending_date)
+
+    async def _assignment(self, session: AsyncSession, community: Community, day: dt.date) -> str:
+        existing = await session.scalar(
+            select(DailyAssignment.question_id).where(
+                DailyAssignment.community_id == community.id, DailyAssignment.local_date == day
+            )
+        )
+        if existing:
+            return existing
+        candidates = list(self.bank.questions)
+        if not candidates:
+            raise NoQuestionsAvailable()
+        asked = dict(
+            (
+                await session.execute(
+                    select(DailyAssignment.question_id, func.count())
+                    .where(DailyAssignment.community_id == community.id)
+                    .group_by(DailyAssignment.question_id)
+                )
+            ).all()
+        )
+        chosen = selection.choose_daily(candidates, asked, f"{community.platform}:{community.external_id}:{day}")
+        try:
+            async with session.begin_nested():
+                session.add(DailyAssignment(community_id=community.id, local_date=day, question_id=chosen))
+        except IntegrityError:  # another request assigned it first: everyone gets that one
+            return await session.scalar(
+                select(DailyAssignment.question_id).where(
+                    DailyAssignment.community_id == community.id, DailyAssignment.local_date == day
+                )
+            )
+        return chosen
+
+    async def _community(self, session: AsyncSession, actor: Actor, *, create: bool = True) -> Community | None:
+        query = select(Community).where(Community.platform == actor.platform.value, Community.external_id == actor.community_id)
+        community = await session.scalar(query)
+        if community is None and create:
+            community = await self._insert_or_get(
+                session, Community(platform=actor.platform.value, external_id=actor.community_id, name=actor.community_name[:200]), query
+            )
+        return community
+
+    async def _enrol(self, session: AsyncSession, actor: Actor) -> tuple[Community, Member]:
+        community = await self._community(session, actor)
+        assert community is not None
+        query = select(Member).where(Member.community_id == community.id, Member.external_id == actor.user_id)
+        member = await session.scalar(query)
+        name = clean_input(actor.display_name or actor.user_id, what="The display name", limit=10_000)[:100]
+        if member is None:
+            member = await self._insert_or_get(
+                session, Member(community_id=community.id, external_id=actor.user_id, display_name=name), query
+            )
+        elif member.display_name != name:
+            member.display_name = name
+        return community, member
+
+    @staticmethod
+    async def _insert_or_get(session: AsyncSession, row, query: Select):  # noqa: ANN001, ANN205 - any model
+        try:
+            async with session.begin_nested():
+                session.add(row)
+            return row
+        except IntegrityError:
+            return await session.scalar(query)
+
+    async def _add_points(self, session: AsyncSession, community_id: int, member_id: int, day: dt.date, points: int) -> None:
+        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        for period in Period:
+            statement = dialect.insert(Score).values(
+                member_id=member_id, period=period.value, period_start=scoring.period_start(period, day),
+                community_id=community_id, points=points,
+            )
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[Score.member_id, Score.period, Score.period_start],
+                    set_={"points": Score.points + statement.excluded.points},
+                )
+            )
+
+    async def _total_points(self, session: AsyncSession, member_id: int) -> int:
+        total = await session.scalar(
+            select(Score.points).where(Score.member_id == member_id, Score.period == Period.ALL.value)
+        )
+        return total or 0
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"\u2022 {item}" for item in items)

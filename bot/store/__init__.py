@@ -1,0 +1,1 @@
+"""SQLAlchemy models, engine set-up and queries. Only the service and bootstrap import this."""

@@ -1,0 +1,40 @@
+"""Run Alembic migrations from inside the bot (every start upgrades to head)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import REPO_ROOT
+from bot.store.models import Base
+
+
+def alembic_config() -> Config:
+    config = Config(toml_file=str(REPO_ROOT / "pyproject.toml"))
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    return config
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def schema_differences(engine: AsyncEngine) -> list:
+    """What autogenerate would change: empty when the models and the migrations agree."""
+
+    def compare(connection: Connection) -> list:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(compare)
