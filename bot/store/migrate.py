@@ -38,3 +38,9 @@ async def schema_differences(engine: AsyncEngine) -> list:
 
     async with engine.connect() as connection:
         return await connection.run_sync(compare)
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

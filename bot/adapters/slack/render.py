@@ -43,7 +43,7 @@ COMMAND = "/study"
 
 # action_ids and callback_ids the listeners register for.
 ANSWER_ACTION_PREFIX = "study_answer_"  # + letter; value "<ref>|<letter>"
-OPEN_MODAL_ACTION = "study_open_answer"  # value "<ref>"
+OPEN_MODAL_ACTION = "study_open_answer"  # value "<ref>|<prompt>" (the modal repeats the prompt)
 SHOW_CARD_ACTION = "study_card"  # value: a card id or a name
 QUIZ_FIGURE_ACTION = "study_quiz_figure"  # value: a card id
 ANSWER_VIEW = "study_answer_view"
@@ -172,13 +172,20 @@ def question(card: QuestionCard) -> Message:
         ]
         blocks += _actions(buttons)
     else:
-        blocks += _actions([_button("Type your answer", OPEN_MODAL_ACTION, card.ref.encode(), style="primary")])
+        value = f"{card.ref.encode()}|{card.prompt}"  # cut to the value limit by _button
+        blocks += _actions([_button("Type your answer", OPEN_MODAL_ACTION, value, style="primary")])
         blocks.append(_context(f"or reply with `{COMMAND} answer <your answer>`"))
     if card.already_answered:
         blocks.append(
             _context("You have already answered today's question: answering again shows your first result.")
         )
     return _message(f"{label}: {card.prompt}", blocks)
+
+
+def parse_modal_value(value: str) -> tuple[QuestionRef, str]:
+    """The "Type your answer" button's value -> (ref, prompt)."""
+    ref_text, _, prompt = value.partition("|")
+    return QuestionRef.decode(ref_text), prompt
 
 
 def answer_modal(card_prompt: str, ref: QuestionRef, *, response_url: str | None, channel_id: str | None) -> dict:
@@ -233,12 +240,12 @@ def feedback(fb: AnswerFeedback) -> Message:
     blocks: list[dict[str, Any]] = [_header(title), _section("\n".join(lines))]
     if fb.explanation:
         blocks.append(_section(escape(fb.explanation)))
-    score = (
-        "No new points: this shows your first answer."
-        if fb.repeated
-        else f"+{_points(fb.points)} \u00b7 streak {fb.streak} \u00b7 total {_points(fb.total_points)}"
-    )
-    blocks.append(_context(score, *([escape(fb.note)] if fb.note else [])))
+    if fb.repeated:
+        notes = [escape(fb.note or "No new points: this shows your first answer.")]
+    else:
+        score = f"+{_points(fb.points)} \u00b7 streak {fb.streak} \u00b7 total {_points(fb.total_points)}"
+        notes = [score, *([escape(fb.note)] if fb.note else [])]
+    blocks.append(_context(*notes))
     if fb.figure:
         blocks += _actions([_button(f"Show card: {fb.figure.name}", SHOW_CARD_ACTION, fb.figure.card_id)])
     summary = "Correct" if fb.correct else f"Not quite. The answer is {fb.correct_answer}"

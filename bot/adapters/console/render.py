@@ -1,0 +1,103 @@
+"""Plain-text rendering of the service's replies for the terminal. Pure functions."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.core.replies import (
+    AnswerFeedback,
+    Forgotten,
+    Leaderboard,
+    QuestionCard,
+    QuestionKind,
+    ReferenceCard,
+    Stats,
+    TopicInfo,
+)
+
+WIDTH = 78
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return "\n".join(
+        textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") if line else ""
+        for line in text.splitlines()
+    )
+
+
+def question(card: QuestionCard) -> str:
+    title = "Today's question" if card.is_daily else "Practice question"
+    lines = [f"{title} \u00b7 {card.topic}", _wrap(card.prompt)]
+    if card.kind is QuestionKind.MULTIPLE_CHOICE:
+        lines += [_wrap(f"{option.letter}) {option.text}", "  ") for option in card.options]
+        hint = f"Answer with: answer <{'/'.join(option.letter for option in card.options)}>"
+    elif card.kind is QuestionKind.TRUE_FALSE:
+        hint = "Answer with: answer true  or  answer false"
+    else:
+        hint = "Answer with: answer <your answer>"
+    if card.already_answered:
+        hint = "You've already answered this one today (answer again to see your result)."
+    return "\n".join([*lines, hint])
+
+
+def feedback(result: AnswerFeedback) -> str:
+    verdict = "\u2714 Correct!" if result.correct else "\u2718 Not quite."
+    lines = [verdict if not result.repeated else f"{verdict} (your first answer: {result.given})"]
+    if not result.correct:
+        lines.append(f"The answer: {result.correct_answer}")
+    lines.append(_wrap(result.explanation))
+    if result.ref.mode.value == "daily":
+        lines.append(f"+{result.points} points \u00b7 streak {result.streak} \u00b7 total {result.total_points}")
+    else:
+        lines.append("Practice: no leaderboard points.")
+    if result.note:
+        lines.append(_wrap(result.note))
+    if result.figure:
+        lines.append(f"More: rival {result.figure.name}")
+    return "\n".join(lines)
+
+
+def leaderboard(board: Leaderboard) -> str:
+    lines = [f"Leaderboard \u00b7 {board.period_label}"]
+    if not board.entries:
+        lines.append("No points yet in this period. Answer `daily` to get on the board!")
+    for entry in board.entries:
+        marker = " \u2190 you" if entry.is_caller else ""
+        lines.append(f"{entry.rank:>3}. {entry.name:<30} {entry.points:>5}{marker}")
+    if board.caller and not any(entry.is_caller for entry in board.entries):
+        lines.append(f"  \u2026 {board.caller.rank}. {board.caller.name} {board.caller.points} (you)")
+    elif board.caller is None:
+        lines.append("You're not on this board yet.")
+    return "\n".join(lines)
+
+
+def card(reference: ReferenceCard) -> str:
+    lines = [reference.name.upper(), _wrap(reference.summary)]
+    if reference.aliases:
+        lines.append(_wrap(f"Also: {', '.join(reference.aliases)}"))
+    for section in reference.sections:
+        lines += ["", f"{section.heading}:", _wrap(section.text, "  ")]
+    if reference.has_questions:
+        lines += ["", f"Quiz yourself: quiz --about {reference.card_id}"]
+    return "\n".join(lines)
+
+
+def stats(result: Stats) -> str:
+    lines = [
+        f"Stats for {result.name}",
+        f"Answered {result.answered} ({result.daily_answered} daily, {result.practice_answered} practice), "
+        f"{result.accuracy:.0%} correct",
+        f"Points {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})",
+    ]
+    lines += [f"  {t.topic:<45} {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in result.per_topic]
+    return "\n".join(lines)
+
+
+def forgotten(result: Forgotten) -> str:
+    if not result.existed:
+        return "There was nothing stored about you here."
+    return f"Done: your {result.attempts_deleted} answers, your scores and your name are deleted from this class."
+
+
+def topics(items: list[TopicInfo]) -> str:
+    return "Topics:\n" + "\n".join(f"  {t.topic_id:<18} {t.title} ({t.question_count})" for t in items)

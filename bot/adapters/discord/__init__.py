@@ -1,0 +1,30 @@
+"""Discord front end: slash commands and persistent buttons over the study service.
+
+`run(service, settings)` is what `python -m bot discord` (and `python -m bot` with DISCORD_TOKEN
+set) awaits; `create_bot` builds the client without connecting, for tests and embedding.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters.discord.client import StudyBot
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.service import StudyService
+
+__all__ = ["StudyBot", "create_bot", "run"]
+
+
+def create_bot(service: StudyService, settings: Settings, **options: Any) -> StudyBot:
+    return StudyBot(service, guild_ids=settings.discord_guild_ids, **options)
+
+
+async def run(service: StudyService, settings: Settings) -> None:
+    """Connect and serve until cancelled (or until Discord refuses the token)."""
+    if settings.discord_token is None:
+        raise RuntimeError("DISCORD_TOKEN is not set")
+    bot = create_bot(service, settings)
+    async with bot:
+        await bot.start(settings.discord_token.get_secret_value())

@@ -1,0 +1,69 @@
+"""The discord.py client: no privileged intents, app commands synced at start-up, persistent buttons."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.commands import add_commands
+from bot.adapters.discord.respond import NO_PINGS, report_error
+from bot.adapters.discord.views import PERSISTENT_ITEMS
+from bot.service import StudyService
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 1.5  # seconds of service time before an interaction is deferred (Discord allows 3)
+
+
+def intents() -> discord.Intents:
+    """Only the guilds intent (server names, channels); slash commands and buttons need nothing privileged."""
+    return discord.Intents(guilds=True)
+
+
+class StudyTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        await report_error(interaction, error)
+
+
+class StudyBot(discord.Client):
+    def __init__(
+        self,
+        service: StudyService,
+        *,
+        guild_ids: Iterable[int] = (),
+        defer_after: float = DEFER_AFTER,
+        **options: Any,
+    ) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
+        self.service = service
+        self.guild_ids = list(guild_ids)
+        self.defer_after = defer_after
+        self.tree = StudyTree(self)
+        add_commands(self.tree)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(*PERSISTENT_ITEMS)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """To each guild in DISCORD_GUILD_IDS (instant, for testing and single schools), else globally."""
+        if not self.guild_ids:
+            synced = await self.tree.sync()
+            log.info("Synced %d commands globally (new commands can take up to an hour to appear)", len(synced))
+            return
+        for guild_id in self.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.HTTPException as error:  # e.g. the bot is not in that server
+                log.error("Could not sync commands to guild %s: %s %s", guild_id, error.status, error.text)
+            else:
+                log.info("Synced %d commands to guild %s", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        log.info("Discord: logged in as %s in %d server(s)", self.user, len(self.guilds))

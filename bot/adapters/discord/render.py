@@ -1,0 +1,253 @@
+"""Pure renderers: platform-neutral replies -> what a Discord message shows.
+
+Each function returns a `Reply` (content, one embed, button specs) and does no I/O, so Discord's
+limits can be checked in unit tests. Text from students (names, typed answers) is escaped so it
+can neither format nor ping, and every piece of text is cut to fit before Discord would refuse it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.adapters.discord import custom_ids
+from bot.core.errors import StudyError, UnknownName
+from bot.core.replies import (
+    AnswerFeedback,
+    Forgotten,
+    Leaderboard,
+    Mode,
+    QuestionCard,
+    QuestionKind,
+    ReferenceCard,
+    Stats,
+)
+
+# Discord's limits (https://discord.com/developers/docs/resources/message).
+CONTENT = 2000
+EMBED_TOTAL = 6000
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FIELDS = 25
+FOOTER = 2048
+BUTTON_LABEL = 80
+BUTTONS = 25  # 5 rows of 5
+ECHO = 200  # how much of a student's own text is repeated back
+
+GENERIC_ERROR = "Something went wrong on our side; your answers are safe. Please try again."
+NOT_IN_SERVER = "I work inside a server: use my commands in one of your class's channels."
+
+BLUE = discord.Colour(0x3B6EA5)
+GREEN = discord.Colour(0x2E8B57)
+RED = discord.Colour(0xB03A2E)
+GOLD = discord.Colour(0xC9A227)
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    custom_id: str
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    content: str | None = None
+    embed: discord.Embed | None = None
+    buttons: tuple[Button, ...] = ()
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in an ellipsis when something was cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "\u2026"
+
+
+def user_text(text: str, limit: int = ECHO) -> str:
+    """A student's own words, shown literally: no markdown, no mentions."""
+    return escape_mentions(escape_markdown(clip(text, limit)))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def _embed(title: str, description: str = "", colour: discord.Colour = BLUE) -> discord.Embed:
+    return discord.Embed(title=clip(title, EMBED_TITLE), description=clip(description, EMBED_DESCRIPTION) or None,
+                         colour=colour)
+
+
+def _field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> None:
+    if len(embed.fields) < FIELDS and name.strip() and value.strip():
+        embed.add_field(name=clip(name, FIELD_NAME), value=clip(value, FIELD_VALUE), inline=inline)
+
+
+def _footer(embed: discord.Embed, *parts: str) -> None:
+    text = " \u00b7 ".join(part for part in parts if part)
+    if text:
+        embed.set_footer(text=clip(text, FOOTER))
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Keep the embed within the 6,000-character total: drop trailing fields, then shorten the description."""
+    while len(embed) > EMBED_TOTAL and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if len(embed) > EMBED_TOTAL and embed.description:
+        embed.description = clip(embed.description, max(len(embed.description) - (len(embed) - EMBED_TOTAL), 1))
+    return embed
+
+
+# ---------------------------------------------------------------- questions and answers
+
+
+def question(card: QuestionCard) -> Reply:
+    daily = card.ref.mode is Mode.DAILY
+    title = f"Question of the day \u00b7 {card.topic}" if daily else f"Practice \u00b7 {card.topic}"
+    lines = [card.prompt]
+    if card.kind is QuestionKind.MULTIPLE_CHOICE:
+        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
+    embed = _embed(title, "\n".join(lines))
+    if card.kind is QuestionKind.SHORT_ANSWER:
+        buttons = (Button("Type your answer", custom_ids.typed(card.ref), discord.ButtonStyle.primary),)
+        how = "Tap \u201cType your answer\u201d."
+    else:
+        buttons = tuple(
+            Button(clip(option.letter, BUTTON_LABEL), custom_ids.answer(card.ref, option.letter),
+                   discord.ButtonStyle.primary)
+            for option in card.options[:BUTTONS]
+        )
+        how = "Tap your answer."
+    if daily:
+        note = "You've answered this one: tap again to see your result." if card.already_answered else \
+            "Only you see your result."
+        _footer(embed, how, note)
+    else:
+        _footer(embed, how, "Practice: no leaderboard points.")
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+def feedback(result: AnswerFeedback) -> Reply:
+    title = "\u2705 Correct!" if result.correct else "\u274c Not quite"
+    embed = _embed(title, result.explanation, GREEN if result.correct else RED)
+    _field(embed, "Your answer", user_text(result.given), inline=True)
+    _field(embed, "Correct answer", result.correct_answer, inline=True)
+    if result.ref.mode is Mode.DAILY and not result.repeated:
+        _field(embed, "Points", f"+{result.points} (total {result.total_points})", inline=True)
+    else:
+        _field(embed, "Points", f"no new points (total {result.total_points})", inline=True)
+    _field(embed, "Streak", plural(result.streak, "day"), inline=True)
+    notes = [result.note] if result.note else []
+    if result.ref.mode is Mode.PRACTICE and not result.note:
+        notes.append("Practice questions don't change the leaderboard.")
+    _footer(embed, *notes)
+    buttons = ()
+    if result.figure is not None:
+        buttons = (Button(clip(f"Card: {result.figure.name}", BUTTON_LABEL), custom_ids.card(result.figure.card_id)),)
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+# ---------------------------------------------------------------- leaderboard and stats
+
+
+def leaderboard(board: Leaderboard) -> Reply:
+    lines = [
+        f"**{entry.rank}.** {user_text(entry.name, 100)} \u2014 {plural(entry.points, 'pt')}"
+        + (" \u2190 you" if entry.is_caller else "")
+        for entry in board.entries
+    ]
+    if not lines:
+        lines = ["No points yet. Answer `/daily` to get on the board!"]
+    embed = _embed(f"Leaderboard \u00b7 {board.period_label}", "\n".join(lines), GOLD)
+    if board.caller is not None:
+        you = f"You are #{board.caller.rank} of {board.total_ranked} with {plural(board.caller.points, 'pt')}."
+    else:
+        you = "You have no points in this period yet."
+    _footer(embed, you)
+    return Reply(embed=fit(embed))
+
+
+def stats(result: Stats) -> Reply:
+    if result.answered:
+        description = "\n".join([
+            f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
+            f"**Answered:** {result.daily_answered} daily, {result.practice_answered} practice",
+            f"**Points:** {result.points}",
+            f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})",
+        ])
+    else:
+        description = "No answers yet. Try `/daily` or `/quiz`."
+    embed = _embed(f"Stats \u00b7 {clip(result.name, 100)}", description)
+    topics = list(result.per_topic)
+    shown = topics if len(topics) <= FIELDS else topics[: FIELDS - 1]
+    for topic in shown:
+        _field(embed, topic.topic, f"{topic.correct}/{topic.answered} correct ({topic.accuracy:.0%})", inline=True)
+    if len(shown) < len(topics):
+        rest = topics[len(shown):]
+        _field(embed, f"{len(rest)} more topics",
+               f"{sum(t.correct for t in rest)}/{sum(t.answered for t in rest)} correct", inline=True)
+    return Reply(embed=fit(embed))
+
+
+# ---------------------------------------------------------------- reference cards
+
+
+def reference(card: ReferenceCard) -> Reply:
+    embed = _embed(card.name, card.summary, GOLD if card.kind == "figure" else BLUE)
+    for section in card.sections:
+        _field(embed, section.heading, section.text)
+    if card.aliases:
+        _footer(embed, "Also known as: " + ", ".join(card.aliases))
+    buttons = ()
+    if card.has_questions:
+        buttons = (Button("Quiz me on this", custom_ids.quiz(card.card_id), discord.ButtonStyle.primary),)
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+# ---------------------------------------------------------------- forgetting
+
+
+def forget_prompt(community_name: str) -> Reply:
+    where = f"**{user_text(community_name, 100)}**" if community_name else "this server"
+    return Reply(
+        content=f"This deletes all your answers, points and streaks in {where}. It cannot be undone.",
+        buttons=(
+            Button("Delete my data", custom_ids.forget(True), discord.ButtonStyle.danger),
+            Button("Cancel", custom_ids.forget(False)),
+        ),
+    )
+
+
+def forgotten(result: Forgotten) -> Reply:
+    if not result.existed:
+        return Reply(content="There was nothing stored about you in this server.")
+    return Reply(content=f"Done: I deleted {plural(result.attempts_deleted, 'answer')} and your points "
+                         "and streaks in this server.")
+
+
+def forget_cancelled() -> Reply:
+    return Reply(content="Nothing was deleted.")
+
+
+# ---------------------------------------------------------------- errors
+
+
+def error(exc: BaseException) -> Reply:
+    """The one friendly reply for any failure: a StudyError's message, or a generic apology."""
+    if not isinstance(exc, StudyError):
+        return Reply(content=GENERIC_ERROR)
+    buttons: tuple[Button, ...] = ()
+    if isinstance(exc, UnknownName):
+        buttons = tuple(
+            Button(clip(name, BUTTON_LABEL), custom_ids.card(name))
+            for name in dict.fromkeys(exc.suggestions) if custom_ids.fits(name)
+        )[:5]
+    return Reply(content=clip(exc.message, CONTENT), buttons=buttons)

@@ -1,0 +1,127 @@
+"""Parsing an interaction into an Actor, answering it in time, and the one place errors are reported."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord import render
+from bot.core.actor import Actor, Platform
+from bot.core.errors import StudyError
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import StudyBot
+    from bot.service import StudyService
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+NO_PINGS = discord.AllowedMentions.none()
+_PUBLIC_DEFER = "studybot_public_defer"
+
+
+def actor_from(interaction: discord.Interaction) -> Actor:
+    """Who is asking. Outside a server there is no community, so that is a friendly error."""
+    member = interaction.user
+    if interaction.guild_id is None or not isinstance(member, discord.Member):
+        raise StudyError(render.NOT_IN_SERVER)
+    guild = interaction.guild
+    return Actor(
+        Platform.DISCORD,
+        community_id=str(interaction.guild_id),
+        user_id=str(member.id),
+        display_name=member.display_name,
+        is_admin=member.guild_permissions.manage_guild or interaction.permissions.manage_guild,
+        community_name=(guild.name or "") if guild is not None else "",
+    )
+
+
+def service_of(interaction: discord.Interaction) -> StudyService:
+    client: StudyBot = interaction.client  # type: ignore[assignment]
+    return client.service
+
+
+async def deliver(
+    interaction: discord.Interaction,
+    work: Awaitable[T],
+    render_reply: Callable[[T], render.Reply],
+    *,
+    ephemeral: bool,
+    update: bool = False,
+) -> None:
+    """Await the service and send the rendered reply; defer first if the service is slow.
+
+    Discord drops an interaction not answered within 3 s, so when the work takes longer than
+    the bot's `defer_after` the interaction is deferred and the reply goes out as a follow-up.
+    `update=True` replaces the message the clicked button sits on instead of sending a new one.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=getattr(interaction.client, "defer_after", 1.5))
+        if not done:
+            if update:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+                interaction.extras[_PUBLIC_DEFER] = not ephemeral
+        result = await task
+    finally:
+        task.cancel()  # only has an effect if we are leaving early (cancelled, or defer failed)
+    await send(interaction, render_reply(result), ephemeral=ephemeral, update=update)
+
+
+async def send(interaction: discord.Interaction, reply: render.Reply, *, ephemeral: bool, update: bool = False) -> None:
+    from bot.adapters.discord.views import build_view  # views import this module
+
+    view = build_view(reply.buttons)
+    if update:
+        edit: dict[str, Any] = {"content": reply.content, "embed": reply.embed, "view": view}
+        if interaction.response.is_done():
+            await interaction.edit_original_response(**edit)
+        else:
+            await interaction.response.edit_message(**edit)
+        return
+    message: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+    if reply.content:
+        message["content"] = reply.content
+    if reply.embed is not None:
+        message["embed"] = reply.embed
+    if view is not None:
+        message["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**message)
+    else:
+        await interaction.response.send_message(**message)
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """The one place any failure becomes one friendly, private reply (and a log line).
+
+    Called by the command tree's on_error, by every persistent button and by the answer modal.
+    """
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, StudyError):
+        log.info("%s for %s in guild %s: %s", type(error).__name__, interaction.user, interaction.guild_id, error.message)
+    else:
+        log.error("Unhandled error in interaction %s (%s)", interaction.id, _what(interaction), exc_info=error)
+    if interaction.type is discord.InteractionType.autocomplete:
+        return
+    reply = render.error(error)
+    try:
+        if interaction.extras.pop(_PUBLIC_DEFER, False):
+            # A public "thinking..." message would turn the error public: remove it, answer privately.
+            await interaction.delete_original_response()
+        await send(interaction, reply, ephemeral=True)
+    except discord.HTTPException:
+        log.exception("Could not tell the user about an error in interaction %s", interaction.id)
+
+
+def _what(interaction: discord.Interaction) -> str:
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    return str(data.get("name") or data.get("custom_id") or interaction.type.name)

@@ -1,0 +1,138 @@
+"""Slack front end: slack-bolt's AsyncApp over the study service.
+
+- `run(service, settings)`: Socket Mode when SLACK_APP_TOKEN (xapp-) is set, else HTTP on $PORT
+  at /slack/events, verified with SLACK_SIGNING_SECRET. Runs until cancelled.
+- `create_app(service, settings, client=None)`: the bolt app with every listener registered.
+- `manifest_text(request_url=None)`: the app manifest shipped in this package.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
+
+import yaml
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.listeners import register
+
+if TYPE_CHECKING:
+    from bot.service import StudyService
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+class SlackSettings(Protocol):
+    """The part of bot.config.Settings this adapter reads (values are pydantic SecretStr or None)."""
+
+    slack_bot_token: Any
+    slack_app_token: Any
+    slack_signing_secret: Any
+    port: int
+
+
+class SlackConfigError(RuntimeError):
+    """The Slack settings cannot work; the message says which variable to set (never its value)."""
+
+
+def _secret(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    return text.strip() or None
+
+
+def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebClient | None = None) -> AsyncApp:
+    """The bolt app. Pass `client` to point the Web API somewhere else (tests)."""
+    if client is None:
+        token = _secret(settings.slack_bot_token)
+        if not token:
+            raise SlackConfigError("SLACK_BOT_TOKEN is not set.")
+        client = AsyncWebClient(token=token)
+    # Without a signing secret (Socket Mode) no HTTP request can be valid: verify against a random one.
+    signing_secret = _secret(settings.slack_signing_secret) or secrets.token_hex(32)
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=False,  # ack() returns at once; the work runs after it
+        name="studybot.slack",
+    )
+    register(app, service)
+    return app
+
+
+def build_web_app(app: AsyncApp) -> web.Application:
+    """bolt's own aiohttp app for POST /slack/events, plus GET /healthz for the host's checks."""
+    web_app = app.web_app(path=EVENTS_PATH)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    web_app.router.add_get("/healthz", healthz)
+    return web_app
+
+
+async def run(service: StudyService, settings: SlackSettings, *, client: AsyncWebClient | None = None) -> None:
+    """Serve Slack until cancelled. `client` points the Web API elsewhere (tests only)."""
+    app_token = _secret(settings.slack_app_token)
+    if app_token and not app_token.startswith("xapp-"):
+        raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-).")
+    if not app_token and not _secret(settings.slack_signing_secret):
+        raise SlackConfigError(
+            "Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode on $PORT) for Slack."
+        )
+    app = create_app(service, settings, client)
+    if app_token:
+        await _run_socket_mode(app, app_token)
+    else:
+        await _run_http(app, settings.port)
+
+
+async def _run_socket_mode(app: AsyncApp, app_token: str) -> None:
+    # Imported and created here: with aiohttp 3.14 the handler needs a running event loop.
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(app, app_token)
+    try:
+        await handler.connect_async()
+        log.info("slack: connected in Socket Mode")
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()
+
+
+async def _run_http(app: AsyncApp, port: int) -> None:
+    runner = web.AppRunner(build_web_app(app))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "0.0.0.0", port).start()
+        log.info("slack: listening for HTTP requests on port %d at %s", port, EVENTS_PATH)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def manifest_text(request_url: str | None = None) -> str:
+    """The app manifest (YAML). With `request_url` (https://host) it is set up for HTTP mode."""
+    text = resources.files(__package__).joinpath("manifest.yaml").read_text(encoding="utf-8")
+    if not request_url:
+        return text
+    manifest = yaml.safe_load(text)
+    url = request_url.rstrip("/")
+    if not url.endswith(EVENTS_PATH):
+        url += EVENTS_PATH
+    for command in manifest["features"]["slash_commands"]:
+        command["url"] = url
+    manifest["settings"]["interactivity"]["request_url"] = url
+    manifest["settings"]["socket_mode_enabled"] = False
+    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000)
+
+
+__all__ = ["EVENTS_PATH", "SlackConfigError", "build_web_app", "create_app", "manifest_text", "run"]

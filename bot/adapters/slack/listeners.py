@@ -1,0 +1,261 @@
+"""Bolt listeners: parse a Slack payload -> call the service -> render -> reply (ephemeral).
+
+Every listener acknowledges first (Slack allows three seconds) and does its work afterwards; the
+reply goes to the payload's `response_url`. Failures of any kind become one friendly ephemeral
+message in `_reply`, the single place that turns exceptions into replies; details go to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz, process
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters.slack import render
+from bot.core.actor import Actor, Platform
+from bot.core.errors import InvalidInput, NotFound, StudyError
+from bot.core.replies import Period
+
+if TYPE_CHECKING:
+    from bot.service import StudyService
+
+log = logging.getLogger(__name__)
+
+SUBCOMMANDS = ("daily", "quiz", "answer", "leaderboard", "rival", "explain", "stats", "forget-me", "help")
+_SUGGEST_CUTOFF = 55
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+Work = Callable[[], Awaitable[render.Message | None]]
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def actor_from(body: dict[str, Any]) -> Actor:
+    """The member behind a slash command, a button click or a modal submission."""
+    if "user_id" in body:  # slash command (form fields)
+        team_id, user_id = body.get("team_id"), body.get("user_id")
+        name, domain = body.get("user_name"), body.get("team_domain")
+    else:  # block_actions / view_submission (JSON payload)
+        user, team = body.get("user") or {}, body.get("team") or {}
+        team_id, user_id = team.get("id") or user.get("team_id"), user.get("id")
+        name, domain = user.get("username") or user.get("name"), team.get("domain")
+    enterprise_id = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
+    community = team_id or (f"enterprise:{enterprise_id}" if enterprise_id else None)
+    if not community or not user_id:
+        raise ValueError("payload without a team or a user")
+    return Actor(
+        Platform.SLACK,
+        community_id=community,
+        user_id=user_id,
+        display_name=name or user_id,
+        community_name=domain or "",
+    )
+
+
+def split_command(text: str | None) -> tuple[str, str]:
+    """`"Quiz  collectivisation"` -> `("quiz", "collectivisation")`; empty text is `help`."""
+    words = (text or "").strip().split(maxsplit=1)
+    if not words:
+        return "help", ""
+    return words[0].lower(), words[1].strip() if len(words) > 1 else ""
+
+
+def closest_subcommand(word: str) -> str | None:
+    found = process.extractOne(word, SUBCOMMANDS, scorer=fuzz.ratio, score_cutoff=_SUGGEST_CUTOFF)
+    return found[0] if found else None
+
+
+def parse_period(text: str) -> Period:
+    word = text.strip().lower() or Period.WEEK.value
+    try:
+        return Period(word)
+    except ValueError:
+        raise InvalidInput(
+            f"Choose `week`, `month` or `all` (for example `{render.COMMAND} leaderboard month`)."
+        ) from None
+
+
+def _required(text: str, usage: str) -> str:
+    if not text.strip():
+        raise InvalidInput(f"Try `{render.COMMAND} {usage}`.")
+    return text
+
+
+# ---------------------------------------------------------------- replying
+
+
+@dataclass(frozen=True, slots=True)
+class Replier:
+    """Where a reply goes: the interaction's response_url, else an ephemeral chat message."""
+
+    client: AsyncWebClient
+    response_url: str | None
+    channel_id: str | None
+    user_id: str | None
+
+    @classmethod
+    def for_body(cls, body: dict[str, Any], client: AsyncWebClient) -> Replier:
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        channel = channel or (body.get("container") or {}).get("channel_id")
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        return cls(client, body.get("response_url"), channel, user)
+
+    async def send(self, message: render.Message) -> None:
+        if self.response_url:
+            payload = {**message, "response_type": "ephemeral", "replace_original": False}
+            response = await AsyncWebhookClient(self.response_url).send_dict(payload)
+            if response.status_code == 200:
+                return
+            # Never log the URL itself: it is a credential for this conversation.
+            log.warning("slack response_url refused the reply (status %s)", response.status_code)
+        if self.channel_id and self.user_id:
+            await self.client.chat_postEphemeral(
+                channel=self.channel_id, user=self.user_id, text=message["text"], blocks=message.get("blocks")
+            )
+        else:
+            log.warning("slack reply dropped: no response_url and no channel")
+
+
+async def _reply(replier: Replier, what: str, work: Work) -> None:
+    """Run `work` after the ack and send its message: the ONE place errors become replies."""
+    try:
+        message = await work()
+    except StudyError as err:
+        log.info("slack %s: %s: %s", what, type(err).__name__, err.message)
+        message = render.error(err)
+    except Exception:
+        log.exception("slack %s failed", what)
+        message = render.error(None)
+    if message is None:
+        return
+    try:
+        await replier.send(message)
+    except Exception:
+        log.exception("slack %s: could not send the reply", what)
+
+
+# ---------------------------------------------------------------- listeners
+
+
+def register(app: AsyncApp, service: StudyService) -> None:
+    """All of the Slack front end, registered in one place."""
+
+    @app.middleware
+    async def skip_retries(req, next):  # noqa: A002 - bolt injects arguments by name
+        # We ack before working, so a retry means only that Slack missed our ack while the first
+        # delivery is being (or has been) handled: acknowledge it and do nothing twice.
+        if req.headers.get("x-slack-retry-num"):
+            log.info("slack retry ignored (attempt %s)", req.headers["x-slack-retry-num"][0])
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    @app.command(render.COMMAND)
+    async def on_command(ack, body, client):
+        await ack()
+        name, rest = split_command(body.get("text"))
+        await _reply(Replier.for_body(body, client), f"command {name!r}", lambda: _command(name, rest, body))
+
+    async def _command(name: str, rest: str, body: dict[str, Any]) -> render.Message:
+        actor = actor_from(body)
+        if name == "daily":
+            return render.question(await service.daily_question(actor))
+        if name == "quiz":
+            return render.question(await service.practice_question(actor, rest or None))
+        if name == "answer":
+            return render.feedback(await service.submit_answer(actor, _required(rest, "answer <your answer>")))
+        if name == "leaderboard":
+            return render.leaderboard(await service.leaderboard(actor, parse_period(rest)))
+        if name == "rival":
+            query = _required(rest, "rival <name>, e.g. rival Trotsky")
+            return render.reference_card(await service.explain(query, kind="figure"))
+        if name == "explain":
+            return render.reference_card(await service.explain(_required(rest, "explain <name or term>")))
+        if name == "stats":
+            mention = _MENTION.search(rest)
+            member = mention.group(1) if mention else None
+            return render.stats(await service.stats(actor, member_user_id=member))
+        if name == "forget-me":
+            return render.forgotten(await service.forget_me(actor))
+        if name == "help":
+            return render.help_message()
+        return render.help_message(unknown=name, suggestion=closest_subcommand(name))
+
+    @app.action(re.compile("^" + re.escape(render.ANSWER_ACTION_PREFIX)))
+    async def on_answer_button(ack, body, action, client):
+        await ack()
+
+        async def work() -> render.Message:
+            ref, letter = _decode(render.parse_answer_value, action.get("value", ""))
+            return render.feedback(await service.submit_answer(actor_from(body), letter, ref))
+
+        await _reply(Replier.for_body(body, client), "answer button", work)
+
+    @app.action(render.OPEN_MODAL_ACTION)
+    async def on_open_modal(ack, body, action, client):
+        await ack()  # then open at once: the trigger_id expires three seconds after the click
+        replier = Replier.for_body(body, client)
+
+        async def work() -> None:
+            ref, prompt = _decode(render.parse_modal_value, action.get("value", ""))
+            view = render.answer_modal(prompt, ref, response_url=replier.response_url, channel_id=replier.channel_id)
+            await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        await _reply(replier, "open answer modal", work)
+
+    @app.view(render.ANSWER_VIEW)
+    async def on_modal_submit(ack, body, view, client):
+        value = ((view.get("state") or {}).get("values") or {}).get(render.ANSWER_BLOCK, {})
+        text = (value.get(render.ANSWER_INPUT) or {}).get("value") or ""
+        if not text.strip():
+            await ack(response_action="errors", errors={render.ANSWER_BLOCK: "Please type an answer."})
+            return
+        await ack()
+        try:
+            ref, url, channel = render.parse_modal_metadata(view.get("private_metadata", ""))
+        except (ValueError, KeyError):
+            ref, url, channel = None, None, None
+        replier = Replier(client, url, channel, (body.get("user") or {}).get("id"))
+
+        async def work() -> render.Message:
+            if ref is None:
+                raise NotFound("That form no longer works. Ask for a new question.")
+            return render.feedback(await service.submit_answer(actor_from(body), text, ref))
+
+        await _reply(replier, "answer modal", work)
+
+    @app.action(render.SHOW_CARD_ACTION)
+    async def on_show_card(ack, body, action, client):
+        await ack()
+
+        async def work() -> render.Message:
+            return render.reference_card(await service.explain(action.get("value", "")))
+
+        await _reply(Replier.for_body(body, client), "show card", work)
+
+    @app.action(render.QUIZ_FIGURE_ACTION)
+    async def on_quiz_figure(ack, body, action, client):
+        await ack()
+
+        async def work() -> render.Message:
+            card = await service.practice_question(actor_from(body), figure=action.get("value", ""))
+            return render.question(card)
+
+        await _reply(Replier.for_body(body, client), "quiz me on this", work)
+
+
+def _decode(parse: Callable[[str], Any], value: str) -> Any:
+    """Button values are ours; one that does not parse is from an old or foreign message."""
+    try:
+        return parse(value)
+    except (ValueError, KeyError):
+        raise NotFound(f"That button no longer works. Ask for a new question with `{render.COMMAND} quiz`.") from None
+

@@ -1,0 +1,166 @@
+"""`python -m bot` / `studybot`: run the bot, the console, the chat front ends, migrations and checks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.config import Settings
+
+log = logging.getLogger("bot")
+
+CONNECT_HINT = (
+    "No chat tokens set, so this is the local console. To connect Discord set DISCORD_TOKEN; "
+    "for Slack set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode). See README.md."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studybot",
+        description="Study bot for 'The Impact of Stalin's Leadership in the USSR, 1924-1941'. "
+        "With no sub-command it runs every front end whose token is set, or the local console.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run every front end whose token is set (the default)")
+    console = commands.add_parser("console", help="the local console front end (no token needed)")
+    console.add_argument("--user", default="Student", help="act as this student of the local class")
+    commands.add_parser("discord", help="run the Discord front end (needs DISCORD_TOKEN)")
+    slack = commands.add_parser("slack", help="run the Slack front end (needs SLACK_BOT_TOKEN)")
+    slack.add_argument("action", nargs="?", choices=["run", "manifest"], default="run", help="`manifest` prints the Slack app manifest")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade the database to the latest schema")
+    content = commands.add_parser("content", help="content tools")
+    content.add_argument("action", choices=["check"], help="validate every content file and report coverage")
+    content.add_argument("--dir", type=Path, default=None, help="content directory (default: STUDYBOT_CONTENT_DIR)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except Exception as error:  # a malformed environment value: say which, never echo secrets
+        print(f"Configuration error: {_first_line(error)}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper() if settings.log_level.upper() in logging.getLevelNamesMapping() else "INFO",
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    command = args.command or "run"
+    if command == "content":
+        return check_content(args.dir or settings.content_dir)
+    if command == "slack" and args.action == "manifest":
+        from bot.adapters import slack
+
+        print(slack.manifest_text())
+        return 0
+    if command == "db":
+        return _run(upgrade_database(settings))
+    if command == "run" and not settings.front_ends:
+        print(CONNECT_HINT, file=sys.stderr)
+        command = "console"
+    if command == "console":
+        return _run(serve(settings, lambda service: _console(service, getattr(args, "user", "Student"))))
+    front_ends = [command] if command in {"discord", "slack"} else settings.front_ends
+    missing = [name for name in front_ends if name not in settings.front_ends]
+    if missing:
+        token = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}[missing[0]]
+        print(f"The {missing[0]} front end needs {token} in the environment (or .env). See README.md.", file=sys.stderr)
+        return 2
+    return _run(serve(settings, lambda service: run_front_ends(service, settings, front_ends)))
+
+
+def check_content(directory: Path) -> int:
+    from bot.content import ContentError, load_bank
+    from bot.content.coverage import measure, summary
+
+    try:
+        bank = load_bank(directory)
+    except ContentError as error:
+        print(error.report())
+        print(f"\n{len(error.problems)} problem(s) found in {directory}.")
+        return 1
+    report = measure(bank)
+    print(summary(bank, report))
+    if report.failures:
+        print("\nCoverage below the minimums in coverage.yaml:")
+        print("\n".join(f"  - {failure}" for failure in report.failures))
+        return 1
+    print(f"\nContent OK: {len(bank.questions)} questions in {directory}.")
+    return 0
+
+
+async def upgrade_database(settings: Settings) -> int:
+    from bot.store import migrate
+    from bot.store.db import create_engine, redact
+
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+    print(f"Database {redact(settings.database_url)} is at the latest schema.")
+    return 0
+
+
+async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -> int:
+    from bot.bootstrap import open_service
+
+    async with open_service(settings.database_url, settings.content_dir) as service:
+        await front_end(service)
+    return 0
+
+
+async def _console(service, user: str) -> None:  # noqa: ANN001 - StudyService, imported lazily for start-up speed
+    from bot.adapters import console
+
+    await console.run(service, user=user)
+
+
+async def run_front_ends(service, settings: Settings, names: list[str]) -> None:  # noqa: ANN001
+    """Run the chosen chat front ends together over one service; if one stops, stop the rest."""
+    runners = []
+    for name in names:
+        if name == "discord":
+            from bot.adapters import discord as front_end
+        else:
+            from bot.adapters import slack as front_end
+        runners.append(front_end.run(service, settings))
+    async with asyncio.TaskGroup() as group:
+        for name, runner in zip(names, runners, strict=True):
+            group.create_task(runner, name=f"front-end:{name}")
+
+
+def _run(coroutine: Awaitable[int]) -> int:
+    from bot.content import ContentError
+    from bot.store.db import DatabaseUnavailable
+
+    try:
+        return asyncio.run(coroutine)
+    except ContentError as error:
+        print("The content is invalid, so the bot will not start:", file=sys.stderr)
+        print(error.report(), file=sys.stderr)
+        return 1
+    except DatabaseUnavailable as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except NotImplementedError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except Exception as error:  # the last line of defence: one clear line, the traceback only at DEBUG
+        log.debug("fatal error", exc_info=True)
+        print(f"The bot stopped on an unexpected error: {_first_line(error)} (set LOG_LEVEL=DEBUG for details)", file=sys.stderr)
+        return 1
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:300]

@@ -1,0 +1,407 @@
+"""A fake Discord on 127.0.0.1: REST + gateway, enough for the real discord.py to log in,
+sync commands, receive interactions and answer them. Every request is recorded, and
+payloads Discord would refuse (over its limits) get a 400 and land in `problems`."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import yarl
+from aiohttp import WSMsgType, web
+
+APP_ID = "900000000000000001"
+BOT_USER = {"id": "900000000000000002", "username": "studybot", "discriminator": "0",
+            "global_name": "Study Bot", "avatar": None, "bot": True}
+EPHEMERAL = 64
+_NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
+
+
+@dataclass
+class Guild:
+    id: str
+    name: str
+    channel_id: str
+
+
+@dataclass
+class User:
+    id: str
+    name: str
+    permissions: int = 0x400 | 0x800  # view channel, send messages
+
+    def user(self) -> dict:
+        return {"id": self.id, "username": self.name.lower(), "discriminator": "0",
+                "global_name": self.name, "avatar": None}
+
+    def member(self) -> dict:
+        return {"user": self.user(), "nick": None, "roles": [], "joined_at": "2026-09-01T09:00:00+00:00",
+                "deaf": False, "mute": False, "flags": 0, "pending": False,
+                "permissions": str(self.permissions), "avatar": None}
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+    status: int = 200
+
+
+@dataclass
+class Exchange:
+    """What the bot sent back for one interaction, in order."""
+
+    calls: list[Call]
+    seconds_to_first_reply: float
+    message: dict = field(default_factory=dict)  # the message the user ends up seeing, with id
+
+    @property
+    def callback(self) -> dict:
+        return next(c.body for c in self.calls if c.path.endswith("/callback"))
+
+    @property
+    def data(self) -> dict:
+        """The visible payload: the callback's data, or the follow-up/edit after a defer."""
+        after_defer = [c.body for c in self.calls if "/webhooks/" in c.path]
+        return after_defer[-1] if after_defer else self.callback.get("data") or {}
+
+    @property
+    def ephemeral(self) -> bool:
+        if self.callback["type"] == 5:
+            return bool((self.callback.get("data") or {}).get("flags", 0) & EPHEMERAL)
+        return bool(self.data.get("flags", 0) & EPHEMERAL)
+
+    @property
+    def text(self) -> str:
+        """Everything the user reads, flattened, for assertions."""
+        d = self.data
+        parts = [d.get("content") or "", d.get("title") or ""]
+        for e in d.get("embeds") or []:
+            parts += [e.get("title", ""), e.get("description", ""), e.get("footer", {}).get("text", "")]
+            parts += [f"{f['name']} {f['value']}" for f in e.get("fields", [])]
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def buttons(self) -> list[dict]:
+        return [c for row in self.data.get("components") or [] for c in row.get("components", [])
+                if c.get("type") == 2]
+
+
+class FakeDiscord:
+    def __init__(self, guilds: list[Guild]) -> None:
+        self.guilds = guilds
+        self.calls: list[Call] = []
+        self.problems: list[str] = []
+        self.identify: dict | None = None
+        self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
+        self.messages: dict[str, dict] = {}
+        self._by_token: dict[str, str] = {}  # interaction token -> message id of its response
+        self._source: dict[str, str] = {}  # interaction token -> id of the message clicked on
+        self._ids = itertools.count(1_000_000_000_000_000_000)
+        self._seq = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- server ---------------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def rest_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> yarl.URL:
+        return yarl.URL(f"ws://127.0.0.1:{self.port}/gateway")
+
+    def snowflake(self) -> str:
+        return str(next(self._ids))
+
+    # -- REST -----------------------------------------------------------------------------------
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        raw = await request.read()
+        body = json.loads(raw) if raw and request.content_type == "application/json" else None
+        call = Call(request.method, path, body)
+        self.calls.append(call)
+        problems = _check(path, body)
+        if problems:
+            self.problems += [f"{request.method} {path}: {p}" for p in problems]
+            call.status = 400
+            return _json({"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400)
+        result = self._answer(request.method, path, body)
+        if result is None:
+            call.status = 404
+            return _json({"code": 10000, "message": f"fake: no route {request.method} {path}"}, 404)
+        return _json(result) if result != 204 else web.Response(status=204)
+
+    def _answer(self, method: str, path: str, body: Any) -> Any:
+        parts = path.strip("/").split("/")
+        if path == "/users/@me":
+            return BOT_USER
+        if path == "/oauth2/applications/@me":
+            return {"id": APP_ID, "name": "Study Bot", "description": "", "icon": None,
+                    "bot_public": False, "bot_require_code_grant": False, "verify_key": "00",
+                    "owner": BOT_USER, "flags": 0}
+        if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
+            scope = parts[3] if "guilds" in parts else "global"
+            self.commands[scope] = [dict(c, id=self.snowflake(), application_id=APP_ID) for c in body]
+            return self.commands[scope]
+        if method == "POST" and parts[0] == "interactions":
+            return self._callback(parts[2], body)
+        if parts[0] == "webhooks" and len(parts) >= 3:
+            token = parts[2]
+            if method == "POST":  # the first follow-up after a defer fills the "thinking" message
+                pending = self._by_token.get(token)
+                return self._store(pending if pending and pending not in self.messages else self.snowflake(), body)
+            if method == "PATCH":
+                original = self._by_token.get(token) or self._source.get(token)
+                msg_id = (original if parts[-1] == "@original" else parts[-1]) or self.snowflake()
+                self._by_token.setdefault(token, msg_id)
+                return self._store(msg_id, {**self.messages.get(msg_id, {}), **body})
+            if method == "DELETE":
+                self.messages.pop(self._by_token.get(token, ""), None)
+                return 204
+        if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
+            return self._store(self.snowflake(), body, channel_id=parts[1])
+        return None
+
+    def _callback(self, token: str, body: dict) -> dict:
+        kind, data = body["type"], body.get("data") or {}
+        interaction: dict[str, Any] = {"id": self.snowflake(), "type": 2}
+        result: dict[str, Any] = {"interaction": interaction}
+        if kind in (4, 5):
+            msg_id = self._by_token.setdefault(token, self.snowflake())
+            interaction.update(response_message_id=msg_id, response_message_loading=kind == 5,
+                               response_message_ephemeral=bool(data.get("flags", 0) & EPHEMERAL))
+            if kind == 4:
+                result["resource"] = {"type": 4, "message": self._store(msg_id, data)}
+        elif kind == 7 and token in self._source:
+            msg_id = self._source[token]
+            result["resource"] = {"type": 7, "message": self._store(msg_id, {**self.messages.get(msg_id, {}), **data})}
+        return result
+
+    def _store(self, msg_id: str, data: dict, channel_id: str | None = None) -> dict:
+        msg = {"id": msg_id, "channel_id": channel_id or self.guilds[0].channel_id, "type": 0,
+               "author": BOT_USER, "content": "", "embeds": [], "components": [], "attachments": [],
+               "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False,
+               "tts": False, "timestamp": "2026-11-27T09:00:00+00:00", "edited_timestamp": None,
+               "flags": 0}
+        msg.update({k: v for k, v in data.items() if k in msg and v is not None})
+        self.messages[msg_id] = msg
+        return msg
+
+    # -- gateway --------------------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            if frame["op"] == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif frame["op"] == 2:
+                self.identify = frame["d"]
+                await self._send(ws, "READY", {
+                    "v": 10, "user": BOT_USER, "session_id": "fake-session",
+                    "resume_gateway_url": str(self.gateway_url),
+                    "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
+                    "application": {"id": APP_ID, "flags": 0}})
+                for g in self.guilds:
+                    await self._send(ws, "GUILD_CREATE", _guild(g))
+            elif frame["op"] == 6:
+                await self._send(ws, "RESUMED", {})
+        self._sockets.remove(ws)
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    # -- interactions ---------------------------------------------------------------------------
+    def _interaction(self, kind: int, data: dict, user: User, guild: Guild | None, **extra) -> dict:
+        payload = {"id": self.snowflake(), "application_id": APP_ID, "type": kind, "token": "",
+                   "version": 1, "data": data, "locale": "en-GB", "entitlements": [],
+                   "attachment_size_limit": 10_485_760, "app_permissions": "2147483647", **extra}
+        payload["token"] = f"tok{payload['id']}"
+        if guild is None:
+            payload.update(user=user.user(), channel={"id": "7", "type": 1}, context=1)
+        else:
+            payload.update(guild_id=guild.id, member=user.member(), context=0, guild_locale="en-GB",
+                           channel_id=guild.channel_id,
+                           channel={"id": guild.channel_id, "type": 0, "guild_id": guild.id,
+                                    "name": "general", "position": 0, "permission_overwrites": []})
+        return payload
+
+    async def slash(self, name: str, user: User, guild: Guild | None, resolved: dict | None = None,
+                    **options: Any) -> Exchange:
+        opts = [{"name": k, "type": 6 if isinstance(v, User) else 3, "value": getattr(v, "id", v)}
+                for k, v in options.items() if v is not None]
+        data = {"id": self.snowflake(), "name": name, "type": 1, "options": opts}
+        members = [v for v in options.values() if isinstance(v, User)]
+        if members:
+            data["resolved"] = {"users": {m.id: m.user() for m in members},
+                                "members": {m.id: {k: v for k, v in m.member().items() if k != "user"}
+                                            for m in members}}
+        if guild:
+            data["guild_id"] = guild.id
+        return await self.send(self._interaction(2, data, user, guild))
+
+    async def autocomplete(self, name: str, option: str, typed: str, user: User, guild: Guild) -> list[dict]:
+        data = {"id": self.snowflake(), "name": name, "type": 1, "guild_id": guild.id,
+                "options": [{"name": option, "type": 3, "value": typed, "focused": True}]}
+        return (await self.send(self._interaction(4, data, user, guild))).data["choices"]
+
+    async def click(self, message: dict, custom_id: str, user: User, guild: Guild) -> Exchange:
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self.send(self._interaction(3, data, user, guild, message=message))
+
+    async def submit(self, modal: dict, value: str, user: User, guild: Guild) -> Exchange:
+        """Submit a modal the bot opened (callback type 9), typing `value` in every text input."""
+
+        def filled(component: dict) -> dict:
+            if component.get("type") == 4:
+                return {"type": 4, "custom_id": component["custom_id"], "value": value}
+            inner = {k: filled(v) if isinstance(v, dict) else [filled(c) for c in v]
+                     for k, v in component.items() if k in ("component", "components")}
+            return {"type": component["type"], **inner}
+
+        data = {"custom_id": modal["custom_id"], "components": [filled(c) for c in modal["components"]]}
+        return await self.send(self._interaction(5, data, user, guild))
+
+    async def send(self, payload: dict, timeout: float = 5.0) -> Exchange:
+        """Dispatch INTERACTION_CREATE and wait until the bot's reply is complete."""
+        token, start = payload["token"], len(self.calls)
+        if "message" in payload:
+            self._source[token] = payload["message"]["id"]
+        sent_at = time.monotonic()
+        first: float | None = None
+        for ws in list(self._sockets):
+            await self._send(ws, "INTERACTION_CREATE", payload)
+        while time.monotonic() - sent_at < timeout:
+            mine = [c for c in self.calls[start:] if token in c.path]
+            callbacks = [c for c in mine if c.path.endswith("/callback")]
+            if callbacks and first is None:
+                first = time.monotonic() - sent_at
+            if callbacks and (callbacks[0].body["type"] not in (5, 6) or any("/webhooks/" in c.path for c in mine)):
+                await asyncio.sleep(0.02)  # let a trailing request land
+                mine = [c for c in self.calls[start:] if token in c.path]
+                shown = self._by_token.get(token) or self._source.get(token, "")
+                return Exchange(mine, first or 0.0, self.messages.get(shown, {}))
+            await asyncio.sleep(0.005)
+        raise AssertionError(f"no complete reply to interaction {payload['type']} "
+                             f"{payload['data'].get('name') or payload['data'].get('custom_id')} in {timeout}s")
+
+
+def _guild(g: Guild) -> dict:
+    return {"id": g.id, "name": g.name, "owner_id": "1", "unavailable": False, "member_count": 3,
+            "large": False, "features": [], "emojis": [], "stickers": [], "members": [],
+            "presences": [], "voice_states": [], "threads": [], "stage_instances": [],
+            "guild_scheduled_events": [], "joined_at": "2026-09-01T09:00:00+00:00",
+            "roles": [{"id": g.id, "name": "@everyone", "permissions": "3072", "position": 0,
+                       "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
+            "channels": [{"id": g.channel_id, "type": 0, "name": "general", "position": 0,
+                          "permission_overwrites": []}]}
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # exactly "application/json": discord.py ignores bodies with a charset suffix
+    return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
+
+
+# -- what Discord refuses ---------------------------------------------------------------------------
+def _check(path: str, body: Any) -> list[str]:
+    if not isinstance(body, (dict, list)):
+        return []
+    if path.endswith("/commands"):
+        return [p for c in body for p in _check_command(c)]
+    if path.endswith("/callback"):
+        data = body.get("data") or {}
+        if body["type"] == 8:
+            choices = data.get("choices", [])
+            return (["over 25 choices"] if len(choices) > 25 else []) + [
+                f"choice {c}" for c in choices if not 1 <= len(c["name"]) <= 100 or len(str(c["value"])) > 100]
+        if body["type"] == 9:
+            return _limits(data, title=45, custom_id=100) + (["modal over 5 rows"] if len(data["components"]) > 5 else [])
+        return _check_message(data)
+    return _check_message(body)
+
+
+def _check_command(cmd: dict, sub: bool = False) -> list[str]:
+    out = [] if _NAME.match(cmd["name"]) else [f"bad name {cmd['name']!r}"]
+    if not 1 <= len(cmd.get("description", "")) <= 100:
+        out.append(f"{cmd['name']}: description length {len(cmd.get('description', ''))}")
+    options = cmd.get("options") or []
+    if len(options) > 25:
+        out.append(f"{cmd['name']}: over 25 options")
+    required = [o.get("required", False) for o in options]
+    if required != sorted(required, reverse=True):
+        out.append(f"{cmd['name']}: optional option before a required one")
+    for o in options:
+        out += _check_command(o, True)
+        if len(o.get("choices") or []) > 25:
+            out.append(f"{o['name']}: over 25 choices")
+    return out
+
+
+def _check_message(data: dict) -> list[str]:
+    out = _limits(data, content=2000)
+    embeds = data.get("embeds") or []
+    total = 0
+    for e in embeds:
+        out += _limits(e, title=256, description=4096)
+        out += _limits(e.get("footer") or {}, text=2048) + _limits(e.get("author") or {}, name=256)
+        fields = e.get("fields") or []
+        if len(fields) > 25:
+            out.append("embed over 25 fields")
+        for f in fields:
+            out += _limits(f, name=256, value=1024)
+            if not f["name"] or not f["value"]:
+                out.append("empty field name or value")
+        total += sum(len(e.get(k) or "") for k in ("title", "description"))
+        total += len((e.get("footer") or {}).get("text", "")) + len((e.get("author") or {}).get("name", ""))
+        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
+    if total > 6000:
+        out.append(f"embeds total {total} > 6000")
+    rows = data.get("components") or []
+    if len(rows) > 5:
+        out.append("over 5 action rows")
+    ids = [c.get("custom_id") for row in rows for c in row.get("components", []) if c.get("custom_id")]
+    if len(ids) != len(set(ids)):
+        out.append("duplicate custom_id")
+    for row in rows:
+        buttons = row.get("components", [])
+        if len(buttons) > 5:
+            out.append("over 5 buttons in a row")
+        for b in buttons:
+            out += _limits(b, label=80, custom_id=100)
+            if not b.get("label") and not b.get("emoji"):
+                out.append("button without label")
+    return out
+
+
+def _limits(obj: dict, **limits: int) -> list[str]:
+    return [f"{key} is {len(str(obj[key]))} chars (max {limit})"
+            for key, limit in limits.items() if obj.get(key) is not None and len(str(obj[key])) > limit]

@@ -1,0 +1,113 @@
+"""Slack adapter fixtures: the real bolt app served on 127.0.0.1, talking to a fake Slack."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import EVENTS_PATH, build_web_app, create_app
+from bot.service import StudyService
+
+from .fake_slack import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    FakeSlack,
+    block_actions_payload,
+    command_form,
+    form_body,
+    payload_body,
+    signed_headers,
+    view_submission_payload,
+)
+
+
+def make_settings(**overrides: Any) -> SimpleNamespace:
+    values: dict[str, Any] = {
+        "slack_bot_token": SecretStr(BOT_TOKEN),
+        "slack_app_token": None,
+        "slack_signing_secret": SecretStr(SIGNING_SECRET),
+        "port": 3000,
+    }
+    values.update(overrides)
+    return SimpleNamespace(**values)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+    assert fake.limit_errors == [], "Slack would refuse: " + "; ".join(fake.limit_errors)
+
+
+@dataclass
+class SlackHttp:
+    """Sends signed requests to the bolt app the way Slack does, and reads the replies."""
+
+    fake: FakeSlack
+    url: str
+    session: aiohttp.ClientSession
+
+    async def post(self, body: str, headers: dict[str, str]) -> tuple[int, str, float]:
+        started = time.monotonic()
+        async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
+            return response.status, await response.text(), time.monotonic() - started
+
+    async def send(self, body: str, *, retry: int | None = None) -> tuple[int, str]:
+        headers = signed_headers(body)
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        status, text, elapsed = await self.post(body, headers)
+        assert elapsed < 3, f"acked after {elapsed:.1f}s; Slack gives up after 3"
+        return status, text
+
+    async def command(self, text: str, *, retry: int | None = None, **who: str) -> str:
+        """Runs `/study <text>`; returns the response_url the reply goes to."""
+        response_url = self.fake.response_url()
+        status, body = await self.send(form_body(command_form(text, response_url=response_url, **who)), retry=retry)
+        assert (status, body) == (200, ""), (status, body)
+        return response_url
+
+    async def ask(self, text: str, **who: str) -> dict[str, Any]:
+        """`/study <text>` and the ephemeral reply it gets."""
+        return await self.fake.reply(await self.command(text, **who))
+
+    async def click(self, button: dict[str, Any], *, retry: int | None = None, **who: str) -> str:
+        response_url = self.fake.response_url()
+        payload = block_actions_payload(button, response_url=response_url, **who)
+        status, body = await self.send(payload_body(payload), retry=retry)
+        assert status == 200, (status, body)
+        return response_url
+
+    async def press(self, button: dict[str, Any], **who: str) -> dict[str, Any]:
+        """Clicks a button and returns the ephemeral reply."""
+        return await self.fake.reply(await self.click(button, **who))
+
+    async def submit(self, view: dict[str, Any], answer: str, **who: str) -> tuple[int, dict[str, Any] | None]:
+        status, body = await self.send(payload_body(view_submission_payload(view, answer, **who)))
+        return status, json.loads(body) if body else None
+
+
+@pytest.fixture
+async def slack(service: StudyService, fake_slack: FakeSlack) -> AsyncIterator[SlackHttp]:
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
+    app = create_app(service, make_settings(), client=client)
+    runner = web.AppRunner(build_web_app(app))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
+    async with aiohttp.ClientSession() as session:
+        yield SlackHttp(fake_slack, f"http://127.0.0.1:{port}{EVENTS_PATH}", session)
+    await runner.cleanup()

@@ -1,0 +1,357 @@
+"""A fake Slack on 127.0.0.1: the Web API, response_url receivers and the Socket Mode websocket.
+
+The real slack-bolt / slack-sdk talk to it over HTTP and websockets exactly as they would talk to
+slack.com, and everything they send is recorded. Every message and view that reaches it is also
+checked against Block Kit's limits, as Slack itself would refuse it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-test-bot-token-0000"
+APP_TOKEN = "xapp-1-test-app-token-0000"
+SIGNING_SECRET = "test-signing-secret-0000"
+SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET)
+
+
+@dataclass
+class Call:
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    limit_errors: list[str] = field(default_factory=list)
+    acks: list[dict[str, Any]] = field(default_factory=list)  # what the app sent on the websocket
+    base: str = ""
+    _runner: web.AppRunner | None = None
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes for the websocket
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{id}", self._response)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - the port the OS picked
+        self.base = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return self.base + "/api/"  # the trailing slash matters: slack-sdk joins with urljoin
+
+    def response_url(self) -> str:
+        return f"{self.base}/response/{next(self._ids)}"
+
+    # ------------------------------------------------------------------ recording
+
+    async def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+        async def until() -> Any:
+            async with self._changed:
+                while not (result := predicate()):
+                    await self._changed.wait()
+                return result
+
+        return await asyncio.wait_for(until(), timeout)
+
+    def replies_to(self, response_url: str) -> list[dict[str, Any]]:
+        path = response_url.removeprefix(self.base)
+        return [call.body for call in self.calls if call.path == path]
+
+    async def reply(self, response_url: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The first message the app posted to this response_url."""
+        return (await self.wait_for(lambda: self.replies_to(response_url), timeout))[0]
+
+    def api_calls(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.path == f"/api/{method}"]
+
+    # ------------------------------------------------------------------ handlers
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.read()
+        if request.content_type == "application/json":
+            body = json.loads(raw or b"{}")
+        else:
+            body = dict((await request.post()).items()) if raw else {}
+        headers = dict(request.headers)
+        if method == "views.open" and isinstance(body.get("view"), dict):
+            self.limit_errors += check_view(body["view"])
+        if method in {"chat.postEphemeral", "chat.postMessage"}:
+            self.limit_errors += check_message(body)
+        await self._record(Call(f"/api/{method}", body, headers))
+        answer: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            answer |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "studybot", "team": "Test"}
+        elif method == "apps.connections.open":
+            answer |= {"url": self.base.replace("http://", "ws://") + "/socket"}
+        elif method == "views.open":
+            answer |= {"view": {"id": "V1", **(body.get("view") or {})}}
+        elif method == "chat.postEphemeral":
+            answer |= {"message_ts": "1700000000.000100"}
+        return web.json_response(answer)
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.limit_errors += check_message(body)
+        await self._record(Call(request.path, body, dict(request.headers)))
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}}))
+
+        async def pump() -> None:
+            while True:
+                await ws.send_str(json.dumps(await self._outbox.get()))
+
+        sender = asyncio.create_task(pump(), name="fake-slack-socket-sender")
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    self.acks.append(json.loads(message.data))
+                    async with self._changed:
+                        self._changed.notify_all()
+        finally:
+            sender.cancel()
+        return ws
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        await self._outbox.put(envelope)
+
+    async def ack_for(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        return await self.wait_for(
+            lambda: next((ack for ack in self.acks if ack.get("envelope_id") == envelope_id), None), timeout
+        )
+
+
+# ---------------------------------------------------------------------- signed requests
+
+
+def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(body: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(body, ts, secret),
+    }
+
+
+def command_form(
+    text: str, *, response_url: str, team: str = "T1", user: str = "U1", name: str = "alice", channel: str = "C1"
+) -> dict[str, str]:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team,
+        "team_domain": f"school-{team.lower()}",
+        "channel_id": channel,
+        "channel_name": "history",
+        "user_id": user,
+        "user_name": name,
+        "command": "/study",
+        "text": text,
+        "api_app_id": "A1",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": f"trigger-{user}-{int(time.time() * 1000)}",
+    }
+
+
+def block_actions_payload(
+    button: dict[str, Any], *, response_url: str, team: str = "T1", user: str = "U1", name: str = "alice",
+    channel: str = "C1",
+) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": name, "name": name, "team_id": team},
+        "api_app_id": "A1",
+        "token": "legacy-verification-token",
+        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": True},
+        "trigger_id": f"trigger-{user}-{int(time.time() * 1000)}",
+        "team": {"id": team, "domain": f"school-{team.lower()}"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "history"},
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": "b1",
+                "text": button["text"],
+                "value": button.get("value", ""),
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+
+
+def view_submission_payload(
+    view: dict[str, Any], answer: str, *, team: str = "T1", user: str = "U1", name: str = "alice"
+) -> dict[str, Any]:
+    submitted = {
+        **view,
+        "id": "V1",
+        "team_id": team,
+        "state": {"values": {"answer": {"text": {"type": "plain_text_input", "value": answer}}}},
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": team, "domain": f"school-{team.lower()}"},
+        "user": {"id": user, "username": name, "name": name, "team_id": team},
+        "api_app_id": "A1",
+        "token": "legacy-verification-token",
+        "trigger_id": f"trigger-{user}-{int(time.time() * 1000)}",
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def form_body(fields: dict[str, str]) -> str:
+    return urlencode(fields)
+
+
+def payload_body(payload: dict[str, Any]) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+# ---------------------------------------------------------------------- Block Kit limits
+
+
+def _text_len(obj: dict[str, Any] | None) -> int:
+    return len((obj or {}).get("text", ""))
+
+
+def check_blocks(blocks: list[dict[str, Any]], where: str) -> list[str]:
+    errors = []
+    if len(blocks) > 50:
+        errors.append(f"{where}: {len(blocks)} blocks (limit 50)")
+    for i, block in enumerate(blocks):
+        kind = block.get("type")
+        if kind == "section":
+            if "text" in block and _text_len(block["text"]) > 3000:
+                errors.append(f"{where}[{i}]: section text {_text_len(block['text'])} > 3000")
+            if "text" in block and _text_len(block["text"]) == 0:
+                errors.append(f"{where}[{i}]: empty section text")
+            for f in block.get("fields", []):
+                if _text_len(f) > 2000:
+                    errors.append(f"{where}[{i}]: field {_text_len(f)} > 2000")
+            if len(block.get("fields", [])) > 10:
+                errors.append(f"{where}[{i}]: more than 10 fields")
+        elif kind == "header" and _text_len(block["text"]) > 150:
+            errors.append(f"{where}[{i}]: header {_text_len(block['text'])} > 150")
+        elif kind == "context":
+            if len(block["elements"]) > 10:
+                errors.append(f"{where}[{i}]: context with {len(block['elements'])} elements")
+            errors += [f"{where}[{i}]: context text > 3000" for e in block["elements"] if _text_len(e) > 3000]
+        elif kind == "actions":
+            elements = block["elements"]
+            if len(elements) > 25:
+                errors.append(f"{where}[{i}]: {len(elements)} actions (limit 25)")
+            ids = [e.get("action_id") for e in elements]
+            if len(ids) != len(set(ids)):
+                errors.append(f"{where}[{i}]: repeated action_id in one block")
+            for e in elements:
+                if _text_len(e.get("text")) > 75:
+                    errors.append(f"{where}[{i}]: button text {_text_len(e['text'])} > 75")
+                if len(e.get("value", "")) > 2000:
+                    errors.append(f"{where}[{i}]: button value {len(e['value'])} > 2000")
+                if len(e.get("action_id", "")) > 255:
+                    errors.append(f"{where}[{i}]: action_id > 255")
+        elif kind == "input":
+            if _text_len(block["label"]) > 2000:
+                errors.append(f"{where}[{i}]: input label > 2000")
+            placeholder = block["element"].get("placeholder")
+            if placeholder and _text_len(placeholder) > 150:
+                errors.append(f"{where}[{i}]: placeholder > 150")
+    return errors
+
+
+def check_message(message: dict[str, Any]) -> list[str]:
+    errors = check_blocks(message.get("blocks") or [], "message")
+    if not message.get("text") and not message.get("blocks"):
+        errors.append("message without text or blocks")
+    return errors
+
+
+def check_view(view: dict[str, Any]) -> list[str]:
+    errors = check_blocks(view.get("blocks") or [], "view")
+    for key in ("title", "submit", "close"):
+        if key in view and _text_len(view[key]) > 24:
+            errors.append(f"view {key} {_text_len(view[key])} > 24")
+    if len(view.get("private_metadata", "")) > 3000:
+        errors.append("view private_metadata > 3000")
+    if len(view.get("callback_id", "")) > 255:
+        errors.append("view callback_id > 255")
+    return errors
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+def button(message: dict[str, Any], label_or_action: str) -> dict[str, Any]:
+    for e in buttons(message):
+        if label_or_action in (e["text"]["text"], e["action_id"]) or e["text"]["text"].startswith(label_or_action):
+            return e
+    raise AssertionError(f"no button {label_or_action!r} in {[e['text']['text'] for e in buttons(message)]}")
+
+
+def all_text(message: dict[str, Any]) -> str:
+    """Every piece of visible text in a message, joined: for assertions."""
+    parts = [message.get("text", "")]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in {"mrkdwn", "plain_text"} and "text" in node:
+                parts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(message.get("blocks", []))
+    return "\n".join(parts)

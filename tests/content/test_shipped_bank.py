@@ -1,0 +1,71 @@
+"""Every shipped content file loads, and every card can be found by each of its names."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import load_bank
+from bot.content.coverage import measure
+from bot.core.grading import match_short_answer, normalise
+from bot.core.lookup import Entry, NameIndex
+from bot.core.replies import QuestionKind
+from tests.conftest import SHIPPED_CONTENT
+
+
+@pytest.fixture(scope="module")
+def bank():  # noqa: ANN201
+    return load_bank(SHIPPED_CONTENT)
+
+
+def test_the_shipped_bank_meets_its_coverage(bank):
+    report = measure(bank)
+    assert bank.coverage is not None
+    assert report.failures == []
+
+
+def test_multiple_choice_answers_are_among_their_options(bank):
+    for question in bank.questions.values():
+        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+            assert normalise(question.answer) in {normalise(o) for o in question.options}, question.id
+
+
+def test_no_short_answer_alias_matches_a_wrong_answer(bank):
+    for question in bank.questions.values():
+        if question.kind is QuestionKind.SHORT_ANSWER:
+            accepted = [question.answer, *question.accept]
+            for form in accepted:
+                assert match_short_answer(form, accepted, question.wrong).matched, (question.id, form)
+            for wrong in question.wrong:
+                assert not match_short_answer(wrong, accepted, question.wrong).matched, (question.id, wrong)
+
+
+def test_which_figure_questions_link_an_existing_card(bank):
+    linked = [q for q in bank.questions.values() if "which-figure" in q.tags]
+    assert linked
+    for question in linked:
+        assert question.figures and all(f in bank.figures for f in question.figures), question.id
+
+
+def test_prompts_are_short_and_explanations_teach(bank):
+    for question in bank.questions.values():
+        assert len(question.prompt) < 300, question.id
+        assert len(question.explanation) > len(question.answer_text) + 20, question.id
+        assert not any(normalise(o) in {"all of the above", "none of the above"} for o in question.options)
+
+
+def test_every_card_is_found_by_its_name_and_every_alias(bank):
+    index = NameIndex(
+        [Entry(f.id, "figure", f.name, tuple(f.aliases)) for f in bank.figures.values()]
+        + [Entry(t.id, "term", t.term, tuple(t.aliases)) for t in bank.terms.values()]
+    )
+    for figure in bank.figures.values():
+        for name in (figure.name, *figure.aliases):
+            assert index.find(name).card_id == figure.id, name
+            assert index.find(name, kind="figure").card_id == figure.id, name
+    for term in bank.terms.values():
+        for name in (term.term, *term.aliases):
+            assert index.find(name).card_id == term.id, name
+
+
+def test_the_seven_rivals_and_more_have_cards(bank):
+    assert {"stalin", "trotsky", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky"} <= set(bank.figures)
