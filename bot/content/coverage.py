@@ -45,6 +45,9 @@ def measure(bank: Bank) -> CoverageReport:
     for tag, minimum in wanted.per_tag.items():
         if report.per_tag[tag] < minimum:
             fail(f"{report.per_tag[tag]} questions tagged '{tag}'; at least {minimum} needed")
+    for tag, share in wanted.per_tag_share.items():
+        if report.per_tag[tag] < share * total:
+            fail(f"{report.per_tag[tag]} of {total} questions tagged '{tag}'; at least {share:.0%} needed")
     for prefix, minimum in wanted.per_source_prefix.items():
         for source in bank.sources:
             if source.startswith(prefix) and report.per_source[source] < minimum:

@@ -44,6 +44,7 @@ class Coverage(Strict):
     per_source_prefix: dict[str, int] = Field(default_factory=dict)
     per_kind: dict[QuestionKind, int] = Field(default_factory=dict)
     per_tag: dict[str, int] = Field(default_factory=dict)
+    per_tag_share: dict[str, float] = Field(default_factory=dict)
     figures: list[Slug] = Field(default_factory=list)
     terms: int = 0
 
