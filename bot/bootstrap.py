@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.content import Question, load_bank
+from bot.schedule_service import ScheduleService
 from bot.service import Clock, StudyService, utc_now
 from bot.store import migrate
 from bot.store.db import DatabaseUnavailable, create_engine, redact, session_factory
@@ -43,6 +44,7 @@ async def open_service(database_url: str, content_dir: Path, *, clock: Clock = u
             log.info("content synced: %d added, %d updated, %d retired", report.added, report.updated, report.retired)
         service = StudyService(bank, sessions, clock=clock)
         service.remember_retired({row.id: Question.model_validate(row.body) for row in retired_rows})
+        service.schedules = ScheduleService(service)
         yield service
     finally:
         await engine.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
@@ -45,6 +46,9 @@ from bot.core.replies import (
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
 from bot.store.models import Question as QuestionRow
 
+if TYPE_CHECKING:
+    from bot.schedule_service import ScheduleService
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
@@ -57,10 +61,11 @@ def utc_now() -> dt.datetime:
 class StudyService:
     def __init__(self, bank: Bank, sessions: async_sessionmaker[AsyncSession], *, clock: Clock = utc_now) -> None:
         self.bank = bank
-        self._sessions = sessions
-        self._clock = clock
+        self.sessions = sessions
+        self.clock = clock
         # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
         self._retired: dict[str, Question] = {}
+        self.schedules: ScheduleService  # attached by bootstrap: teachers' schedules and scheduled posts
         self._figure_questions: dict[str, list[str]] = {}
         for question in bank.questions.values():
             for figure in question.figures:
@@ -75,22 +80,22 @@ class StudyService:
     # ----------------------------------------------------------------- daily and practice questions
 
     async def daily_question(self, actor: Actor) -> QuestionCard:
-        async with self._sessions.begin() as session:
-            community, member = await self._enrol(session, actor)
-            today = self._today(community)
-            question_id = await self._assignment(session, community, today)
+        async with self.sessions.begin() as session:
+            community, member = await self.enrol(session, actor)
+            today = self.today_in(community)
+            question_id = await self.assignment(session, community, today)
             answered = await session.scalar(
                 select(func.count()).where(Attempt.member_id == member.id, Attempt.daily_date == today)
             )
             ref = QuestionRef(question_id, Mode.DAILY, today)
             self._set_pending(member, ref)
-            return self._card(ref, already_answered=bool(answered))
+            return self.card(ref, already_answered=bool(answered))
 
     async def practice_question(self, actor: Actor, topic: str | None = None, *, figure: str | None = None) -> QuestionCard:
         candidates = self._practice_candidates(topic, figure)
-        async with self._sessions.begin() as session:
-            community, member = await self._enrol(session, actor)
-            today = self._today(community)
+        async with self.sessions.begin() as session:
+            community, member = await self.enrol(session, actor)
+            today = self.today_in(community)
             seen = dict(
                 (
                     await session.execute(
@@ -106,11 +111,11 @@ class StudyService:
                 )
             )
             question_id = selection.choose_practice(
-                candidates, seen, {todays} if todays else set(), f"{member.id}:{self._clock().isoformat()}"
+                candidates, seen, {todays} if todays else set(), f"{member.id}:{self.clock().isoformat()}"
             )
             ref = QuestionRef(question_id, Mode.PRACTICE)
             self._set_pending(member, ref)
-            return self._card(ref)
+            return self.card(ref)
 
     def _practice_candidates(self, topic: str | None, figure: str | None) -> list[str]:
         if figure:
@@ -147,12 +152,12 @@ class StudyService:
 
     async def submit_answer(self, actor: Actor, answer: str, ref: QuestionRef | None = None) -> AnswerFeedback:
         given = clean_input(answer)
-        async with self._sessions.begin() as session:
-            community, member = await self._enrol(session, actor)
+        async with self.sessions.begin() as session:
+            community, member = await self.enrol(session, actor)
             ref = ref or self._pending(member)
-            question = self._question(ref.question_id)
+            question = self.question(ref.question_id)
             correct, shown = self._grade(question, given)
-            today = self._today(community)
+            today = self.today_in(community)
             note = ""
             if ref.mode is Mode.DAILY:
                 assigned = await session.scalar(
@@ -172,7 +177,7 @@ class StudyService:
                     Attempt(
                         member_id=member.id, community_id=community.id, question_id=question.id,
                         mode=Mode.PRACTICE.value, daily_date=None, answer_given=shown[:500],
-                        correct=correct, points=0, streak=0, created_at=self._clock(),
+                        correct=correct, points=0, streak=0, created_at=self.clock(),
                     )
                 )
                 total = await self._total_points(session, member.id)
@@ -198,7 +203,7 @@ class StudyService:
         attempt = Attempt(
             member_id=member.id, community_id=community.id, question_id=question.id, mode=Mode.DAILY.value,
             daily_date=today, answer_given=shown[:500], correct=correct, points=points, streak=streak,
-            created_at=self._clock(),
+            created_at=self.clock(),
         )
         try:
             async with session.begin_nested():
@@ -216,7 +221,7 @@ class StudyService:
         return self._feedback(question, ref, correct, shown, points, streak, total)
 
     async def _repeat(self, session: AsyncSession, member: Member, question: Question, ref: QuestionRef, first: Attempt) -> AnswerFeedback:
-        original = self._question(first.question_id)
+        original = self.question(first.question_id)
         total = await self._total_points(session, member.id)
         return self._feedback(
             original, ref, first.correct, first.answer_given, 0, first.streak, total, repeated=True,
@@ -259,12 +264,7 @@ class StudyService:
         self, question: Question, ref: QuestionRef, correct: bool, shown: str, points: int, streak: int,
         total: int, *, repeated: bool = False, note: str = "",
     ) -> AnswerFeedback:
-        if question.kind is QuestionKind.MULTIPLE_CHOICE:
-            options = dict((text, letter) for letter, text in selection.option_order(question.id, question.options))
-            answer = next(text for text in options if normalise(text) == normalise(str(question.answer)))
-            correct_answer = f"{options[answer]}) {answer}"
-        else:
-            correct_answer = question.answer_text
+        correct_answer = self.correct_answer(question)
         figure = next((self.bank.figures[f] for f in question.figures if f in self.bank.figures), None)
         return AnswerFeedback(
             ref=ref, correct=correct, given=shown, correct_answer=correct_answer, explanation=question.explanation,
@@ -276,35 +276,43 @@ class StudyService:
 
     async def leaderboard(self, actor: Actor, period: Period | str = Period.WEEK, *, limit: int = 10) -> Leaderboard:
         period = scoring.parse_period(period)
-        async with self._sessions.begin() as session:
-            community, member = await self._enrol(session, actor)
-            today = self._today(community)
-            start = scoring.period_start(period, today)
-            board = (Score.community_id == community.id, Score.period == period.value, Score.period_start == start)
-            rows = (
-                await session.execute(
-                    select(Score.member_id, Member.display_name, Score.points)
-                    .join(Member, Member.id == Score.member_id)
-                    .where(*board)
-                    .order_by(Score.points.desc(), Member.display_name, Member.id)
-                    .limit(limit)
-                )
-            ).all()
-            ranked = scoring.competition_ranks([((member_id, name), points) for member_id, name, points in rows])
-            entries = tuple(
-                LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == member.id) for r in ranked
+        async with self.sessions.begin() as session:
+            community, member = await self.enrol(session, actor)
+            return await self.board(session, community, period, self.today_in(community), member, limit=limit)
+
+    async def board(
+        self, session: AsyncSession, community: Community, period: Period, today: dt.date,
+        member: Member | None = None, *, limit: int = 10,
+    ) -> Leaderboard:
+        """The top of a community's board for the period containing `today`, and `member`'s own rank."""
+        start = scoring.period_start(period, today)
+        board = (Score.community_id == community.id, Score.period == period.value, Score.period_start == start)
+        rows = (
+            await session.execute(
+                select(Score.member_id, Member.display_name, Score.points)
+                .join(Member, Member.id == Score.member_id)
+                .where(*board)
+                .order_by(Score.points.desc(), Member.display_name, Member.id)
+                .limit(limit)
             )
+        ).all()
+        caller_id = member.id if member else None
+        ranked = scoring.competition_ranks([((member_id, name), points) for member_id, name, points in rows])
+        entries = tuple(
+            LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == caller_id) for r in ranked
+        )
+        caller = None
+        if member is not None:
             own = await session.scalar(select(Score.points).where(*board, Score.member_id == member.id))
-            caller = None
             if own is not None:
                 higher = await session.scalar(select(func.count()).where(*board, Score.points > own))
                 caller = LeaderboardEntry(higher + 1, member.display_name, own, is_caller=True)
-            total = await session.scalar(select(func.count()).where(*board))
-            return Leaderboard(period, scoring.period_label(period, today), entries, caller, total or 0)
+        total = await session.scalar(select(func.count()).where(*board))
+        return Leaderboard(period, scoring.period_label(period, today), entries, caller, total or 0)
 
     async def stats(self, actor: Actor, *, member_user_id: str | None = None) -> Stats:
-        async with self._sessions.begin() as session:
-            community, member = await self._enrol(session, actor)
+        async with self.sessions.begin() as session:
+            community, member = await self.enrol(session, actor)
             if member_user_id and member_user_id != actor.user_id:
                 member = await session.scalar(
                     select(Member).where(Member.community_id == community.id, Member.external_id == member_user_id)
@@ -328,13 +336,13 @@ class StudyService:
                 by_mode[mode] += answered
             latest = await session.scalar(
                 select(func.max(DailyAssignment.local_date)).where(
-                    DailyAssignment.community_id == community.id, DailyAssignment.local_date < self._today(community)
+                    DailyAssignment.community_id == community.id, DailyAssignment.local_date < self.today_in(community)
                 )
             )
-            streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, self._today(community))
+            streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, self.today_in(community))
             topics = tuple(
-                TopicStats(self._topic_title(topic_id), answered, correct)
-                for topic_id, (answered, correct) in sorted(per_topic.items(), key=lambda item: self._topic_title(item[0]))
+                TopicStats(self.topic_title(topic_id), answered, correct)
+                for topic_id, (answered, correct) in sorted(per_topic.items(), key=lambda item: self.topic_title(item[0]))
             )
             return Stats(
                 name=member.display_name,
@@ -349,8 +357,8 @@ class StudyService:
             )
 
     async def forget_me(self, actor: Actor) -> Forgotten:
-        async with self._sessions.begin() as session:
-            community = await self._community(session, actor, create=False)
+        async with self.sessions.begin() as session:
+            community = await self.community_of(session, actor, create=False)
             member = None
             if community is not None:
                 member = await session.scalar(
@@ -425,18 +433,28 @@ class StudyService:
 
     # ----------------------------------------------------------------- helpers
 
-    def _question(self, question_id: str) -> Question:
+    def question(self, question_id: str) -> Question:
         question = self.bank.questions.get(question_id) or self._retired.get(question_id)
         if question is None:
             raise NotFound("That question is no longer in the bank. Ask for a new one with `daily` or `quiz`.")
         return question
 
-    def _topic_title(self, topic_id: str) -> str:
+    @staticmethod
+    def correct_answer(question: Question) -> str:
+        """The answer as students saw it: 'C) 3 April 1922' for multiple choice."""
+        if question.kind is not QuestionKind.MULTIPLE_CHOICE:
+            return question.answer_text
+        for letter, text in selection.option_order(question.id, question.options):
+            if normalise(text) == normalise(str(question.answer)):
+                return f"{letter}) {text}"
+        return question.answer_text
+
+    def topic_title(self, topic_id: str) -> str:
         topic = self.bank.topics.get(topic_id)
         return topic.title if topic else topic_id
 
-    def _card(self, ref: QuestionRef, *, already_answered: bool = False) -> QuestionCard:
-        question = self._question(ref.question_id)
+    def card(self, ref: QuestionRef, *, already_answered: bool = False) -> QuestionCard:
+        question = self.question(ref.question_id)
         if question.kind is QuestionKind.MULTIPLE_CHOICE:
             options = tuple(Option(letter, text) for letter, text in selection.option_order(question.id, question.options))
         elif question.kind is QuestionKind.TRUE_FALSE:
@@ -446,10 +464,10 @@ class StudyService:
         figures = tuple(
             FigureLink(f, self.bank.figures[f].name) for f in question.figures if f in self.bank.figures
         )
-        return QuestionCard(ref, self._topic_title(question.topic), question.kind, question.prompt, options, figures, already_answered)
+        return QuestionCard(ref, self.topic_title(question.topic), question.kind, question.prompt, options, figures, already_answered)
 
-    def _today(self, community: Community) -> dt.date:
-        return self._clock().astimezone(ZoneInfo(community.timezone)).date()
+    def today_in(self, community: Community) -> dt.date:
+        return self.clock().astimezone(ZoneInfo(community.timezone)).date()
 
     @staticmethod
     def _set_pending(member: Member, ref: QuestionRef | None) -> None:
@@ -463,7 +481,7 @@ class StudyService:
             raise NoQuestionPending()
         return QuestionRef(member.pending_question_id, Mode(member.pending_mode), member.pending_date)
 
-    async def _assignment(self, session: AsyncSession, community: Community, day: dt.date) -> str:
+    async def assignment(self, session: AsyncSession, community: Community, day: dt.date) -> str:
         existing = await session.scalar(
             select(DailyAssignment.question_id).where(
                 DailyAssignment.community_id == community.id, DailyAssignment.local_date == day
@@ -471,7 +489,8 @@ class StudyService:
         )
         if existing:
             return existing
-        candidates = list(self.bank.questions)
+        topics = set(community.daily_topics or ()) or None
+        candidates = [question.id for question in self.bank.questions_in(topics)] or list(self.bank.questions)
         if not candidates:
             raise NoQuestionsAvailable()
         asked = dict(
@@ -495,7 +514,7 @@ class StudyService:
             )
         return chosen
 
-    async def _community(self, session: AsyncSession, actor: Actor, *, create: bool = True) -> Community | None:
+    async def community_of(self, session: AsyncSession, actor: Actor, *, create: bool = True) -> Community | None:
         query = select(Community).where(Community.platform == actor.platform.value, Community.external_id == actor.community_id)
         community = await session.scalar(query)
         if community is None and create:
@@ -504,8 +523,8 @@ class StudyService:
             )
         return community
 
-    async def _enrol(self, session: AsyncSession, actor: Actor) -> tuple[Community, Member]:
-        community = await self._community(session, actor)
+    async def enrol(self, session: AsyncSession, actor: Actor) -> tuple[Community, Member]:
+        community = await self.community_of(session, actor)
         assert community is not None
         query = select(Member).where(Member.community_id == community.id, Member.external_id == actor.user_id)
         member = await session.scalar(query)

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.core.errors import InvalidInput
 
@@ -45,9 +45,18 @@ def normalise(text: str) -> str:
     return _LEADING.sub("", text).strip()
 
 
+_NUMBER_WORDS = re.compile(
+    r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|teenth|tieth|hundredth"
+    r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million)\b)"
+)
+
+
 def typo_budget(form: str) -> int:
-    """How many single-character edits a correct form tolerates."""
-    if any(ch.isdigit() for ch in form) or len(form) < 5:
+    """How many single-character edits (a swap of neighbours counts as one) a correct form tolerates.
+
+    None for numbers, in digits or words: 'sixteenth' is one near miss from 'fifteenth' and wrong.
+    """
+    if any(ch.isdigit() for ch in form) or _NUMBER_WORDS.search(form) or len(form) < 5:
         return 0
     return 1 if len(form) < 9 else 2
 
@@ -74,12 +83,12 @@ def match_short_answer(given: str, accepted: Sequence[str], rejected: Iterable[s
     if guess in wrong:
         return Match(False)
     best_right = min(
-        (Levenshtein.distance(guess, form) for form in right if Levenshtein.distance(guess, form) <= typo_budget(form)),
+        (OSA.distance(guess, form) for form in right if OSA.distance(guess, form) <= typo_budget(form)),
         default=None,
     )
     if best_right is None or typo_budget(guess) == 0:
         return Match(False)
-    nearest_wrong = min((Levenshtein.distance(guess, form) for form in wrong), default=None)
+    nearest_wrong = min((OSA.distance(guess, form) for form in wrong), default=None)
     if nearest_wrong is not None and nearest_wrong <= best_right:
         return Match(False)
     return Match(True)

@@ -162,3 +162,51 @@ class TopicInfo:
 class Forgotten:
     attempts_deleted: int
     existed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StreakHolder:
+    name: str
+    streak: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal:
+    """Yesterday's (the previous) daily question, its answer and how the class did, naming no one who got it wrong."""
+
+    day: dt.date
+    prompt: str
+    correct_answer: str
+    explanation: str
+    answered: int
+    correct: int
+    top_streaks: tuple[StreakHolder, ...] = ()
+
+    @property
+    def percent_correct(self) -> int:
+        return round(100 * self.correct / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPost:
+    """What a scheduled post puts in a class channel."""
+
+    question: QuestionCard
+    reveal: Reveal | None = None
+    leaderboard: Leaderboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleInfo:
+    channel_id: str
+    channel_name: str
+    time_of_day: dt.time
+    timezone: str
+    days: str  # "Monday to Friday"
+    pauses: tuple[tuple[dt.date, dt.date], ...]
+    paused: bool
+    topics: tuple[str, ...]
+    weekly_leaderboard: str | None  # the weekday name, or None
+    next_post: dt.datetime | None  # in the channel's local time
+    last_error: str | None = None
+    exists: bool = True

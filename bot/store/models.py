@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
 )
@@ -48,6 +49,8 @@ class Community(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # Topic ids the daily question is drawn from; NULL means the whole bank.
+    daily_topics: Mapped[list | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -157,4 +160,56 @@ class Score(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
 
 
-__all__ = ["Attempt", "Base", "Card", "Community", "DailyAssignment", "Member", "Question", "Score", "Topic", "func"]
+class Teacher(Base):
+    """Someone allowed to manage schedules besides the platform's own admins (Slack teachers)."""
+
+    __tablename__ = "teachers"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Schedule(Base):
+    """A channel that gets the daily question by itself at a local time on chosen days."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (UniqueConstraint("community_id", "channel_id", name="uq_schedules_community_channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    channel_name: Mapped[str] = mapped_column(String(200), default="")
+    time_of_day: Mapped[dt.time] = mapped_column(Time)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    weekdays: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    pauses: Mapped[list] = mapped_column(JSON, default=list)  # [[start, end], ...] ISO dates, inclusive
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)  # paused until resumed
+    leaderboard_weekday: Mapped[int | None] = mapped_column(Integer, nullable=True, default=4)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScheduledPost(Base):
+    """One scheduled post, claimed in the database before it is sent: exactly one per schedule per local date."""
+
+    __tablename__ = "scheduled_posts"
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "local_date", name="uq_scheduled_posts_schedule_date"),
+        Index("ix_scheduled_posts_status_next_try", "status", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"))
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # pending, sent, failed, skipped
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the scheduler holding the claim
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    next_try_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    message_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+__all__ = ["Attempt", "Base", "Card", "Community", "DailyAssignment", "Member", "Question", "Schedule", "ScheduledPost", "Score", "Teacher", "Topic", "func"]

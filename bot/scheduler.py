@@ -1,0 +1,85 @@
+"""Posts each class channel's daily question at its slot: due posts -> service -> the owning front end.
+
+Rebuilt from the database every time it wakes, so a restart loses nothing: a slot missed while
+the bot was down is posted if it is still the same local day. It sleeps until the next slot or
+retry, and wakes early when a teacher changes a schedule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Mapping
+
+from bot.core.publishing import PublishError, Publisher
+from bot.schedule_service import Claim, ScheduleService
+
+log = logging.getLogger(__name__)
+
+MAX_SLEEP = dt.timedelta(minutes=5)  # re-read the schedules at least this often (clock changes, other processes)
+SEND_CONCURRENCY = 20
+
+
+class Scheduler:
+    def __init__(self, schedules: ScheduleService, publishers: Mapping[str, Publisher]) -> None:
+        self.schedules = schedules
+        self.publishers = dict(publishers)
+        self.owner = f"scheduler-{uuid.uuid4().hex[:12]}"
+        self._wake = asyncio.Event()
+        self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
+        schedules.on_change = self.wake
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until cancelled. Failures are logged and retried; they never stop the loop."""
+        log.info("scheduler %s started for %s", self.owner, ", ".join(sorted(self.publishers)))
+        while True:
+            try:
+                await self.tick()
+                delay = await self._until_next()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("scheduler tick failed; trying again in a minute")
+                delay = 60.0
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    async def tick(self) -> list[tuple[Claim, bool]]:
+        """Claim everything due now and send it; returns each claim with whether it was sent."""
+        claims = await self.schedules.claim_due(self.schedules.now(), self.publishers, self.owner)
+        if not claims:
+            return []
+        results = await asyncio.gather(*(self._send(claim) for claim in claims))
+        return list(zip(claims, results, strict=True))
+
+    async def _send(self, claim: Claim) -> bool:
+        async with self._sending:
+            try:
+                post = await self.schedules.build_post(claim)
+                reference = await self.publishers[claim.platform].publish(claim.channel_id, post)
+            except PublishError as error:
+                retried = await self.schedules.mark_failed(claim, str(error), permanent=error.permanent)
+                log.warning("post to %s/%s failed (attempt %d%s): %s", claim.platform, claim.channel_id,
+                            claim.attempt, ", will retry" if retried else ", giving up", error)
+                return False
+            except Exception as error:
+                log.exception("post to %s/%s failed unexpectedly", claim.platform, claim.channel_id)
+                await self.schedules.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
+                return False
+            await self.schedules.mark_sent(claim, reference)
+            log.info("posted the daily question to %s/%s for %s", claim.platform, claim.channel_id, claim.local_date)
+            return True
+
+    async def _until_next(self) -> float:
+        now = self.schedules.now()
+        upcoming = await self.schedules.next_wake(now, self.publishers)
+        wait = min(upcoming - now, MAX_SLEEP) if upcoming else MAX_SLEEP
+        return max(wait.total_seconds(), 0.05)

@@ -1,0 +1,212 @@
+"""The scheduler on a real database: exactly once, retries, missed slots, permissions."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.core.actor import Actor, Platform
+from bot.core.errors import NotAllowed
+from bot.core.publishing import PublishError
+from bot.core.replies import DailyPost
+from bot.scheduler import Scheduler
+from bot.store.models import ScheduledPost
+from tests.conftest import student
+from tests.service.test_answers import correct_answer
+
+TEACHER = Actor(Platform.CONSOLE, "class-1", "teacher", "Ms Teacher", is_admin=True)
+
+
+class RecordingPublisher:
+    """A fake of our own Publisher interface, recording what it was asked to send."""
+
+    def __init__(self, failures: list[PublishError] | None = None) -> None:
+        self.sent: list[tuple[str, DailyPost]] = []
+        self.failures = list(failures or [])
+
+    async def publish(self, channel_id: str, post: DailyPost) -> str:
+        await asyncio.sleep(0)
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((channel_id, post))
+        return f"msg-{len(self.sent)}"
+
+
+async def posts(service) -> list[tuple]:  # noqa: ANN001
+    async with service.sessions() as session:
+        return (await session.execute(select(ScheduledPost.local_date, ScheduledPost.status, ScheduledPost.attempts))).all()
+
+
+async def test_set_show_and_next_post_in_local_time(any_service, clock):
+    info = await any_service.schedules.set(TEACHER, "general", time="08:30", channel_name="general")
+    assert info.days == "Monday to Friday" and info.timezone == "Europe/London"
+    assert info.next_post == dt.datetime(2026, 11, 30, 8, 30, tzinfo=info.next_post.tzinfo)  # Friday 09:00 now
+    shown = await any_service.schedules.show(TEACHER, "general")
+    assert shown.next_post == info.next_post and shown.weekly_leaderboard == "Friday"
+    paused = await any_service.schedules.pause(TEACHER, "general", "2026-11-30..2026-12-01")
+    assert paused.next_post.date() == dt.date(2026, 12, 2)
+    resumed = await any_service.schedules.resume(TEACHER, "general")
+    assert resumed.pauses == () and resumed.next_post.date() == dt.date(2026, 11, 30)
+    assert not (await any_service.schedules.off(TEACHER, "general")).exists
+    assert not (await any_service.schedules.show(TEACHER, "general")).exists
+
+
+async def test_students_cannot_change_a_schedule(any_service):
+    with pytest.raises(NotAllowed):
+        await any_service.schedules.set(student("Ann", "class-1"), "general", time="08:30")
+    with pytest.raises(NotAllowed):
+        await any_service.schedules.show(student("Ann", "class-1"), "general")
+
+
+async def test_named_teachers_may_manage_schedules(any_service):
+    ann = student("Ann", "class-1")
+    await any_service.schedules.add_teacher(TEACHER, ann.user_id)
+    assert (await any_service.schedules.set(ann, "general", time="9:00")).exists
+    with pytest.raises(NotAllowed):
+        await any_service.schedules.add_teacher(ann, "bob")
+
+
+async def test_a_due_slot_is_posted_once_with_buttons_data(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+    await any_service.schedules.set(TEACHER, "general", time="08:30")
+    publisher = RecordingPublisher()
+    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    assert await scheduler.tick() == []
+    clock.now = dt.datetime(2026, 11, 27, 8, 30, tzinfo=dt.UTC)
+    assert len(await scheduler.tick()) == 1
+    assert await scheduler.tick() == []  # the same day is never posted twice
+    [(channel, post)] = publisher.sent
+    assert channel == "general" and post.question.is_daily
+    assert post.question.ref == (await any_service.daily_question(student("Ann", "class-1"))).ref
+    assert post.leaderboard is not None  # Friday: the weekly board follows the question
+    assert await posts(any_service) == [(dt.date(2026, 11, 27), "sent", 1)]
+
+
+async def test_two_schedulers_on_one_database_post_exactly_once(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    for number in range(30):
+        await any_service.schedules.set(TEACHER, f"channel-{number}", time="08:30")
+    first, second = RecordingPublisher(), RecordingPublisher()
+    one = Scheduler(any_service.schedules, {"console": first})
+    two = Scheduler(any_service.schedules, {"console": second})
+    await asyncio.gather(one.tick(), two.tick(), one.tick(), two.tick())
+    channels = [channel for channel, _ in first.sent + second.sent]
+    assert sorted(channels) == sorted(f"channel-{n}" for n in range(30))
+
+
+async def test_a_crash_between_claim_and_send_is_retried_not_duplicated(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    await any_service.schedules.set(TEACHER, "general", time="08:30")
+    crashed = Scheduler(any_service.schedules, {"console": RecordingPublisher()})
+    claims = await any_service.schedules.claim_due(clock(), ["console"], crashed.owner)
+    assert len(claims) == 1  # claimed, then the process died before sending
+    survivor_publisher = RecordingPublisher()
+    survivor = Scheduler(any_service.schedules, {"console": survivor_publisher})
+    assert await survivor.tick() == []  # the claim is still fresh: not taken over yet
+    clock.advance(minutes=3)
+    assert len(await survivor.tick()) == 1
+    assert await survivor.tick() == []
+    assert len(survivor_publisher.sent) == 1
+    assert await posts(any_service) == [(dt.date(2026, 11, 27), "sent", 1)]
+
+
+async def test_failed_sends_back_off_then_give_up_and_show_it(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    await any_service.schedules.set(TEACHER, "gone", time="08:30")
+    await any_service.schedules.set(TEACHER, "fine", time="08:30")
+    publisher = RecordingPublisher()
+    failing = {"gone"}
+
+    async def publish(channel_id: str, post: DailyPost) -> str:
+        if channel_id in failing:
+            raise PublishError("Unknown Channel", permanent=False)
+        return await RecordingPublisher.publish(publisher, channel_id, post)
+
+    publisher.publish = publish  # type: ignore[method-assign]
+    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    await scheduler.tick()
+    assert [c for c, _ in publisher.sent] == ["fine"]  # one failing channel does not block the others
+    assert await scheduler.tick() == []  # not yet time to retry
+    for _ in range(10):
+        clock.advance(minutes=10)
+        await scheduler.tick()
+    statuses = dict(((d, s) for d, s, _ in await posts(any_service)))
+    assert sorted(s for _, s, _ in await posts(any_service)) == ["failed", "sent"]
+    info = await any_service.schedules.show(TEACHER, "gone")
+    assert "Unknown Channel" in info.last_error
+    assert statuses
+
+
+async def test_permanent_failures_stop_at_once(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    await any_service.schedules.set(TEACHER, "deleted", time="08:30")
+    scheduler = Scheduler(any_service.schedules, {"console": RecordingPublisher([PublishError("Missing Access", permanent=True)])})
+    [(claim, sent)] = await scheduler.tick()
+    assert not sent and await posts(any_service) == [(dt.date(2026, 11, 27), "failed", 1)]
+
+
+async def test_missed_slots_post_on_start_up_the_same_day_and_are_skipped_the_next(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 26, 7, 0, tzinfo=dt.UTC)  # Thursday, before the slot
+    await any_service.schedules.set(TEACHER, "general", time="08:30")
+    clock.now = dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC)  # the bot was down all Thursday
+    publisher = RecordingPublisher()
+    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    assert await scheduler.tick() == []  # Thursday's slot is not posted late on Friday
+    clock.now = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)  # restarted on Friday afternoon
+    assert len(await scheduler.tick()) == 1
+    assert [p[0] for p in await posts(any_service)] == [dt.date(2026, 11, 27)]
+
+
+async def test_the_reveal_shows_yesterdays_result_without_naming_wrong_answers(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 26, 8, 31, tzinfo=dt.UTC)
+    await any_service.schedules.set(TEACHER, "general", time="08:30")
+    scheduler = Scheduler(any_service.schedules, {"console": (publisher := RecordingPublisher())})
+    await scheduler.tick()
+    ann, bob = student("Ann", "class-1"), student("Bob", "class-1")
+    card = await any_service.daily_question(ann)
+    await any_service.submit_answer(ann, correct_answer(any_service, card))
+    await any_service.daily_question(bob)
+    question = any_service.bank.questions[card.ref.question_id]
+    wrong = "False" if question.answer is True else ("zzz" if question.kind.value == "short_answer" else None)
+    if wrong is None:
+        wrong = next(o.letter for o in card.options if o.text != question.answer)
+    await any_service.submit_answer(bob, wrong)
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    await scheduler.tick()
+    reveal = publisher.sent[-1][1].reveal
+    assert reveal.day == dt.date(2026, 11, 26) and reveal.prompt == question.prompt
+    assert (reveal.answered, reveal.correct, reveal.percent_correct) == (2, 1, 50)
+    assert all(holder.name != "Bob" for holder in reveal.top_streaks)
+
+
+async def test_editing_a_schedule_wakes_the_sleeping_loop(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+    publisher = RecordingPublisher()
+    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    task = asyncio.create_task(scheduler.run())
+    try:
+        await asyncio.sleep(0.2)  # asleep: nothing scheduled
+        await any_service.schedules.set(TEACHER, "general", time="07:00")  # already past: due at once
+        for _ in range(50):
+            if publisher.sent:
+                break
+            await asyncio.sleep(0.05)
+        assert [c for c, _ in publisher.sent] == ["general"]
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_fan_out_claims_every_channel_once(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    for number in range(200):
+        await any_service.schedules.set(TEACHER, f"c{number}", time="08:30")
+    claims = await any_service.schedules.claim_due(clock(), ["console"], "one")
+    again = await any_service.schedules.claim_due(clock(), ["console"], "two")
+    assert len(claims) == 200 and again == []
+    async with any_service.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(ScheduledPost)) == 200
