@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("discord", help="run the Discord front end (needs DISCORD_TOKEN)")
     slack = commands.add_parser("slack", help="run the Slack front end (needs SLACK_BOT_TOKEN)")
     slack.add_argument("action", nargs="?", choices=["run", "manifest"], default="run", help="`manifest` prints the Slack app manifest")
+    slack.add_argument("url", nargs="?", help="with `manifest`: the public base URL for HTTP mode (default: Socket Mode)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade the database to the latest schema")
     content = commands.add_parser("content", help="content tools")
@@ -47,19 +48,21 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a malformed environment value: say which, never echo secrets
         print(f"Configuration error: {_first_line(error)}", file=sys.stderr)
         return 2
+    command = args.command or "run"
+    quiet = command == "console" or (command == "run" and not settings.front_ends)
+    level = (settings.log_level or ("WARNING" if quiet else "INFO")).upper()
     logging.basicConfig(
-        level=settings.log_level.upper() if settings.log_level.upper() in logging.getLevelNamesMapping() else "INFO",
+        level=level if level in logging.getLevelNamesMapping() else "INFO",
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    command = args.command or "run"
     if command == "content":
         return check_content(args.dir or settings.content_dir)
     if command == "slack" and args.action == "manifest":
         from bot.adapters import slack
 
-        print(slack.manifest_text())
+        print(slack.manifest_text(args.url))
         return 0
     if command == "db":
         return _run(upgrade_database(settings))
@@ -74,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         token = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}[missing[0]]
         print(f"The {missing[0]} front end needs {token} in the environment (or .env). See README.md.", file=sys.stderr)
         return 2
+    if "slack" in front_ends:
+        from bot.adapters import slack
+
+        try:
+            slack.check_settings(settings)
+        except slack.SlackConfigError as error:
+            print(str(error), file=sys.stderr)
+            return 2
     return _run(serve(settings, lambda service: run_front_ends(service, settings, front_ends)))
 
 
@@ -120,22 +131,42 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
 
 async def _console(service, user: str) -> None:  # noqa: ANN001 - StudyService, imported lazily for start-up speed
     from bot.adapters import console
+    from bot.scheduler import Scheduler
 
-    await console.run(service, user=user)
+    scheduler = Scheduler(service.schedules, {"console": console.ConsolePublisher(sys.stdout)})
+    await _until_first_returns(console.run(service, user=user), scheduler.run())
 
 
 async def run_front_ends(service, settings: Settings, names: list[str]) -> None:  # noqa: ANN001
-    """Run the chosen chat front ends together over one service; if one stops, stop the rest."""
-    runners = []
+    """Run the chosen chat front ends and the scheduler together over one service.
+
+    Each front end adds its publisher to `publishers` once connected, so scheduled posts for its
+    channels start then. If any of them stops, the rest are stopped too.
+    """
+    from bot.scheduler import Scheduler
+
+    publishers: dict = {}
+    scheduler = Scheduler(service.schedules, publishers)
+    runners = [scheduler.run()]
     for name in names:
         if name == "discord":
             from bot.adapters import discord as front_end
         else:
             from bot.adapters import slack as front_end
-        runners.append(front_end.run(service, settings))
-    async with asyncio.TaskGroup() as group:
-        for name, runner in zip(names, runners, strict=True):
-            group.create_task(runner, name=f"front-end:{name}")
+        runners.append(front_end.run(service, settings, publishers=publishers))
+    await _until_first_returns(*runners)
+
+
+async def _until_first_returns(*coroutines: Awaitable[None]) -> None:
+    tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()  # re-raise a front end's failure
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _run(coroutine: Awaitable[int]) -> int:

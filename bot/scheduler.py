@@ -24,8 +24,9 @@ SEND_CONCURRENCY = 20
 
 class Scheduler:
     def __init__(self, schedules: ScheduleService, publishers: Mapping[str, Publisher]) -> None:
+        """`publishers` maps a platform to its publisher; front ends may add theirs once connected."""
         self.schedules = schedules
-        self.publishers = dict(publishers)
+        self.publishers = publishers
         self.owner = f"scheduler-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
@@ -36,8 +37,9 @@ class Scheduler:
 
     async def run(self) -> None:
         """Run until cancelled. Failures are logged and retried; they never stop the loop."""
-        log.info("scheduler %s started for %s", self.owner, ", ".join(sorted(self.publishers)))
+        log.info("scheduler %s started", self.owner)
         while True:
+            self._wake.clear()  # before the tick, so a change made during it still wakes the next sleep
             try:
                 await self.tick()
                 delay = await self._until_next()
@@ -46,7 +48,6 @@ class Scheduler:
             except Exception:
                 log.exception("scheduler tick failed; trying again in a minute")
                 delay = 60.0
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except TimeoutError:
@@ -54,7 +55,9 @@ class Scheduler:
 
     async def tick(self) -> list[tuple[Claim, bool]]:
         """Claim everything due now and send it; returns each claim with whether it was sent."""
-        claims = await self.schedules.claim_due(self.schedules.now(), self.publishers, self.owner)
+        if not self.publishers:
+            return []
+        claims = await self.schedules.claim_due(self.schedules.now(), list(self.publishers), self.owner)
         if not claims:
             return []
         results = await asyncio.gather(*(self._send(claim) for claim in claims))
@@ -80,6 +83,6 @@ class Scheduler:
 
     async def _until_next(self) -> float:
         now = self.schedules.now()
-        upcoming = await self.schedules.next_wake(now, self.publishers)
+        upcoming = await self.schedules.next_wake(now, list(self.publishers))
         wait = min(upcoming - now, MAX_SLEEP) if upcoming else MAX_SLEEP
         return max(wait.total_seconds(), 0.05)

@@ -13,6 +13,7 @@ from rapidfuzz import process
 from bot.adapters.console import render
 from bot.core.actor import Actor, Platform
 from bot.core.errors import StudyError
+from bot.core.replies import DailyPost
 from bot.core.grading import clean_input, normalise
 from bot.service import StudyService
 
@@ -29,7 +30,10 @@ HELP = """Commands:
   stats                      your accuracy and streaks
   user <name>                act as another student of this class
   forget-me                  delete your answers and scores (asks first)
+  schedule set <HH:MM> [time zone] [days] | show | pause [from..to] | resume | off
+                             post the daily question here by itself (try a time a minute away)
   help, quit"""
+CHANNEL = "console"
 
 
 def actor_for(name: str) -> Actor:
@@ -56,6 +60,7 @@ class Console:
             "stats": self.stats,
             "user": self.switch_user,
             "forget-me": self.forget_me,
+            "schedule": self.schedule,
             "help": self.help,
         }
 
@@ -135,6 +140,41 @@ class Console:
 
     async def help(self, _: str) -> str:
         return HELP
+
+    async def schedule(self, text: str) -> str:
+        schedules = self.service.schedules
+        action, _, rest = text.partition(" ")
+        action = action.lower() or "show"
+        if action == "set":
+            time, zone, days = (rest.split(maxsplit=2) + [None, None, None])[:3]
+            if time is None:
+                return "Give a time, such as: schedule set 08:30 Europe/London mon-fri"
+            info = await schedules.set(self.actor, CHANNEL, time=time, timezone=zone, days=days, channel_name="console")
+        elif action == "show":
+            info = await schedules.show(self.actor, CHANNEL)
+        elif action == "pause":
+            info = await schedules.pause(self.actor, CHANNEL, rest or None)
+        elif action == "resume":
+            info = await schedules.resume(self.actor, CHANNEL)
+        elif action == "off":
+            info = await schedules.off(self.actor, CHANNEL)
+        else:
+            return "Use: schedule set <HH:MM> [time zone] [days] | show | pause [from..to] | resume | off"
+        return render.schedule(info)
+
+
+class ConsolePublisher:
+    """Scheduled posts appear in the terminal, as they would in a class channel."""
+
+    def __init__(self, output: TextIO) -> None:
+        self.output = output
+        self.count = 0
+
+    async def publish(self, channel_id: str, post: DailyPost) -> str:
+        self.count += 1
+        self.output.write(f"\n[scheduled post in #{channel_id}]\n{render.daily_post(post)}\n\n")
+        self.output.flush()
+        return f"console-{self.count}"
 
 
 def _looks_like_answer(line: str) -> bool:

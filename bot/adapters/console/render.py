@@ -6,6 +6,8 @@ import textwrap
 
 from bot.core.replies import (
     AnswerFeedback,
+    DailyPost,
+    ScheduleInfo,
     Forgotten,
     Leaderboard,
     QuestionCard,
@@ -57,7 +59,7 @@ def feedback(result: AnswerFeedback) -> str:
     return "\n".join(lines)
 
 
-def leaderboard(board: Leaderboard) -> str:
+def leaderboard(board: Leaderboard, *, personal: bool = True) -> str:
     lines = [f"Leaderboard \u00b7 {board.period_label}"]
     if not board.entries:
         lines.append("No points yet in this period. Answer `daily` to get on the board!")
@@ -66,7 +68,7 @@ def leaderboard(board: Leaderboard) -> str:
         lines.append(f"{entry.rank:>3}. {entry.name:<30} {entry.points:>5}{marker}")
     if board.caller and not any(entry.is_caller for entry in board.entries):
         lines.append(f"  \u2026 {board.caller.rank}. {board.caller.name} {board.caller.points} (you)")
-    elif board.caller is None:
+    elif board.caller is None and personal:
         lines.append("You're not on this board yet.")
     return "\n".join(lines)
 
@@ -101,3 +103,37 @@ def forgotten(result: Forgotten) -> str:
 
 def topics(items: list[TopicInfo]) -> str:
     return "Topics:\n" + "\n".join(f"  {t.topic_id:<18} {t.title} ({t.question_count})" for t in items)
+
+
+def daily_post(post: DailyPost) -> str:
+    parts = []
+    if post.reveal:
+        r = post.reveal
+        streaks = ", ".join(f"{h.name} ({h.streak} days)" for h in r.top_streaks)
+        parts.append(
+            f"Yesterday's answer ({r.day:%a %d %b}): {r.correct_answer}\n{_wrap(r.explanation)}\n"
+            f"{r.answered} answered, {r.percent_correct}% correct." + (f" Top streaks: {streaks}." if streaks else "")
+        )
+    parts.append(question(post.question))
+    if post.leaderboard:
+        parts.append(leaderboard(post.leaderboard, personal=False))
+    return "\n\n".join(parts)
+
+
+def schedule(info: ScheduleInfo) -> str:
+    if not info.exists:
+        return "No daily-question schedule here. Set one with: schedule set 08:30 [Europe/London] [mon-fri]"
+    lines = [f"Daily question at {info.time_of_day:%H:%M} {info.timezone}, {info.days}."]
+    if info.topics:
+        lines.append(f"Topics: {', '.join(info.topics)}.")
+    if info.weekly_leaderboard:
+        lines.append(f"Weekly leaderboard on {info.weekly_leaderboard}s.")
+    for start, end in info.pauses:
+        lines.append(f"Paused {start:%d %b %Y} to {end:%d %b %Y}.")
+    if info.paused:
+        lines.append("Paused until you resume it.")
+    elif info.next_post:
+        lines.append(f"Next post: {info.next_post:%A %d %B, %H:%M} ({info.timezone}).")
+    if info.last_error:
+        lines.append(f"The last post failed: {info.last_error}")
+    return "\n".join(lines)

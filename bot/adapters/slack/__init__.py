@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+_NO_BOT_TOKEN = "SLACK_BOT_TOKEN is not set."
 
 
 class SlackSettings(Protocol):
@@ -49,12 +50,25 @@ def _secret(value: Any) -> str | None:
     return text.strip() or None
 
 
+def check_settings(settings: SlackSettings, *, need_bot_token: bool = True) -> None:
+    """Raise SlackConfigError when these settings cannot work (cheap: call it before start-up)."""
+    if need_bot_token and not _secret(settings.slack_bot_token):
+        raise SlackConfigError(_NO_BOT_TOKEN)
+    app_token = _secret(settings.slack_app_token)
+    if app_token and not app_token.startswith("xapp-"):
+        raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-).")
+    if not app_token and not _secret(settings.slack_signing_secret):
+        raise SlackConfigError(
+            "Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode on $PORT) for Slack."
+        )
+
+
 def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebClient | None = None) -> AsyncApp:
     """The bolt app. Pass `client` to point the Web API somewhere else (tests)."""
     if client is None:
         token = _secret(settings.slack_bot_token)
         if not token:
-            raise SlackConfigError("SLACK_BOT_TOKEN is not set.")
+            raise SlackConfigError(_NO_BOT_TOKEN)
         client = AsyncWebClient(token=token)
     # Without a signing secret (Socket Mode) no HTTP request can be valid: verify against a random one.
     signing_secret = _secret(settings.slack_signing_secret) or secrets.token_hex(32)
@@ -81,13 +95,8 @@ def build_web_app(app: AsyncApp) -> web.Application:
 
 async def run(service: StudyService, settings: SlackSettings, *, client: AsyncWebClient | None = None) -> None:
     """Serve Slack until cancelled. `client` points the Web API elsewhere (tests only)."""
+    check_settings(settings, need_bot_token=client is None)
     app_token = _secret(settings.slack_app_token)
-    if app_token and not app_token.startswith("xapp-"):
-        raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-).")
-    if not app_token and not _secret(settings.slack_signing_secret):
-        raise SlackConfigError(
-            "Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode on $PORT) for Slack."
-        )
     app = create_app(service, settings, client)
     if app_token:
         await _run_socket_mode(app, app_token)
@@ -135,4 +144,4 @@ def manifest_text(request_url: str | None = None) -> str:
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000)
 
 
-__all__ = ["EVENTS_PATH", "SlackConfigError", "build_web_app", "create_app", "manifest_text", "run"]
+__all__ = ["EVENTS_PATH", "SlackConfigError", "build_web_app", "check_settings", "create_app", "manifest_text", "run"]

@@ -34,6 +34,7 @@ _SUGGEST_CUTOFF = 55
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 Work = Callable[[], Awaitable[render.Message | None]]
+ButtonHandler = Callable[[dict[str, Any], str, "Replier"], Awaitable[render.Message | None]]
 
 
 # ---------------------------------------------------------------- parsing
@@ -150,13 +151,13 @@ def register(app: AsyncApp, service: StudyService) -> None:
     """All of the Slack front end, registered in one place."""
 
     @app.middleware
-    async def skip_retries(req, next):  # noqa: A002 - bolt injects arguments by name
+    async def skip_retries(req, next_):  # bolt injects arguments by name
         # We ack before working, so a retry means only that Slack missed our ack while the first
         # delivery is being (or has been) handled: acknowledge it and do nothing twice.
         if req.headers.get("x-slack-retry-num"):
             log.info("slack retry ignored (attempt %s)", req.headers["x-slack-retry-num"][0])
             return BoltResponse(status=200, body="")
-        return await next()
+        return await next_()
 
     @app.command(render.COMMAND)
     async def on_command(ack, body, client):
@@ -189,27 +190,40 @@ def register(app: AsyncApp, service: StudyService) -> None:
             return render.help_message()
         return render.help_message(unknown=name, suggestion=closest_subcommand(name))
 
-    @app.action(re.compile("^" + re.escape(render.ANSWER_ACTION_PREFIX)))
-    async def on_answer_button(ack, body, action, client):
-        await ack()
+    def on_button(action_id: str | re.Pattern[str], what: str) -> Callable[[ButtonHandler], ButtonHandler]:
+        """Registers `handle(body, value, replier)` for a button: ack, then handle, then reply."""
 
-        async def work() -> render.Message:
-            ref, letter = _decode(render.parse_answer_value, action.get("value", ""))
-            return render.feedback(await service.submit_answer(actor_from(body), letter, ref))
+        def decorate(handle: ButtonHandler) -> ButtonHandler:
+            async def listener(ack, body, action, client):
+                await ack()
+                replier = Replier.for_body(body, client)
+                await _reply(replier, what, lambda: handle(body, action.get("value", ""), replier))
 
-        await _reply(Replier.for_body(body, client), "answer button", work)
+            listener.__name__ = handle.__name__  # bolt logs listeners by name
+            app.action(action_id)(listener)
+            return handle
 
-    @app.action(render.OPEN_MODAL_ACTION)
-    async def on_open_modal(ack, body, action, client):
-        await ack()  # then open at once: the trigger_id expires three seconds after the click
-        replier = Replier.for_body(body, client)
+        return decorate
 
-        async def work() -> None:
-            ref, prompt = _decode(render.parse_modal_value, action.get("value", ""))
-            view = render.answer_modal(prompt, ref, response_url=replier.response_url, channel_id=replier.channel_id)
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
+    @on_button(re.compile("^" + re.escape(render.ANSWER_ACTION_PREFIX)), "answer button")
+    async def answer_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        ref, letter = _decode(render.parse_answer_value, value)
+        return render.feedback(await service.submit_answer(actor_from(body), letter, ref))
 
-        await _reply(replier, "open answer modal", work)
+    @on_button(render.OPEN_MODAL_ACTION, "open answer modal")
+    async def open_answer_modal(body: dict[str, Any], value: str, replier: Replier) -> None:
+        # Straight after the ack, before any other work: the trigger_id expires three seconds after the click.
+        ref, prompt = _decode(render.parse_modal_value, value)
+        view = render.answer_modal(prompt, ref, response_url=replier.response_url, channel_id=replier.channel_id)
+        await replier.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @on_button(render.SHOW_CARD_ACTION, "show card")
+    async def show_card(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        return render.reference_card(await service.explain(value))
+
+    @on_button(render.QUIZ_FIGURE_ACTION, "quiz me on this")
+    async def quiz_me_on_this(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        return render.question(await service.practice_question(actor_from(body), figure=value))
 
     @app.view(render.ANSWER_VIEW)
     async def on_modal_submit(ack, body, view, client):
@@ -231,25 +245,6 @@ def register(app: AsyncApp, service: StudyService) -> None:
             return render.feedback(await service.submit_answer(actor_from(body), text, ref))
 
         await _reply(replier, "answer modal", work)
-
-    @app.action(render.SHOW_CARD_ACTION)
-    async def on_show_card(ack, body, action, client):
-        await ack()
-
-        async def work() -> render.Message:
-            return render.reference_card(await service.explain(action.get("value", "")))
-
-        await _reply(Replier.for_body(body, client), "show card", work)
-
-    @app.action(render.QUIZ_FIGURE_ACTION)
-    async def on_quiz_figure(ack, body, action, client):
-        await ack()
-
-        async def work() -> render.Message:
-            card = await service.practice_question(actor_from(body), figure=action.get("value", ""))
-            return render.question(card)
-
-        await _reply(Replier.for_body(body, client), "quiz me on this", work)
 
 
 def _decode(parse: Callable[[str], Any], value: str) -> Any:

@@ -17,7 +17,6 @@ from bot.core.replies import (
     AnswerFeedback,
     Forgotten,
     Leaderboard,
-    Period,
     QuestionCard,
     QuestionKind,
     QuestionRef,
@@ -34,7 +33,6 @@ MAX_BLOCKS = 50
 MAX_ACTIONS = 25
 MODAL_TITLE = 24
 MODAL_BUTTON = 24
-PRIVATE_METADATA = 3000
 ECHO = 200  # how much of a student's own text we repeat back
 ECHO_NAME = 60  # ... when it is a name or a topic we did not find
 FALLBACK_TEXT = 3000  # the notification / screen-reader text of a message
@@ -158,19 +156,18 @@ def question(card: QuestionCard) -> Message:
         _context(f"*{label}* \u00b7 {escape(card.topic)}"),
         _section(f"*{escape(card.prompt)}*"),
     ]
-    if card.kind is QuestionKind.MULTIPLE_CHOICE and card.options:
-        blocks.append(_section("\n".join(f"*{escape(o.letter)}.* {escape(o.text)}" for o in card.options)))
-        buttons = [
-            _button(f"{o.letter}. {o.text}", ANSWER_ACTION_PREFIX + o.letter, answer_value(card.ref, o.letter))
+    if card.options:  # multiple choice (letters) or true/false
+        multiple_choice = card.kind is QuestionKind.MULTIPLE_CHOICE
+        if multiple_choice:
+            blocks.append(_section("\n".join(f"*{escape(o.letter)}.* {escape(o.text)}" for o in card.options)))
+        blocks += _actions([
+            _button(
+                f"{o.letter}. {o.text}" if multiple_choice else o.text,
+                ANSWER_ACTION_PREFIX + o.letter,
+                answer_value(card.ref, o.letter),
+            )
             for o in card.options
-        ]
-        blocks += _actions(buttons)
-    elif card.options:  # true/false
-        buttons = [
-            _button(o.text or o.letter, ANSWER_ACTION_PREFIX + o.letter, answer_value(card.ref, o.letter))
-            for o in card.options
-        ]
-        blocks += _actions(buttons)
+        ])
     else:
         value = f"{card.ref.encode()}|{card.prompt}"  # cut to the value limit by _button
         blocks += _actions([_button("Type your answer", OPEN_MODAL_ACTION, value, style="primary")])
@@ -190,9 +187,8 @@ def parse_modal_value(value: str) -> tuple[QuestionRef, str]:
 
 def answer_modal(card_prompt: str, ref: QuestionRef, *, response_url: str | None, channel_id: str | None) -> dict:
     """The modal a short-answer question opens; `private_metadata` remembers where to reply."""
+    # A ref (~80 characters) and a response_url (~100) stay far below the 3,000 allowed.
     metadata = json.dumps({"ref": ref.encode(), "url": response_url or "", "channel": channel_id or ""})
-    if len(metadata) > PRIVATE_METADATA:  # a response_url is short; never send an invalid view
-        metadata = json.dumps({"ref": ref.encode(), "url": "", "channel": channel_id or ""})
     return {
         "type": "modal",
         "callback_id": ANSWER_VIEW,
@@ -279,7 +275,9 @@ def leaderboard(board: Leaderboard) -> Message:
 
 
 def reference_card(card: ReferenceCard) -> Message:
-    blocks: list[dict[str, Any]] = [_header(card.name), _section(escape(card.summary))]
+    blocks: list[dict[str, Any]] = [_header(card.name)]
+    if card.summary:
+        blocks.append(_section(escape(card.summary)))
     if card.aliases:
         blocks.append(_context("Also known as: " + escape(", ".join(card.aliases))))
     room = MAX_BLOCKS - len(blocks) - 1  # keep space for the button
@@ -354,7 +352,3 @@ def error(err: StudyError | None) -> Message:
     if isinstance(err, UnknownName) and err.suggestions:
         blocks += _actions([_button(name, SHOW_CARD_ACTION, name) for name in err.suggestions[:5]])
     return _message(err.message, blocks)
-
-
-def period_names() -> str:
-    return "|".join(p.value for p in Period)

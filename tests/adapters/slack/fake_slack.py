@@ -49,6 +49,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response)
+        app.router.add_post("/expired/{id}", self._expired)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -69,6 +70,10 @@ class FakeSlack:
 
     def response_url(self) -> str:
         return f"{self.base}/response/{next(self._ids)}"
+
+    def expired_response_url(self) -> str:
+        """A response_url past its 30 minutes: Slack answers 404 (expired_url)."""
+        return f"{self.base}/expired/{next(self._ids)}"
 
     # ------------------------------------------------------------------ recording
 
@@ -128,6 +133,10 @@ class FakeSlack:
         self.limit_errors += check_message(body)
         await self._record(Call(request.path, body, dict(request.headers)))
         return web.Response(text="ok")
+
+    async def _expired(self, request: web.Request) -> web.Response:
+        await self._record(Call(request.path, await request.json(), dict(request.headers)))
+        return web.Response(status=404, text="expired_url")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
