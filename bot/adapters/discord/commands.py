@@ -35,7 +35,10 @@ def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     ]
 
 
-def _autocomplete(source: Callable[[discord.Interaction, str], list[tuple[str, str]]]):  # noqa: ANN202
+Completer = Callable[[discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
+
+
+def _autocomplete(source: Callable[[discord.Interaction, str], list[tuple[str, str]]]) -> Completer:
     """Wrap a (value, name) source: fast, never raises (a failure shows no suggestions and is logged)."""
 
     async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -97,7 +100,8 @@ async def explain(interaction: discord.Interaction, name_or_term: app_commands.R
 
 @app_commands.guild_only()
 @app_commands.describe(member="Whose stats to show (default: yours)")
-async def stats(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+async def stats(interaction: discord.Interaction, member: discord.User | None = None) -> None:
+    # discord.User also accepts someone who has left the server (the service says they have no answers here)
     actor = actor_from(interaction)
     who = str(member.id) if member is not None else None
     await deliver(interaction, service_of(interaction).stats(actor, member_user_id=who), render.stats, ephemeral=True)

@@ -185,7 +185,7 @@ def stats(result: Stats) -> Reply:
         ])
     else:
         description = "No answers yet. Try `/daily` or `/quiz`."
-    embed = _embed(f"Stats \u00b7 {clip(result.name, 100)}", description)
+    embed = _embed(f"Stats \u00b7 {user_text(result.name, 100)}", description)
     topics = list(result.per_topic)
     shown = topics if len(topics) <= FIELDS else topics[: FIELDS - 1]
     for topic in shown:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from typing import Any
 
 import discord
 import pytest
@@ -18,8 +19,6 @@ ANNA = User("330000000000000001", "Anna")
 BORIS = User("330000000000000002", "Boris")
 CLARA = User("330000000000000003", "Clara")  # in School B
 
-StartBot = Callable[..., Awaitable[StudyBot]]
-
 
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
@@ -30,17 +29,19 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     yield server
     await server.close()
     assert server.problems == [], "the bot sent payloads Discord would refuse"
+    assert [c for c in server.calls if c.status == 404] == [], "the bot called routes the fake does not know"
 
 
-@pytest.fixture
-async def start_bot(fake: FakeDiscord) -> AsyncIterator[StartBot]:
-    """Start a fresh StudyBot (the same as `run` does) and wait until it is ready; all closed at teardown."""
-    running: list[tuple[StudyBot, asyncio.Task[None]]] = []
+class Bots:
+    """Starts fresh StudyBots (as `run` does) against the fake and waits until each is ready."""
 
-    async def start(service: StudyService, **options: object) -> StudyBot:
-        bot = StudyBot(service, guild_ready_timeout=0.01, **options)  # type: ignore[arg-type]
+    def __init__(self) -> None:
+        self.running: dict[StudyBot, asyncio.Task[None]] = {}
+
+    async def start(self, service: StudyService, **options: Any) -> StudyBot:
+        bot = StudyBot(service, guild_ready_timeout=0.01, **options)
         task = asyncio.create_task(bot.start("fake-token"))
-        running.append((bot, task))
+        self.running[bot] = task
         ready = asyncio.create_task(bot.wait_until_ready())
         await asyncio.wait({ready, task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
         if task.done():
@@ -48,17 +49,23 @@ async def start_bot(fake: FakeDiscord) -> AsyncIterator[StartBot]:
         assert bot.is_ready(), "the bot did not become ready"
         return bot
 
-    yield start
-    for bot, task in running:
-        await stop(bot, task)
-
-
-async def stop(bot: StudyBot, task: asyncio.Task[None]) -> None:
-    if not bot.is_closed():
+    async def stop(self, bot: StudyBot) -> None:
+        task = self.running.pop(bot)
         await bot.close()
-    await asyncio.wait_for(task, 5)
+        await asyncio.wait_for(task, 5)
+
+    async def stop_all(self) -> None:
+        for bot in list(self.running):
+            await self.stop(bot)
 
 
 @pytest.fixture
-async def bot(start_bot: StartBot, service: StudyService) -> StudyBot:
-    return await start_bot(service)
+async def bots(fake: FakeDiscord) -> AsyncIterator[Bots]:
+    started = Bots()
+    yield started
+    await started.stop_all()
+
+
+@pytest.fixture
+async def bot(bots: Bots, service: StudyService) -> StudyBot:
+    return await bots.start(service)

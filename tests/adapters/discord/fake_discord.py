@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,11 +14,12 @@ from typing import Any
 import yarl
 from aiohttp import WSMsgType, web
 
+from tests.adapters.discord.discord_limits import refused
+
 APP_ID = "900000000000000001"
 BOT_USER = {"id": "900000000000000002", "username": "studybot", "discriminator": "0",
             "global_name": "Study Bot", "avatar": None, "bot": True}
 EPHEMERAL = 64
-_NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 
 
 @dataclass
@@ -127,6 +127,10 @@ class FakeDiscord:
             await self._runner.cleanup()
 
     @property
+    def connections(self) -> int:
+        return len(self._sockets)
+
+    @property
     def rest_base(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/v10"
 
@@ -144,7 +148,7 @@ class FakeDiscord:
         body = json.loads(raw) if raw and request.content_type == "application/json" else None
         call = Call(request.method, path, body)
         self.calls.append(call)
-        problems = _check(path, body)
+        problems = refused(path, body)
         if problems:
             self.problems += [f"{request.method} {path}: {p}" for p in problems]
             call.status = 400
@@ -255,11 +259,11 @@ class FakeDiscord:
                                     "name": "general", "position": 0, "permission_overwrites": []})
         return payload
 
-    async def slash(self, name: str, user: User, guild: Guild | None, resolved: dict | None = None,
-                    **options: Any) -> Exchange:
+    async def slash(self, command: str, user: User, guild: Guild | None, /, **options: Any) -> Exchange:
+        """Run a slash command; options are strings, or Users for member options."""
         opts = [{"name": k, "type": 6 if isinstance(v, User) else 3, "value": getattr(v, "id", v)}
                 for k, v in options.items() if v is not None]
-        data = {"id": self.snowflake(), "name": name, "type": 1, "options": opts}
+        data = {"id": self.snowflake(), "name": command, "type": 1, "options": opts}
         members = [v for v in options.values() if isinstance(v, User)]
         if members:
             data["resolved"] = {"users": {m.id: m.user() for m in members},
@@ -329,79 +333,3 @@ def _guild(g: Guild) -> dict:
 def _json(data: Any, status: int = 200) -> web.Response:
     # exactly "application/json": discord.py ignores bodies with a charset suffix
     return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
-
-
-# -- what Discord refuses ---------------------------------------------------------------------------
-def _check(path: str, body: Any) -> list[str]:
-    if not isinstance(body, (dict, list)):
-        return []
-    if path.endswith("/commands"):
-        return [p for c in body for p in _check_command(c)]
-    if path.endswith("/callback"):
-        data = body.get("data") or {}
-        if body["type"] == 8:
-            choices = data.get("choices", [])
-            return (["over 25 choices"] if len(choices) > 25 else []) + [
-                f"choice {c}" for c in choices if not 1 <= len(c["name"]) <= 100 or len(str(c["value"])) > 100]
-        if body["type"] == 9:
-            return _limits(data, title=45, custom_id=100) + (["modal over 5 rows"] if len(data["components"]) > 5 else [])
-        return _check_message(data)
-    return _check_message(body)
-
-
-def _check_command(cmd: dict, sub: bool = False) -> list[str]:
-    out = [] if _NAME.match(cmd["name"]) else [f"bad name {cmd['name']!r}"]
-    if not 1 <= len(cmd.get("description", "")) <= 100:
-        out.append(f"{cmd['name']}: description length {len(cmd.get('description', ''))}")
-    options = cmd.get("options") or []
-    if len(options) > 25:
-        out.append(f"{cmd['name']}: over 25 options")
-    required = [o.get("required", False) for o in options]
-    if required != sorted(required, reverse=True):
-        out.append(f"{cmd['name']}: optional option before a required one")
-    for o in options:
-        out += _check_command(o, True)
-        if len(o.get("choices") or []) > 25:
-            out.append(f"{o['name']}: over 25 choices")
-    return out
-
-
-def _check_message(data: dict) -> list[str]:
-    out = _limits(data, content=2000)
-    embeds = data.get("embeds") or []
-    total = 0
-    for e in embeds:
-        out += _limits(e, title=256, description=4096)
-        out += _limits(e.get("footer") or {}, text=2048) + _limits(e.get("author") or {}, name=256)
-        fields = e.get("fields") or []
-        if len(fields) > 25:
-            out.append("embed over 25 fields")
-        for f in fields:
-            out += _limits(f, name=256, value=1024)
-            if not f["name"] or not f["value"]:
-                out.append("empty field name or value")
-        total += sum(len(e.get(k) or "") for k in ("title", "description"))
-        total += len((e.get("footer") or {}).get("text", "")) + len((e.get("author") or {}).get("name", ""))
-        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
-    if total > 6000:
-        out.append(f"embeds total {total} > 6000")
-    rows = data.get("components") or []
-    if len(rows) > 5:
-        out.append("over 5 action rows")
-    ids = [c.get("custom_id") for row in rows for c in row.get("components", []) if c.get("custom_id")]
-    if len(ids) != len(set(ids)):
-        out.append("duplicate custom_id")
-    for row in rows:
-        buttons = row.get("components", [])
-        if len(buttons) > 5:
-            out.append("over 5 buttons in a row")
-        for b in buttons:
-            out += _limits(b, label=80, custom_id=100)
-            if not b.get("label") and not b.get("emoji"):
-                out.append("button without label")
-    return out
-
-
-def _limits(obj: dict, **limits: int) -> list[str]:
-    return [f"{key} is {len(str(obj[key]))} chars (max {limit})"
-            for key, limit in limits.items() if obj.get(key) is not None and len(str(obj[key])) > limit]

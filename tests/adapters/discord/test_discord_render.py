@@ -1,0 +1,165 @@
+"""The pure renderers, on their own: Discord's limits, escaping, and ids the buttons can be parsed from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from bot.adapters.discord import custom_ids, render
+from bot.adapters.discord.views import PERSISTENT_ITEMS, AnswerButton, TypeAnswerButton, build_view
+from bot.core.errors import NotFound, UnknownName
+from bot.core.replies import (
+    AnswerFeedback,
+    CardSection,
+    FigureLink,
+    Forgotten,
+    Leaderboard,
+    LeaderboardEntry,
+    Mode,
+    Option,
+    Period,
+    QuestionCard,
+    QuestionKind,
+    QuestionRef,
+    ReferenceCard,
+    Stats,
+    TopicStats,
+)
+from tests.adapters.discord.discord_limits import command_problems, message_problems
+
+DAILY = QuestionRef("rise-001", Mode.DAILY, dt.date(2026, 11, 27))
+PRACTICE = QuestionRef("rise-001", Mode.PRACTICE)
+
+
+def payload(reply: render.Reply) -> dict:
+    """What discord.py would send for this reply (the view part needs a running loop)."""
+    view = build_view(reply.buttons)
+    return {
+        "content": reply.content,
+        "embeds": [reply.embed.to_dict()] if reply.embed else [],
+        "components": view.to_components() if view else [],
+    }
+
+
+def refused(reply: render.Reply) -> list[str]:
+    return message_problems(payload(reply))
+
+
+def mc_card(prompt: str = "Why did the post matter?", option: str = "It let him appoint officials") -> QuestionCard:
+    options = tuple(Option(letter, f"{option} {letter}") for letter in "ABCDE")
+    return QuestionCard(DAILY, "Stalin's rise", QuestionKind.MULTIPLE_CHOICE, prompt, options)
+
+
+async def test_multiple_choice_lists_options_in_the_embed_and_letters_on_buttons() -> None:
+    reply = render.question(mc_card())
+    assert "**A.** It let him appoint officials A" in reply.embed.description
+    assert [b.label for b in reply.buttons] == list("ABCDE")
+    assert [b.custom_id for b in reply.buttons][1] == "ans|d:2026-11-27:rise-001|B"
+    assert "Question of the day" in reply.embed.title
+    assert refused(reply) == []
+    view = build_view(reply.buttons)
+    assert all(isinstance(item, AnswerButton) for item in view.children)  # persistent, nothing per message
+
+
+async def test_true_false_and_short_answer_buttons() -> None:
+    tf = render.question(QuestionCard(PRACTICE, "Rivals", QuestionKind.TRUE_FALSE, "Trotsky was expelled in 1927.",
+                                      (Option("True", "True"), Option("False", "False"))))
+    assert [(b.label, b.custom_id) for b in tf.buttons] == [("True", "ans|p::rise-001|True"), ("False", "ans|p::rise-001|False")]
+    assert "no leaderboard points" in tf.embed.footer.text
+    short = render.question(QuestionCard(DAILY, "Rivals", QuestionKind.SHORT_ANSWER, "Which rival chaired Leningrad?"))
+    assert [(b.label, b.custom_id) for b in short.buttons] == [("Type your answer", "typed|d:2026-11-27:rise-001")]
+    assert isinstance(build_view(short.buttons).children[0], TypeAnswerButton)
+
+
+async def test_overlong_content_is_cut_to_discords_limits() -> None:
+    reply = render.question(mc_card(prompt="P" * 5000, option="O" * 1500))
+    assert len(reply.embed.description) == 4096 and reply.embed.description.endswith("\u2026")
+    assert refused(reply) == []
+
+    sections = tuple(CardSection(f"Heading {i} " + "h" * 300, "x" * 2000) for i in range(40))
+    card = render.reference(ReferenceCard("trotsky", "figure", "T" * 300, "s" * 5000, sections, ("Bronstein",) * 500, True))
+    assert len(card.embed.fields) <= 25 and len(card.embed) <= 6000
+    assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in card.embed.fields)
+    assert refused(card) == []
+
+
+async def test_student_text_cannot_ping_or_format() -> None:
+    result = AnswerFeedback(DAILY, False, "@everyone **shout** <@330000000000000001>", "A) The Secretariat", "Because.", 0, 1, 0)
+    reply = render.feedback(result)
+    given = reply.embed.fields[0].value
+    assert "@everyone" not in given and "**" not in given and "<@330000000000000001>" not in given
+    board = render.leaderboard(Leaderboard(Period.WEEK, "week of 23 Nov 2026",
+                                           (LeaderboardEntry(1, "__Anna__ @here", 12),), None, 1))
+    assert "@here" not in board.embed.description and "\\_\\_Anna" in board.embed.description
+
+
+async def test_feedback_shows_points_streak_and_a_card_button() -> None:
+    right = AnswerFeedback(DAILY, True, "B) x", "B) x", "The Secretariat ran appointments.", 12, 3, 40,
+                           figure=FigureLink("stalin", "Joseph Stalin"))
+    reply = render.feedback(right)
+    fields = {f.name: f.value for f in reply.embed.fields}
+    assert fields["Points"] == "+12 (total 40)" and fields["Streak"] == "3 days"
+    assert [(b.label, b.custom_id) for b in reply.buttons] == [("Card: Joseph Stalin", "card|stalin")]
+    repeated = render.feedback(AnswerFeedback(DAILY, True, "B) x", "B) x", "e", 0, 3, 40, repeated=True,
+                                              note="You've already answered today's question."))
+    assert {f.name: f.value for f in repeated.embed.fields}["Points"] == "no new points (total 40)"
+    assert "already answered" in repeated.embed.footer.text
+
+
+def test_leaderboard_lines_and_the_callers_rank() -> None:
+    entries = tuple(LeaderboardEntry(i, f"Student {i}", 100 - i, is_caller=i == 2) for i in range(1, 11))
+    reply = render.leaderboard(Leaderboard(Period.MONTH, "November 2026", entries, entries[1], 14))
+    lines = reply.embed.description.splitlines()
+    assert len(lines) == 10 and lines[1] == "**2.** Student 2 \u2014 98 pts \u2190 you"
+    assert reply.embed.footer.text == "You are #2 of 14 with 98 pts."
+    empty = render.leaderboard(Leaderboard(Period.ALL, "all time", (), None, 0))
+    assert "No points yet" in empty.embed.description and "no points" in empty.embed.footer.text
+
+
+def test_stats_per_topic_fields_stay_within_25() -> None:
+    topics = tuple(TopicStats(f"Topic {i}", 4, 3) for i in range(30))
+    reply = render.stats(Stats("Anna", 120, 90, 100, 20, 300, 4, 9, topics))
+    assert "75% (90 of 120 correct)" in reply.embed.description and "best 9" in reply.embed.description
+    assert len(reply.embed.fields) == 25 and reply.embed.fields[-1].name == "6 more topics"
+    assert "No answers yet" in render.stats(Stats("Anna", 0, 0, 0, 0, 0, 0, 0)).embed.description
+
+
+def test_forget_replies() -> None:
+    prompt = render.forget_prompt("School *A*")
+    assert "School \\*A\\*" in prompt.content
+    assert [b.custom_id for b in prompt.buttons] == ["forget|yes", "forget|no"]
+    assert "deleted 3 answers" in render.forgotten(Forgotten(3, True)).content
+    assert "nothing stored" in render.forgotten(Forgotten(0, False)).content
+
+
+def test_errors_become_one_friendly_message() -> None:
+    assert render.error(RuntimeError("secret path /var/db")).content == render.GENERIC_ERROR
+    assert render.error(NotFound("That question is gone.")).content == "That question is gone."
+    unknown = render.error(UnknownName("Kam", ("Lev Kamenev", "Kamenev", "Lev Kamenev", "x" * 120)))
+    assert "Did you mean" in unknown.content
+    assert [b.custom_id for b in unknown.buttons] == ["card|Lev Kamenev", "card|Kamenev"]  # deduplicated, too long dropped
+
+
+def test_custom_ids_round_trip_through_the_templates_and_refuse_what_cannot_fit() -> None:
+    templates = {item.__name__: item.__discord_ui_compiled_template__ for item in PERSISTENT_ITEMS}
+    match = re.fullmatch(templates["AnswerButton"], custom_ids.answer(DAILY, "True"))
+    assert QuestionRef.decode(match["ref"]) == DAILY and match["answer"] == "True"
+    assert re.fullmatch(templates["CardButton"], custom_ids.card("Lev Kamenev"))["query"] == "Lev Kamenev"
+    for custom_id in (custom_ids.typed(DAILY), custom_ids.quiz("trotsky"), custom_ids.forget(True)):
+        assert sum(bool(t.fullmatch(custom_id)) for t in templates.values()) == 1
+    with pytest.raises(ValueError):
+        custom_ids.answer(QuestionRef("q" * 100, Mode.PRACTICE), "A")
+    with pytest.raises(ValueError):
+        custom_ids.answer(QuestionRef("a|b", Mode.PRACTICE), "A")
+
+
+def test_the_limit_checker_itself_catches_what_discord_refuses() -> None:
+    button = {"type": 2, "style": 1, "label": "L" * 81, "custom_id": "c" * 101}
+    problems = message_problems({"content": "x" * 2001, "components": [{"type": 1, "components": [button] * 6}] * 6,
+                                 "embeds": [{"title": "t" * 257, "fields": [{"name": "n", "value": "v" * 1025}] * 26}]})
+    for expected in ("content is 2001", "title is 257", "value is 1025", "over 25 fields", "over 5 action rows",
+                     "over 5 buttons", "label is 81", "custom_id is 101", "duplicate custom_id"):
+        assert any(expected in p for p in problems), expected
+    assert command_problems({"name": "Daily", "description": "d" * 101}) == ["bad name 'Daily'", "Daily: description length 101"]
