@@ -36,16 +36,18 @@ async def open_service(database_url: str, content_dir: Path, *, clock: Clock = u
         except (OperationalError, DBAPIError, OSError) as error:
             raise DatabaseUnavailable(f"Cannot open the database {redact(database_url)}: {_reason(error)}") from error
         await migrate.upgrade(engine)
-        sessions = session_factory(engine)
-        async with sessions.begin() as session:
+        async with session_factory(engine).begin() as session:
             report = await sync_bank(session, bank)
             retired_rows = (await session.scalars(select(QuestionRow).where(QuestionRow.retired.is_(True)))).all()
         if report.added or report.updated or report.retired:
             log.info("content synced: %d added, %d updated, %d retired", report.added, report.updated, report.retired)
-        service = StudyService(bank, sessions, clock=clock)
+        service = StudyService(bank, engine, clock=clock)
         service.remember_retired({row.id: Question.model_validate(row.body) for row in retired_rows})
         service.schedules = ScheduleService(service)
-        yield service
+        try:
+            yield service
+        finally:
+            await service.close()
     finally:
         await engine.dispose()
 

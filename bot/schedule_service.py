@@ -79,6 +79,7 @@ class ScheduleService:
             schedule.updated_at = self.now()
             schedule.last_error = None
             community.timezone = zone
+            self.study.community_changed(community.id)
             if topics is not None:
                 community.daily_topics = topic_ids or None
             await session.flush()

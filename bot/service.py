@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Integer, Select, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.content.schema import Bank, Figure, Question, Term
 from bot.core import scoring, selection
@@ -43,6 +44,8 @@ from bot.core.replies import (
     TopicInfo,
     TopicStats,
 )
+from bot.store.answers import AnswerRecord, AnswerWriter, MemberGone
+from bot.store.db import read_session_factory, session_factory
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
 from bot.store.models import Question as QuestionRow
 
@@ -52,6 +55,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+CACHE_SECONDS = 300  # how long another process's change to a member or community may go unseen
+CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Enrolled:
+    community_id: int
+    timezone: str
+    member_id: int
+    display_name: str
+    cached_at: float
 
 
 def utc_now() -> dt.datetime:
@@ -59,10 +73,14 @@ def utc_now() -> dt.datetime:
 
 
 class StudyService:
-    def __init__(self, bank: Bank, sessions: async_sessionmaker[AsyncSession], *, clock: Clock = utc_now) -> None:
+    def __init__(self, bank: Bank, engine: AsyncEngine, *, clock: Clock = utc_now) -> None:
         self.bank = bank
-        self.sessions = sessions
+        self.sessions = session_factory(engine)  # use cases that write
+        self.read_sessions = read_session_factory(engine)  # use cases that only read
+        self.writer = AnswerWriter(engine)
         self.clock = clock
+        self._enrolment: dict[tuple[str, str, str], _Enrolled] = {}
+        self._assignments: dict[tuple[int, dt.date | None], str] = {}
         # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
         self._retired: dict[str, Question] = {}
         self.schedules: ScheduleService  # attached by bootstrap: teachers' schedules and scheduled posts
@@ -152,84 +170,91 @@ class StudyService:
 
     async def submit_answer(self, actor: Actor, answer: str, ref: QuestionRef | None = None) -> AnswerFeedback:
         given = clean_input(answer)
-        async with self.sessions.begin() as session:
-            community, member = await self.enrol(session, actor)
-            ref = ref or self._pending(member)
-            question = self.question(ref.question_id)
-            correct, shown = self._grade(question, given)
-            today = self.today_in(community)
-            note = ""
-            if ref.mode is Mode.DAILY:
-                assigned = await session.scalar(
-                    select(DailyAssignment.question_id).where(
-                        DailyAssignment.community_id == community.id, DailyAssignment.local_date == ref.daily_date
-                    )
-                )
-                if assigned != question.id:
-                    raise NotFound("That question isn't this server's daily question. Ask for `daily` to get today's.")
-                if ref.daily_date != today:
-                    note = f"That was the question for {ref.daily_date:%a %d %b}; answers to past days count as practice."
-                    ref = QuestionRef(question.id, Mode.PRACTICE)
-            if ref.mode is Mode.DAILY:
-                feedback = await self._record_daily(session, community, member, question, ref, shown, correct, today)
-            else:
-                session.add(
-                    Attempt(
-                        member_id=member.id, community_id=community.id, question_id=question.id,
-                        mode=Mode.PRACTICE.value, daily_date=None, answer_given=shown[:500],
-                        correct=correct, points=0, streak=0, created_at=self.clock(),
-                    )
-                )
-                total = await self._total_points(session, member.id)
-                feedback = self._feedback(question, ref, correct, shown, 0, member.current_streak, total, note=note)
-            if member.pending_question_id == question.id:
-                self._set_pending(member, None)
-            return feedback
+        for attempt in (1, 2):
+            enrolled = await self._enrolled(actor)
+            try:
+                return await self._submit(enrolled, given, ref)
+            except MemberGone:  # forgotten (perhaps by another process) since we cached them: enrol afresh
+                self._forget_cached(actor)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
-    async def _record_daily(
-        self, session: AsyncSession, community: Community, member: Member, question: Question,
-        ref: QuestionRef, shown: str, correct: bool, today: dt.date,
-    ) -> AnswerFeedback:
-        first = await self._daily_attempt(session, member.id, today)
-        if first is not None:
-            return await self._repeat(session, member, question, ref, first)
-        previous_day = await session.scalar(
-            select(func.max(DailyAssignment.local_date)).where(
-                DailyAssignment.community_id == community.id, DailyAssignment.local_date < today
+    async def _submit(self, enrolled: _Enrolled, given: str, ref: QuestionRef | None) -> AnswerFeedback:
+        if ref is None:
+            async with self.read_sessions() as session:
+                member = await session.get(Member, enrolled.member_id)
+            if member is None:
+                raise MemberGone()
+            ref = self._pending(member)
+        question = self.question(ref.question_id)
+        correct, shown = self._grade(question, given)
+        today = self.clock().astimezone(ZoneInfo(enrolled.timezone)).date()
+        note = ""
+        if ref.mode is Mode.DAILY:
+            if await self._assigned(enrolled.community_id, ref.daily_date) != question.id:
+                raise NotFound("That question isn't this server's daily question. Ask for `daily` to get today's.")
+            if ref.daily_date != today:
+                note = f"That was the question for {ref.daily_date:%a %d %b}; answers to past days count as practice."
+                ref = QuestionRef(question.id, Mode.PRACTICE)
+        outcome = await self.writer.record(
+            AnswerRecord(
+                member_id=enrolled.member_id, community_id=enrolled.community_id, question_id=question.id,
+                daily_date=ref.daily_date if ref.mode is Mode.DAILY else None, answer_given=shown[:500],
+                correct=correct, answered_at=self.clock(),
             )
         )
-        streak = scoring.next_streak(member.current_streak, member.last_daily_date, previous_day, today)
-        points = scoring.points_for(correct, streak)
-        attempt = Attempt(
-            member_id=member.id, community_id=community.id, question_id=question.id, mode=Mode.DAILY.value,
-            daily_date=today, answer_given=shown[:500], correct=correct, points=points, streak=streak,
-            created_at=self.clock(),
-        )
-        try:
-            async with session.begin_nested():
-                session.add(attempt)
-        except IntegrityError:
-            # The same member answered twice at once (a double click, a platform retry): the first one stands.
-            first = await self._daily_attempt(session, member.id, today)
-            assert first is not None
-            return await self._repeat(session, member, question, ref, first)
-        member.current_streak = streak
-        member.best_streak = max(member.best_streak, streak)
-        member.last_daily_date = today
-        await self._add_points(session, community.id, member.id, today, points)
-        total = await self._total_points(session, member.id)
-        return self._feedback(question, ref, correct, shown, points, streak, total)
-
-    async def _repeat(self, session: AsyncSession, member: Member, question: Question, ref: QuestionRef, first: Attempt) -> AnswerFeedback:
-        original = self.question(first.question_id)
-        total = await self._total_points(session, member.id)
+        if outcome.repeated:
+            note = "You've already answered today's question; here is your first answer. No extra points."
+            question = self.question(outcome.question_id)
         return self._feedback(
-            original, ref, first.correct, first.answer_given, 0, first.streak, total, repeated=True,
-            note="You've already answered today's question; here is your first answer. No extra points.",
+            question, ref, outcome.correct, outcome.answer_given, outcome.points, outcome.streak,
+            outcome.total_points, repeated=outcome.repeated, note=note,
         )
 
-    async def _daily_attempt(self, session: AsyncSession, member_id: int, day: dt.date) -> Attempt | None:
-        return await session.scalar(select(Attempt).where(Attempt.member_id == member_id, Attempt.daily_date == day))
+    async def _assigned(self, community_id: int, day: dt.date | None) -> str | None:
+        """The daily question of a community on a day; cached, since it never changes once set."""
+        key = (community_id, day)
+        if key not in self._assignments:
+            async with self.read_sessions() as session:
+                question_id = await session.scalar(
+                    select(DailyAssignment.question_id).where(
+                        DailyAssignment.community_id == community_id, DailyAssignment.local_date == day
+                    )
+                )
+            if question_id is None:
+                return None
+            if len(self._assignments) > CACHE_LIMIT:
+                self._assignments.clear()
+            self._assignments[key] = question_id
+        return self._assignments[key]
+
+    async def _enrolled(self, actor: Actor) -> _Enrolled:
+        """Community and member ids for an actor, from a short-lived cache so answers need no lookups."""
+        key = (actor.platform.value, actor.community_id, actor.user_id)
+        hit = self._enrolment.get(key)
+        if hit is not None and hit.display_name == actor.display_name and time.monotonic() - hit.cached_at < CACHE_SECONDS:
+            return hit
+        async with self.sessions.begin() as session:
+            await self.enrol(session, actor)
+        return self._enrolment[key]
+
+    def _remember(self, actor: Actor, community: Community, member: Member) -> None:
+        if len(self._enrolment) > CACHE_LIMIT:
+            self._enrolment.clear()
+        self._enrolment[(actor.platform.value, actor.community_id, actor.user_id)] = _Enrolled(
+            community.id, community.timezone, member.id, actor.display_name, time.monotonic()
+        )
+
+    def _forget_cached(self, actor: Actor) -> None:
+        self._enrolment.pop((actor.platform.value, actor.community_id, actor.user_id), None)
+
+    def community_changed(self, community_id: int) -> None:
+        """A community's settings (its time zone) changed: drop what was cached about it."""
+        self._enrolment = {key: value for key, value in self._enrolment.items() if value.community_id != community_id}
+
+    async def close(self) -> None:
+        await self.writer.close()
 
     def _grade(self, question: Question, given: str) -> tuple[bool, str]:
         """(correct?, the answer as it should be shown back)."""
@@ -276,9 +301,22 @@ class StudyService:
 
     async def leaderboard(self, actor: Actor, period: Period | str = Period.WEEK, *, limit: int = 10) -> Leaderboard:
         period = scoring.parse_period(period)
-        async with self.sessions.begin() as session:
-            community, member = await self.enrol(session, actor)
+        async with self.read_sessions() as session:
+            community, member = await self._find(session, actor)
+            if community is None:
+                today = self.clock().astimezone(ZoneInfo("Europe/London")).date()
+                return Leaderboard(period, scoring.period_label(period, today), (), None, 0)
             return await self.board(session, community, period, self.today_in(community), member, limit=limit)
+
+    async def _find(self, session: AsyncSession, actor: Actor) -> tuple[Community | None, Member | None]:
+        """The actor's community and membership, without creating either (for read-only use cases)."""
+        community = await self.community_of(session, actor, create=False)
+        if community is None:
+            return None, None
+        member = await session.scalar(
+            select(Member).where(Member.community_id == community.id, Member.external_id == actor.user_id)
+        )
+        return community, member
 
     async def board(
         self, session: AsyncSession, community: Community, period: Period, today: dt.date,
@@ -311,14 +349,16 @@ class StudyService:
         return Leaderboard(period, scoring.period_label(period, today), entries, caller, total or 0)
 
     async def stats(self, actor: Actor, *, member_user_id: str | None = None) -> Stats:
-        async with self.sessions.begin() as session:
-            community, member = await self.enrol(session, actor)
+        async with self.read_sessions() as session:
+            community, member = await self._find(session, actor)
             if member_user_id and member_user_id != actor.user_id:
-                member = await session.scalar(
+                member = community and await session.scalar(
                     select(Member).where(Member.community_id == community.id, Member.external_id == member_user_id)
                 )
                 if member is None:
                     raise NotFound("That member hasn't answered any questions here yet.")
+            elif member is None:
+                return Stats(actor.display_name, 0, 0, 0, 0, 0, 0, 0)
             rows = (
                 await session.execute(
                     select(QuestionRow.topic_id, Attempt.mode, func.count(), func.sum(Attempt.correct.cast(Integer)))
@@ -364,6 +404,7 @@ class StudyService:
                 member = await session.scalar(
                     select(Member).where(Member.community_id == community.id, Member.external_id == actor.user_id)
                 )
+            self._forget_cached(actor)
             if member is None:
                 return Forgotten(attempts_deleted=0, existed=False)
             deleted = await session.execute(delete(Attempt).where(Attempt.member_id == member.id))
@@ -535,6 +576,7 @@ class StudyService:
             )
         elif member.display_name != name:
             member.display_name = name
+        self._remember(actor, community, member)
         return community, member
 
     @staticmethod
@@ -545,20 +587,6 @@ class StudyService:
             return row
         except IntegrityError:
             return await session.scalar(query)
-
-    async def _add_points(self, session: AsyncSession, community_id: int, member_id: int, day: dt.date, points: int) -> None:
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-        for period in Period:
-            statement = dialect.insert(Score).values(
-                member_id=member_id, period=period.value, period_start=scoring.period_start(period, day),
-                community_id=community_id, points=points,
-            )
-            await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[Score.member_id, Score.period, Score.period_start],
-                    set_={"points": Score.points + statement.excluded.points},
-                )
-            )
 
     async def _total_points(self, session: AsyncSession, member_id: int) -> int:
         total = await session.scalar(

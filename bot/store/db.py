@@ -42,11 +42,14 @@ def create_engine(url: str) -> AsyncEngine:
             raise DatabaseUnavailable(f"Cannot open the database {path}: the folder {path.parent} does not exist.")
         engine = create_async_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
+    # We issue BEGIN ourselves (below), so the driver must not.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -55,5 +58,25 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API ob
     cursor.close()
 
 
+def _begin_sqlite(connection) -> None:  # noqa: ANN001 - a sync Connection
+    """Writing transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so they wait on
+    the busy timeout instead of failing with "database is locked" when a read must become a write."""
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_OPTION = "studybot_writes"
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
+    """Sessions for use cases that write (BEGIN IMMEDIATE on SQLite; plain transactions elsewhere)."""
+    return async_sessionmaker(writing(engine), expire_on_commit=False)
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
+    """Sessions for use cases that only read: they never hold the write lock."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def writing(engine: AsyncEngine) -> AsyncEngine:
+    return engine.execution_options(**{WRITE_OPTION: True})

@@ -1,0 +1,233 @@
+"""Group commit for answers: one writer task records every answer waiting for it in one transaction.
+
+Under load hundreds of students answer within the same second. Giving each answer its own
+transaction makes SQLite's single writer the bottleneck; here every answer that arrives while a
+batch is being written joins the next batch, so one commit carries many answers. Each answer
+still gets its own, correct outcome: the rules (streaks, points, first answer wins) run per answer
+in arrival order, and the unique constraint on (member, daily date) stays the last word.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.core import scoring
+from bot.core.replies import Period
+from bot.store.db import writing
+from bot.store.models import Attempt, DailyAssignment, Member, Score
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    member_id: int
+    community_id: int
+    question_id: str
+    daily_date: dt.date | None  # None for practice
+    answer_given: str
+    correct: bool
+    answered_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What happened to one answer."""
+
+    points: int
+    streak: int
+    total_points: int
+    repeated: bool = False  # a daily question answered before: `correct`/`answer_given` are the first answer's
+    correct: bool = False
+    answer_given: str = ""
+    question_id: str = ""
+
+
+class MemberGone(Exception):
+    """The member was deleted (forget-me) after we looked them up."""
+
+
+class AnswerWriter:
+    def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
+        self._engine = writing(engine)
+        self._queue: asyncio.Queue[tuple[AnswerRecord, asyncio.Future[Recorded]]] = asyncio.Queue()
+        self._max_batch = max_batch
+        self._task: asyncio.Task[None] | None = None
+        self._previous_day: dict[tuple[int, dt.date], dt.date | None] = {}
+        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+
+    async def record(self, answer: AnswerRecord) -> Recorded:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="answer-writer")
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        await self._queue.put((answer, future))
+        return await future
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._write(batch)
+            except Exception:
+                # One bad answer (a member deleted meanwhile, say) must not fail the others.
+                for item in batch:
+                    if not item[1].done():
+                        await self._write_alone(item)
+
+    async def _write_alone(self, item: tuple[AnswerRecord, asyncio.Future[Recorded]]) -> None:
+        try:
+            await self._write([item])
+        except IntegrityError as error:
+            if not item[1].done():
+                gone = "foreign key" in str(error).lower()
+                item[1].set_exception(MemberGone() if gone else error)
+        except Exception as error:
+            log.exception("recording an answer failed")
+            if not item[1].done():
+                item[1].set_exception(error)
+
+    async def _write(self, batch: list[tuple[AnswerRecord, asyncio.Future[Recorded]]]) -> None:
+        async with self._engine.begin() as connection:
+            outcomes = await self._apply(connection, [answer for answer, _ in batch])
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if not future.done():
+                future.set_result(outcome)
+
+    async def _apply(self, connection: AsyncConnection, answers: list[AnswerRecord]) -> list[Recorded]:
+        member_ids = {a.member_id for a in answers}
+        members = {
+            member: [current, best, last]
+            for member, current, best, last in await connection.execute(
+                select(Member.id, Member.current_streak, Member.best_streak, Member.last_daily_date).where(
+                    Member.id.in_(member_ids)
+                )
+            )
+        }
+        if len(members) < len(member_ids):
+            raise MemberGone()
+        firsts = await self._first_answers(connection, [a for a in answers if a.daily_date is not None])
+
+        attempts: list[dict] = []
+        member_updates: dict[int, list] = {}
+        points_by_key: dict[tuple, list] = {}
+        pending: list[tuple[AnswerRecord, int, int, bool]] = []  # answer, points, streak, repeated
+        for answer in answers:
+            if answer.daily_date is None:
+                attempts.append(_attempt_row(answer, points=0, streak=0))
+                pending.append((answer, 0, members[answer.member_id][0], False))
+                continue
+            key = (answer.member_id, answer.daily_date)
+            if key in firsts:
+                pending.append((answer, 0, firsts[key][2], True))
+                continue
+            current, best, last = members[answer.member_id]
+            previous_day = self._previous_day[(answer.community_id, answer.daily_date)]
+            streak = scoring.next_streak(current, last, previous_day, answer.daily_date)
+            points = scoring.points_for(answer.correct, streak)
+            members[answer.member_id] = member_updates[answer.member_id] = [streak, max(best, streak), answer.daily_date]
+            firsts[key] = (answer.correct, answer.answer_given, streak, answer.question_id)
+            attempts.append(_attempt_row(answer, points=points, streak=streak))
+            for period in Period:
+                start = scoring.period_start(period, answer.daily_date)
+                points_by_key.setdefault((answer.member_id, period.value, start), [answer.community_id, 0])[1] += points
+            pending.append((answer, points, streak, False))
+
+        if attempts:
+            await connection.execute(Attempt.__table__.insert(), attempts)
+        members_table = Member.__table__
+        if member_updates:
+            await connection.execute(
+                update(members_table)
+                .where(members_table.c.id == bindparam("member"))
+                .values(current_streak=bindparam("streak"), best_streak=bindparam("best"), last_daily_date=bindparam("last")),
+                [{"member": m, "streak": s, "best": b, "last": d} for m, (s, b, d) in member_updates.items()],
+            )
+        if points_by_key:
+            statement = self._dialect.insert(Score)
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[Score.member_id, Score.period, Score.period_start],
+                    set_={"points": Score.points + statement.excluded.points},
+                ),
+                [
+                    {"member_id": m, "period": p, "period_start": start, "community_id": c, "points": points}
+                    for (m, p, start), (c, points) in points_by_key.items()
+                ],
+            )
+        # The question each member was last shown is answered now: `answer <text>` must not re-answer it.
+        await connection.execute(
+            update(members_table)
+            .where(members_table.c.id == bindparam("member"), members_table.c.pending_question_id == bindparam("question"))
+            .values(pending_question_id=None, pending_mode=None, pending_date=None),
+            [{"member": a.member_id, "question": a.question_id} for a in answers],
+        )
+        totals = dict(
+            (
+                await connection.execute(
+                    select(Score.member_id, Score.points).where(
+                        Score.member_id.in_(member_ids), Score.period == Period.ALL.value, Score.period_start == scoring.EPOCH
+                    )
+                )
+            ).all()
+        )
+        outcomes = []
+        for answer, points, streak, repeated in pending:
+            total = totals.get(answer.member_id, 0)
+            if repeated:
+                correct, given, streak, question_id = firsts[(answer.member_id, answer.daily_date)]
+                outcomes.append(Recorded(0, streak, total, True, correct, given, question_id))
+            else:
+                outcomes.append(Recorded(points, streak, total, False, answer.correct, answer.answer_given, answer.question_id))
+        return outcomes
+
+    async def _first_answers(self, connection: AsyncConnection, daily: list[AnswerRecord]) -> dict:
+        """Daily answers already recorded for these members and days; also learns each day's previous question day."""
+        if not daily:
+            return {}
+        rows = await connection.execute(
+            select(Attempt.member_id, Attempt.daily_date, Attempt.correct, Attempt.answer_given, Attempt.streak, Attempt.question_id)
+            .where(Attempt.member_id.in_({a.member_id for a in daily}), Attempt.daily_date.in_({a.daily_date for a in daily}))
+        )
+        firsts = {(m, d): (c, g, s, q) for m, d, c, g, s, q in rows}
+        # Days before today never gain a question, so the previous question day is cached for good.
+        for key in {(a.community_id, a.daily_date) for a in daily} - self._previous_day.keys():
+            self._previous_day[key] = await connection.scalar(
+                select(func.max(DailyAssignment.local_date)).where(
+                    DailyAssignment.community_id == key[0], DailyAssignment.local_date < key[1]
+                )
+            )
+        return firsts
+
+
+def _attempt_row(answer: AnswerRecord, *, points: int, streak: int) -> dict:
+    return {
+        "member_id": answer.member_id,
+        "community_id": answer.community_id,
+        "question_id": answer.question_id,
+        "mode": "daily" if answer.daily_date else "practice",
+        "daily_date": answer.daily_date,
+        "answer_given": answer.answer_given[:500],
+        "correct": answer.correct,
+        "points": points,
+        "streak": streak,
+        "created_at": answer.answered_at,
+    }
+
