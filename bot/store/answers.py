@@ -95,6 +95,9 @@ class AnswerWriter:
     async def _write_alone(self, item: tuple[AnswerRecord, asyncio.Future[Recorded]]) -> None:
         try:
             await self._write([item])
+        except MemberGone as error:
+            if not item[1].done():
+                item[1].set_exception(error)
         except IntegrityError as error:
             if not item[1].done():
                 gone = "foreign key" in str(error).lower()
