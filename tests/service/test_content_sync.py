@@ -1,0 +1,50 @@
+"""Content sync: idempotent, keyed by stable ids; edits update, removals retire and keep history."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.bootstrap import open_service
+from bot.core.replies import Mode, QuestionRef
+from bot.store.models import Attempt, Question
+from tests.conftest import FIXTURE_CONTENT, student
+
+
+async def test_sync_updates_edits_and_retires_removals_without_losing_history(tmp_path: Path, database_url, clock):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    sample = content / "questions" / "sample.yaml"
+    ann = student("Ann")
+    ref = QuestionRef("t-tf-1", Mode.PRACTICE)
+
+    async with open_service(database_url, content, clock=clock) as service:
+        await service.submit_answer(ann, "true", ref)
+
+    async with open_service(database_url, content, clock=clock) as service:  # unchanged: nothing rewritten
+        async with service.read_sessions() as session:
+            stamps = dict((await session.execute(select(Question.id, Question.updated_at))).all())
+
+    text = sample.read_text()
+    text = text.replace("Trotsky was expelled from the party in November 1927.", "Trotsky was expelled on 14 November 1927.")
+    start = text.index("  - id: t-sa-2")
+    end = text.index("  - id: t-mc-2")
+    sample.write_text(text[:start] + text[end:])  # t-sa-2 removed from the bank
+
+    async with open_service(database_url, content, clock=clock) as service:
+        async with service.read_sessions() as session:
+            rows = {row.id: row for row in (await session.scalars(select(Question))).all()}
+            assert rows["t-tf-1"].prompt == "Trotsky was expelled on 14 November 1927."
+            assert rows["t-sa-2"].retired and not rows["t-tf-1"].retired
+            assert rows["t-mc-1"].updated_at == stamps["t-mc-1"]  # untouched questions are not rewritten
+            assert await session.scalar(select(func.count()).select_from(Attempt)) == 1
+        assert "t-sa-2" not in service.bank.questions
+        stats = await service.stats(ann)
+        assert stats.answered == 1 and stats.correct == 1  # history kept
+        # An old button pointing at the retired question still gets an answer.
+        feedback = await service.submit_answer(ann, "1923", QuestionRef("t-sa-2", Mode.PRACTICE))
+        assert feedback.correct
+        for _ in range(6):
+            assert (await service.practice_question(ann)).ref.question_id != "t-sa-2"
