@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -218,23 +219,30 @@ class ScheduleService:
                 )
                 .values(owner=owner, claimed_at=now)
             )
-            claimed = (
+            claimed = await session.execute(
+                select(
+                    ScheduledPost.id, ScheduledPost.schedule_id, ScheduledPost.local_date, ScheduledPost.attempts,
+                    Schedule.channel_id, Schedule.timezone, Community.platform,
+                )
+                .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
+                .join(Community, Community.id == Schedule.community_id)
+                .where(
+                    ScheduledPost.owner == owner, ScheduledPost.status == "pending",
+                    ScheduledPost.claimed_at == now, Community.platform.in_(platforms),
+                )
+            )
+            claims, expired = [], []
+            for post_id, schedule_id, local_date, attempts, channel_id, zone, platform in claimed:
+                if local_date != now.astimezone(ZoneInfo(zone)).date():
+                    expired.append(post_id)
+                else:
+                    claims.append(Claim(post_id, schedule_id, platform, channel_id, local_date, attempts + 1))
+            if expired:
                 await session.execute(
-                    select(ScheduledPost, Schedule, Community.platform)
-                    .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
-                    .join(Community, Community.id == Schedule.community_id)
-                    .where(
-                        ScheduledPost.owner == owner, ScheduledPost.status == "pending",
-                        ScheduledPost.claimed_at == now, Community.platform.in_(platforms),
+                    update(ScheduledPost).where(ScheduledPost.id.in_(expired)).values(
+                        status="skipped", last_error="the day was over before it could be sent"
                     )
                 )
-            ).all()
-            claims = []
-            for post, schedule, platform in claimed:
-                if post.local_date != rule_of(schedule).local_date(now):
-                    post.status, post.last_error = "skipped", "the day was over before it could be sent"
-                    continue
-                claims.append(Claim(post.id, schedule.id, platform, schedule.channel_id, post.local_date, post.attempts + 1))
             return claims
 
     async def build_post(self, claim: Claim) -> DailyPost:
