@@ -55,7 +55,11 @@ class _Mapping(dict):
     key_lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+# LibYAML's parser when PyYAML has it (several times faster at start-up), the pure-Python one otherwise.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Mapping:  # type: ignore[override]
         mapping = _Mapping(super().construct_mapping(node, deep=deep))
         mapping.line = node.start_mark.line + 1
