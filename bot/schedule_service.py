@@ -23,7 +23,9 @@ from bot.store.models import Attempt, Community, DailyAssignment, Member, Schedu
 log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=2)  # a claim older than this, never marked sent or failed, is taken over
-NOT_ALLOWED = "Only teachers can change the daily-question schedule (on Discord: Manage Server)."
+NOT_ALLOWED = (
+    "Only teachers can manage the daily-question schedule: server or workspace admins, and the teachers they name."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,8 +334,15 @@ class ScheduleService:
                     .where(Community.platform.in_(platforms), Schedule.paused.is_(False))
                 )
             ).all()
+            # Only retries this scheduler could take: its platforms, and not held by a live claim elsewhere.
             retry = await session.scalar(
-                select(func.min(ScheduledPost.next_try_at)).where(ScheduledPost.status == "pending")
+                select(func.min(ScheduledPost.next_try_at))
+                .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
+                .join(Community, Community.id == Schedule.community_id)
+                .where(
+                    ScheduledPost.status == "pending", Community.platform.in_(platforms),
+                    or_(ScheduledPost.owner.is_(None), ScheduledPost.claimed_at < now - LEASE),
+                )
             )
         slots = [slot for schedule in schedules if (slot := rule_of(schedule).next_slot(now)) is not None]
         if retry is not None:

@@ -1,7 +1,8 @@
 """Slack front end: slack-bolt's AsyncApp over the study service.
 
-- `run(service, settings)`: Socket Mode when SLACK_APP_TOKEN (xapp-) is set, else HTTP on $PORT
-  at /slack/events, verified with SLACK_SIGNING_SECRET. Runs until cancelled.
+- `run(service, settings, publishers=...)`: Socket Mode when SLACK_APP_TOKEN (xapp-) is set, else HTTP
+  on $PORT at /slack/events, verified with SLACK_SIGNING_SECRET. Runs until cancelled. Once connected
+  it puts its `SlackPublisher` into `publishers["slack"]`, so the scheduler starts posting to Slack.
 - `create_app(service, settings, client=None)`: the bolt app with every listener registered.
 - `manifest_text(request_url=None)`: the app manifest shipped in this package.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,6 +22,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.listeners import register
+from bot.adapters.slack.publisher import SlackPublisher
 
 if TYPE_CHECKING:
     from bot.service import StudyService
@@ -93,18 +96,38 @@ def build_web_app(app: AsyncApp) -> web.Application:
     return web_app
 
 
-async def run(service: StudyService, settings: SlackSettings, *, client: AsyncWebClient | None = None) -> None:
-    """Serve Slack until cancelled. `client` points the Web API elsewhere (tests only)."""
+async def run(
+    service: StudyService,
+    settings: SlackSettings,
+    *,
+    publishers: dict[str, Any] | None = None,
+    client: AsyncWebClient | None = None,
+) -> None:
+    """Serve Slack until cancelled. Once connected, `publishers["slack"]` is this front end's
+    publisher (removed again when it stops). `client` points the Web API elsewhere (tests only)."""
     check_settings(settings, need_bot_token=client is None)
     app_token = _secret(settings.slack_app_token)
     app = create_app(service, settings, client)
-    if app_token:
-        await _run_socket_mode(app, app_token)
-    else:
-        await _run_http(app, settings.port)
+
+    def ready() -> None:
+        if publishers is None:
+            return
+        publishers["slack"] = SlackPublisher(app.client)
+        wake = getattr(getattr(service, "schedules", None), "on_change", None)
+        if callable(wake):
+            wake()  # the scheduler may be asleep: posts due for Slack channels go out now
+
+    try:
+        if app_token:
+            await _run_socket_mode(app, app_token, ready)
+        else:
+            await _run_http(app, settings.port, ready)
+    finally:
+        if publishers is not None:
+            publishers.pop("slack", None)
 
 
-async def _run_socket_mode(app: AsyncApp, app_token: str) -> None:
+async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[], None]) -> None:
     # Imported and created here: with aiohttp 3.14 the handler needs a running event loop.
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
@@ -112,17 +135,19 @@ async def _run_socket_mode(app: AsyncApp, app_token: str) -> None:
     try:
         await handler.connect_async()
         log.info("slack: connected in Socket Mode")
+        ready()
         await asyncio.Event().wait()
     finally:
         await handler.close_async()
 
 
-async def _run_http(app: AsyncApp, port: int) -> None:
+async def _run_http(app: AsyncApp, port: int, ready: Callable[[], None]) -> None:
     runner = web.AppRunner(build_web_app(app))
     await runner.setup()
     try:
         await web.TCPSite(runner, "0.0.0.0", port).start()
         log.info("slack: listening for HTTP requests on port %d at %s", port, EVENTS_PATH)
+        ready()
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
@@ -144,4 +169,7 @@ def manifest_text(request_url: str | None = None) -> str:
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000)
 
 
-__all__ = ["EVENTS_PATH", "SlackConfigError", "build_web_app", "check_settings", "create_app", "manifest_text", "run"]
+__all__ = [
+    "EVENTS_PATH", "SlackConfigError", "SlackPublisher", "build_web_app", "check_settings", "create_app",
+    "manifest_text", "run",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
@@ -20,8 +20,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack import render
+from bot.adapters.slack.admins import AdminCache
 from bot.core.actor import Actor, Platform
-from bot.core.errors import InvalidInput, NotFound, StudyError
+from bot.core.errors import InvalidInput, NotAllowed, NotFound, StudyError
 from bot.core.replies import Period
 
 if TYPE_CHECKING:
@@ -29,9 +30,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("daily", "quiz", "answer", "leaderboard", "rival", "explain", "stats", "forget-me", "help")
+SUBCOMMANDS = (
+    "daily", "quiz", "answer", "leaderboard", "rival", "explain", "stats", "forget-me", "schedule", "help",
+)
 _SUGGEST_CUTOFF = 55
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# A word that starts the days of `schedule set` (so the optional time zone before it can be left out).
+_DAYS_WORD = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun|weekday|weekend|daily|every|all|school)", re.IGNORECASE)
 
 Work = Callable[[], Awaitable[render.Message | None]]
 ButtonHandler = Callable[[dict[str, Any], str, "Replier"], Awaitable[render.Message | None]]
@@ -85,6 +90,18 @@ def parse_period(text: str) -> Period:
         ) from None
 
 
+def parse_schedule_set(text: str) -> tuple[str, str | None, str | None]:
+    """`"08:30 Europe/London mon-fri"` -> `("08:30", "Europe/London", "mon-fri")`; the zone and days are optional."""
+    words = text.split()
+    if not words:
+        raise InvalidInput(f"Give a time: `{render.COMMAND} schedule set 08:30 Europe/London mon-fri`.")
+    time, rest = words[0], words[1:]
+    if rest and rest[0].lower() in {"am", "pm"}:
+        time += rest.pop(0)
+    zone = rest.pop(0) if rest and not _DAYS_WORD.match(rest[0]) else None
+    return time, zone, " ".join(rest) or None
+
+
 def _required(text: str, usage: str) -> str:
     if not text.strip():
         raise InvalidInput(f"Try `{render.COMMAND} {usage}`.")
@@ -110,9 +127,10 @@ class Replier:
         user = body.get("user_id") or (body.get("user") or {}).get("id")
         return cls(client, body.get("response_url"), channel, user)
 
-    async def send(self, message: render.Message) -> None:
+    async def send(self, message: render.Message, *, replace: bool = False) -> None:
+        """`replace` swaps the (ephemeral) message the button was on for this one, when the response_url works."""
         if self.response_url:
-            payload = {**message, "response_type": "ephemeral", "replace_original": False}
+            payload = {**message, "response_type": "ephemeral", "replace_original": replace}
             response = await AsyncWebhookClient(self.response_url).send_dict(payload)
             if response.status_code == 200:
                 return
@@ -126,7 +144,7 @@ class Replier:
             log.warning("slack reply dropped: no response_url and no channel")
 
 
-async def _reply(replier: Replier, what: str, work: Work) -> None:
+async def _reply(replier: Replier, what: str, work: Work, *, replace: bool = False) -> None:
     """Run `work` after the ack and send its message: the ONE place errors become replies."""
     try:
         message = await work()
@@ -139,7 +157,7 @@ async def _reply(replier: Replier, what: str, work: Work) -> None:
     if message is None:
         return
     try:
-        await replier.send(message)
+        await replier.send(message, replace=replace)
     except Exception:
         log.exception("slack %s: could not send the reply", what)
 
@@ -149,6 +167,7 @@ async def _reply(replier: Replier, what: str, work: Work) -> None:
 
 def register(app: AsyncApp, service: StudyService) -> None:
     """All of the Slack front end, registered in one place."""
+    admins = AdminCache()
 
     @app.middleware
     async def skip_retries(req, next_):  # bolt injects arguments by name
@@ -163,9 +182,9 @@ def register(app: AsyncApp, service: StudyService) -> None:
     async def on_command(ack, body, client):
         await ack()
         name, rest = split_command(body.get("text"))
-        await _reply(Replier.for_body(body, client), f"command {name!r}", lambda: _command(name, rest, body))
+        await _reply(Replier.for_body(body, client), f"command {name!r}", lambda: _command(name, rest, body, client))
 
-    async def _command(name: str, rest: str, body: dict[str, Any]) -> render.Message:
+    async def _command(name: str, rest: str, body: dict[str, Any], client: AsyncWebClient) -> render.Message:
         actor = actor_from(body)
         if name == "daily":
             return render.question(await service.daily_question(actor))
@@ -185,19 +204,65 @@ def register(app: AsyncApp, service: StudyService) -> None:
             member = mention.group(1) if mention else None
             return render.stats(await service.stats(actor, member_user_id=member))
         if name == "forget-me":
-            return render.forgotten(await service.forget_me(actor))
+            return render.forget_confirm()  # only the "Yes, delete my data" click deletes
+        if name == "schedule":
+            return await _schedule(actor, rest, body, client)
         if name == "help":
             return render.help_message()
         return render.help_message(unknown=name, suggestion=closest_subcommand(name))
 
-    def on_button(action_id: str | re.Pattern[str], what: str) -> Callable[[ButtonHandler], ButtonHandler]:
+    async def _schedule(actor: Actor, text: str, body: dict[str, Any], client: AsyncWebClient) -> render.Message:
+        """`schedule set|show|pause|resume|off` for the command's channel, `schedule teachers add|remove @name`.
+        The service decides who may (admins and named teachers); here we only find out who is an admin."""
+        action, rest = split_command(text)
+        action = "show" if action == "help" and not text.strip() else action
+        channel_id = body.get("channel_id") or ""
+        if not channel_id:
+            raise InvalidInput("Run the schedule commands in the channel the daily question should go to.")
+        actor = replace(actor, is_admin=await admins.is_admin(client, actor.community_id, actor.user_id))
+        schedules = service.schedules
+        if action in {"teachers", "teacher"}:
+            verb, who = split_command(rest)
+            mention = _MENTION.search(who)
+            if verb not in {"add", "remove"} or mention is None:
+                raise InvalidInput(f"Try `{render.COMMAND} schedule teachers add @name` (or `remove @name`).")
+            if verb == "add":
+                await schedules.add_teacher(actor, mention.group(1))
+            else:
+                await schedules.remove_teacher(actor, mention.group(1))
+            return render.teacher_changed(mention.group(1), added=verb == "add")
+        try:
+            if action == "set":
+                time, zone, days = parse_schedule_set(rest)
+                info = await schedules.set(
+                    actor, channel_id, time=time, timezone=zone, days=days, channel_name=body.get("channel_name") or ""
+                )
+                return render.schedule(info, "Schedule saved.")
+            if action == "show":
+                return render.schedule(await schedules.show(actor, channel_id))
+            if action == "pause":
+                info = await schedules.pause(actor, channel_id, rest or None)
+                return render.schedule(info, f"Paused {rest}." if rest else "Paused.")
+            if action == "resume":
+                return render.schedule(await schedules.resume(actor, channel_id), "Resumed.")
+            if action == "off":
+                return render.schedule(await schedules.off(actor, channel_id), "Schedule removed.")
+        except NotAllowed:
+            raise NotAllowed(render.NOT_TEACHER) from None  # the service's wording is not Slack's
+        raise InvalidInput(render.SCHEDULE_USAGE)
+
+    def on_button(
+        action_id: str | re.Pattern[str], what: str, *, replace_original: bool = False
+    ) -> Callable[[ButtonHandler], ButtonHandler]:
         """Registers `handle(body, value, replier)` for a button: ack, then handle, then reply."""
 
         def decorate(handle: ButtonHandler) -> ButtonHandler:
             async def listener(ack, body, action, client):
                 await ack()
                 replier = Replier.for_body(body, client)
-                await _reply(replier, what, lambda: handle(body, action.get("value", ""), replier))
+                await _reply(
+                    replier, what, lambda: handle(body, action.get("value", ""), replier), replace=replace_original
+                )
 
             listener.__name__ = handle.__name__  # bolt logs listeners by name
             app.action(action_id)(listener)
@@ -224,6 +289,15 @@ def register(app: AsyncApp, service: StudyService) -> None:
     @on_button(render.QUIZ_FIGURE_ACTION, "quiz me on this")
     async def quiz_me_on_this(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
         return render.question(await service.practice_question(actor_from(body), figure=value))
+
+    @on_button(render.FORGET_CONFIRM_ACTION, "forget-me confirmed", replace_original=True)
+    async def forget_confirmed(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        # Whoever clicks is the one forgotten: the confirmation is ephemeral, only its asker sees it.
+        return render.forgotten(await service.forget_me(actor_from(body)))
+
+    @on_button(render.FORGET_CANCEL_ACTION, "forget-me cancelled", replace_original=True)
+    async def forget_cancelled(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        return render.forget_cancelled()
 
     @app.view(render.ANSWER_VIEW)
     async def on_modal_submit(ack, body, view, client):

@@ -8,6 +8,7 @@ and truncated, so a long input cannot push a block over Slack's limits.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,12 +16,15 @@ from typing import Any
 from bot.core.errors import StudyError, UnknownName, UnknownTopic
 from bot.core.replies import (
     AnswerFeedback,
+    DailyPost,
     Forgotten,
     Leaderboard,
     QuestionCard,
     QuestionKind,
     QuestionRef,
     ReferenceCard,
+    Reveal,
+    ScheduleInfo,
     Stats,
 )
 
@@ -44,6 +48,8 @@ ANSWER_ACTION_PREFIX = "study_answer_"  # + letter; value "<ref>|<letter>"
 OPEN_MODAL_ACTION = "study_open_answer"  # value "<ref>|<prompt>" (the modal repeats the prompt)
 SHOW_CARD_ACTION = "study_card"  # value: a card id or a name
 QUIZ_FIGURE_ACTION = "study_quiz_figure"  # value: a card id
+FORGET_CONFIRM_ACTION = "study_forget_confirm"
+FORGET_CANCEL_ACTION = "study_forget_cancel"
 ANSWER_VIEW = "study_answer_view"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "text"
@@ -59,8 +65,21 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("rival <name>", "a card on one of Stalin's rivals (Trotsky, Bukharin, ...)"),
     ("explain <name or term>", "a card on a person or a term (NEP, kulak, ...)"),
     ("stats", "your answers, accuracy and streaks"),
-    ("forget-me", "delete everything stored about you"),
+    ("forget-me", "delete everything stored about you (asks first)"),
+    ("schedule set <HH:MM> [time zone] [days]", "teachers: post the daily question in this channel by itself"),
+    ("schedule show|pause [from..to]|resume|off", "teachers: see or change this channel's schedule"),
+    ("schedule teachers add|remove @name", "workspace admins: name the teachers who manage schedules"),
     ("help", "this list"),
+)
+
+NOT_TEACHER = (
+    "Only workspace admins and the teachers they name can see or change the daily-question schedules. "
+    f"An admin can name you with `{COMMAND} schedule teachers add @you`."
+)
+SCHEDULE_USAGE = (
+    f"Try `{COMMAND} schedule set 08:30 Europe/London mon-fri`, `{COMMAND} schedule show`, "
+    f"`{COMMAND} schedule pause 2026-12-19..2027-01-04`, `{COMMAND} schedule resume`, `{COMMAND} schedule off`, "
+    f"or `{COMMAND} schedule teachers add @name`."
 )
 
 Message = dict[str, Any]
@@ -251,9 +270,12 @@ def feedback(fb: AnswerFeedback) -> Message:
 # ---------------------------------------------------------------- leaderboard
 
 
-def leaderboard(board: Leaderboard) -> Message:
-    """Top entries by plain display name: never a mention, so nobody is pinged."""
-    blocks: list[dict[str, Any]] = [_header(f"Leaderboard \u00b7 {board.period_label}")]
+def leaderboard(board: Leaderboard, *, personal: bool = True) -> Message:
+    """Top entries by plain display name: never a mention, so nobody is pinged.
+
+    `personal=False` is the board posted in a channel for everyone: no "your rank" line."""
+    title = "Leaderboard" if personal else "This week's leaderboard"
+    blocks: list[dict[str, Any]] = [_header(f"{title} \u00b7 {board.period_label}")]
     if board.entries:
         rows = []
         for entry in board.entries:
@@ -262,13 +284,16 @@ def leaderboard(board: Leaderboard) -> Message:
         blocks.append(_section("\n".join(rows)))
     else:
         blocks.append(_section(f"No points yet for {escape(board.period_label)}. Be the first: `{COMMAND} daily`."))
-    if board.caller is not None:
-        you = f"Your rank: *{board.caller.rank}* of {board.total_ranked} with {_points(board.caller.points)}."
+    if not personal:
+        blocks.append(_context(f"{board.total_ranked} on the board \u00b7 your own rank: `{COMMAND} leaderboard`"))
     else:
-        you = "You have no points in this period yet."
-    blocks.append(_context(you, f"`{COMMAND} leaderboard week|month|all`"))
+        if board.caller is not None:
+            you = f"Your rank: *{board.caller.rank}* of {board.total_ranked} with {_points(board.caller.points)}."
+        else:
+            you = "You have no points in this period yet."
+        blocks.append(_context(you, f"`{COMMAND} leaderboard week|month|all`"))
     top = ", ".join(f"{e.rank}. {e.name} ({e.points})" for e in board.entries) or "no points yet"
-    return _message(f"Leaderboard, {board.period_label}: {top}", blocks)
+    return _message(f"{title}, {board.period_label}: {top}", blocks)
 
 
 # ---------------------------------------------------------------- cards, stats, forget
@@ -314,6 +339,24 @@ def stats(s: Stats) -> Message:
     )
 
 
+def forget_confirm() -> Message:
+    """The question `forget-me` asks first; only the "Yes" click deletes anything."""
+    text = (
+        "This deletes every answer, point and streak of yours in this workspace, and your name from its "
+        "leaderboards. It cannot be undone. Delete your data?"
+    )
+    buttons = [
+        _button("Yes, delete my data", FORGET_CONFIRM_ACTION, "forget", style="danger"),
+        _button("Cancel", FORGET_CANCEL_ACTION, "keep"),
+    ]
+    return _message("Delete your data? Use the buttons to confirm or cancel.", [_section(text), *_actions(buttons)])
+
+
+def forget_cancelled() -> Message:
+    text = "Kept everything: nothing was deleted."
+    return _message(text, [_section(text)])
+
+
 def forgotten(result: Forgotten) -> Message:
     if result.existed:
         text = (
@@ -323,6 +366,98 @@ def forgotten(result: Forgotten) -> Message:
     else:
         text = "I had nothing stored about you, so there was nothing to delete."
     return _message(text, [_section(text)])
+
+
+# ---------------------------------------------------------------- scheduled posts
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _reveal_blocks(r: Reveal) -> list[dict[str, Any]]:
+    """The previous daily question, its answer and how the class did. Names only right answerers
+    (the Reveal holds no others), as plain escaped text: nobody is pinged."""
+    blocks: list[dict[str, Any]] = [
+        _context(f"*The last question* \u00b7 {_day(r.day)}"),
+        _section(f"{escape(truncate(r.prompt, 1000))}\n*Answer:* {escape(r.correct_answer)}"),
+    ]
+    if r.explanation:
+        blocks.append(_section(escape(r.explanation)))
+    if r.answered:
+        summary = [f"{r.answered} answered \u00b7 {r.percent_correct}% correct"]
+        if r.top_streaks:
+            streaks = ", ".join(f"{echo(h.name, 80)} ({h.streak} days)" for h in r.top_streaks)
+            summary.append(f"Top streaks: {streaks}")
+    else:
+        summary = ["Nobody answered it."]
+    blocks += [_context(*summary), {"type": "divider"}]
+    return blocks
+
+
+def daily_post(post: DailyPost) -> list[Message]:
+    """A scheduled post as channel messages: the reveal and today's question (with its answer buttons,
+    the same as `/study daily`), then on the leaderboard day the week's board as a second message
+    (unless nobody has points this week: an empty board in a class channel is only noise)."""
+    today = question(post.question)
+    blocks = [*(_reveal_blocks(post.reveal) if post.reveal else []), *today["blocks"]]
+    messages = [{"text": today["text"], "blocks": blocks[:MAX_BLOCKS]}]
+    if post.leaderboard is not None and post.leaderboard.entries:
+        messages.append(leaderboard(post.leaderboard, personal=False))
+    return messages
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B} at {moment:%H:%M}"
+
+
+def schedule(info: ScheduleInfo, done: str = "") -> Message:
+    """A channel's schedule: when, which days, pauses, when the next post goes out (channel time), the last error."""
+    intro = [f"*{escape(done)}*"] if done else []
+    if not info.exists:
+        text = "\n".join([*intro, "There is no daily-question schedule in this channel."])
+        hint = f"Teachers can set one: `{COMMAND} schedule set 08:30 Europe/London mon-fri`."
+        return _message(f"{done} No daily-question schedule here.".strip(), [_section(text), _context(hint)])
+    lines = [
+        *intro,
+        (
+            f"The daily question is posted in <#{info.channel_id}> at *{info.time_of_day:%H:%M}* "
+            f"({escape(info.timezone)}), {escape(info.days)}."
+        ),
+    ]
+    if info.topics:
+        lines.append("Topics: " + escape(", ".join(info.topics)) + ".")
+    lines.append(
+        f"The week's leaderboard is posted on {escape(info.weekly_leaderboard)}s."
+        if info.weekly_leaderboard else "No weekly leaderboard post."
+    )
+    for start, end in info.pauses:
+        lines.append(f"Paused {_day(start)} {start.year} to {_day(end)} {end.year}." if start != end
+                     else f"Paused on {_day(start)} {start.year}.")
+    if info.paused:
+        lines.append(f"*Paused* until a teacher runs `{COMMAND} schedule resume`.")
+    elif info.next_post is not None:
+        lines.append(f"Next post: *{_when(info.next_post)}* ({escape(info.timezone)}).")
+    else:
+        lines.append("No post is coming up: every posting day is paused.")
+    blocks = [_header("Daily-question schedule"), _section("\n".join(lines))]
+    if info.last_error:
+        blocks.append(_section(f":warning: *The last post failed:* {escape(truncate(info.last_error, 500))}"))
+    blocks.append(_context(
+        f"In a private channel, invite me first (`/invite @Study Bot`). Change it: `{COMMAND} schedule set|pause|resume|off`."
+    ))
+    when = f" Next: {_when(info.next_post)}." if info.next_post and not info.paused else ""
+    return _message(f"Daily question at {info.time_of_day:%H:%M} {info.timezone}, {info.days}.{when}", blocks)
+
+
+def teacher_changed(user_id: str, *, added: bool) -> Message:
+    """`user_id` comes from Slack's own `<@U...|name>` escape: safe to mention back (ephemeral: no ping)."""
+    who = f"<@{user_id}>"
+    if added:
+        text = f"{who} is now a teacher here: they can manage daily-question schedules in this workspace."
+    else:
+        text = f"{who} is no longer a named teacher here (workspace admins can always manage schedules)."
+    return {"text": text, "blocks": [_section(text)]}
 
 
 # ---------------------------------------------------------------- help and errors

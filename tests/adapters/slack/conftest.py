@@ -107,7 +107,7 @@ async def slack(service: StudyService, fake_slack: FakeSlack) -> AsyncIterator[S
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
+    port = site._server.sockets[0].getsockname()[1]
     async with aiohttp.ClientSession() as session:
         yield SlackHttp(fake_slack, f"http://127.0.0.1:{port}{EVENTS_PATH}", session)
     await runner.cleanup()

@@ -44,10 +44,17 @@ class FakeSlack:
     _outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes for the websocket
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    # users.info answers: user id -> fields of its `user` object (is_admin, is_owner, ...)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # (method, channel or None) -> the Slack error code that call gets
+    failures: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    channel_messages: list[dict[str, Any]] = field(default_factory=list)
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack-sdk sends a few methods (users.info) as GET
         app.router.add_post("/response/{id}", self._response)
         app.router.add_post("/expired/{id}", self._expired)
         app.router.add_get("/socket", self._socket)
@@ -55,7 +62,7 @@ class FakeSlack:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - the port the OS picked
+        port = site._server.sockets[0].getsockname()[1]
         self.base = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
@@ -102,6 +109,17 @@ class FakeSlack:
     def api_calls(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.path == f"/api/{method}"]
 
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """Messages chat.postMessage put into a channel, as Slack stores them (with `ts`); refused ones are not here."""
+        return [message for message in self.channel_messages if message["channel"] == channel]
+
+    def fail(self, method: str, error: str, *, channel: str | None = None) -> None:
+        """From now on `method` (into `channel`, or anywhere) answers with this Slack error."""
+        self.failures[(method, channel)] = error
+
+    def _failure(self, method: str, body: dict[str, Any]) -> str | None:
+        return self.failures.get((method, body.get("channel"))) or self.failures.get((method, None))
+
     # ------------------------------------------------------------------ handlers
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -111,12 +129,18 @@ class FakeSlack:
             body = json.loads(raw or b"{}")
         else:
             body = dict((await request.post()).items()) if raw else {}
+        body |= dict(request.query)  # GET methods carry their arguments in the query string
         headers = dict(request.headers)
         if method == "views.open" and isinstance(body.get("view"), dict):
             self.limit_errors += check_view(body["view"])
         if method in {"chat.postEphemeral", "chat.postMessage"}:
             self.limit_errors += check_message(body)
         await self._record(Call(f"/api/{method}", body, headers))
+        if (error := self._failure(method, body)) is not None:
+            if error == "ratelimited":
+                return web.json_response({"ok": False, "error": error}, status=429, headers={"Retry-After": "30"})
+            extra = {"needed": "chat:write", "provided": "commands"} if error == "missing_scope" else {}
+            return web.json_response({"ok": False, "error": error, **extra})
         answer: dict[str, Any] = {"ok": True}
         if method == "auth.test":
             answer |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "studybot", "team": "Test"}
@@ -126,6 +150,18 @@ class FakeSlack:
             answer |= {"view": {"id": "V1", **(body.get("view") or {})}}
         elif method == "chat.postEphemeral":
             answer |= {"message_ts": "1700000000.000100"}
+        elif method == "chat.postMessage":
+            ts = f"1700000{next(self._ts):03d}.000200"
+            message = {"type": "message", "text": body.get("text", ""), "blocks": body.get("blocks", []),
+                       "ts": ts, "bot_id": "BBOT", "user": "UBOT"}
+            answer |= {"channel": body.get("channel"), "ts": ts, "message": message}
+            self.channel_messages.append({"channel": body.get("channel"), **message})
+        elif method == "users.info":
+            user_id = body.get("user", "")
+            if user_id not in self.users:
+                return web.json_response({"ok": False, "error": "user_not_found"})
+            fields = {"is_admin": False, "is_owner": False, "is_primary_owner": False} | self.users[user_id]
+            answer |= {"user": {"id": user_id, "team_id": "T1", "name": user_id.lower(), "deleted": False, **fields}}
         return web.json_response(answer)
 
     async def _response(self, request: web.Request) -> web.Response:
@@ -207,14 +243,16 @@ def command_form(
 
 def block_actions_payload(
     button: dict[str, Any], *, response_url: str, team: str = "T1", user: str = "U1", name: str = "alice",
-    channel: str = "C1",
+    channel: str = "C1", message: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
+    """A click on `button`; pass the channel `message` it sits on for a public message (else ephemeral)."""
+    ts = (message or {}).get("ts", "1700000000.000100")
+    payload = {
         "type": "block_actions",
         "user": {"id": user, "username": name, "name": name, "team_id": team},
         "api_app_id": "A1",
         "token": "legacy-verification-token",
-        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": True},
+        "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": message is None},
         "trigger_id": f"trigger-{user}-{int(time.time() * 1000)}",
         "team": {"id": team, "domain": f"school-{team.lower()}"},
         "enterprise": None,
@@ -233,6 +271,9 @@ def block_actions_payload(
             }
         ],
     }
+    if message is not None:
+        payload["message"] = message
+    return payload
 
 
 def view_submission_payload(

@@ -274,9 +274,20 @@ async def test_stats_and_forget_me(slack, service):
     stats = all_text(await slack.ask("stats", team="TF1"))
     assert "Stats for alice" in stats and "*Answered*\n1 (1 daily, 0 practice)" in stats
 
-    gone = all_text(await slack.ask("forget-me", team="TF1"))
-    assert "deleted your 1 answer(s)" in gone
-    assert "nothing stored about you" in all_text(await slack.ask("forget-me", team="TF1"))
+    # forget-me only asks; Cancel keeps everything; only "Yes, delete my data" deletes.
+    confirm = await slack.ask("forget-me", team="TF1")
+    assert "cannot be undone" in all_text(confirm) and confirm["response_type"] == "ephemeral"
+    assert [b["text"]["text"] for b in buttons(confirm)] == ["Yes, delete my data", "Cancel"]
+    assert "*Answered*\n1 (1 daily" in all_text(await slack.ask("stats", team="TF1"))
+    cancelled = await slack.press(button(confirm, "Cancel"), team="TF1")
+    assert cancelled["replace_original"] is True and "nothing was deleted" in all_text(cancelled)
+    assert "*Answered*\n1 (1 daily" in all_text(await slack.ask("stats", team="TF1"))
+
+    gone = await slack.press(button(await slack.ask("forget-me", team="TF1"), "Yes, delete my data"), team="TF1")
+    assert gone["replace_original"] is True  # the question is replaced by the answer: no second click
+    assert "deleted your 1 answer(s)" in all_text(gone)
+    again = await slack.press(button(confirm, "Yes, delete my data"), team="TF1")
+    assert "nothing stored about you" in all_text(again)
     assert "No points yet" in all_text(await slack.ask("leaderboard", team="TF1", user="U2", name="bob"))
 
 
@@ -347,7 +358,9 @@ async def test_two_workspaces_never_see_each_others_scores(slack, service):
     assert "You have no points in this period yet" in other
     assert "*Answered*\n0" in all_text(await slack.ask("stats", team="TB", user="U1", name="alice"))
     peek = all_text(await slack.ask("stats <@U1|alice>", team="TB", user="U2", name="bob"))
-    assert "Stats for alice" in peek and "*Answered*\n0" in peek
+    # Whether looking at alice enrols her in TB is the service's choice; her TA answers never show.
+    assert "*Answered*\n1" not in peek
+    assert "hasn't answered any questions here" in peek or "*Answered*\n0" in peek
     await slack.ask("daily", team="TA", user="U3", name="carol")
     peek = all_text(await slack.ask("stats <@U3|carol>", team="TB", user="U2", name="bob"))
     assert "hasn't answered any questions here" in peek

@@ -7,12 +7,18 @@ import datetime as dt
 import yaml
 
 from bot.adapters.slack import manifest_text, render
-from bot.adapters.slack.listeners import actor_from, closest_subcommand, split_command
+from bot.adapters.slack.listeners import (
+    actor_from,
+    closest_subcommand,
+    parse_schedule_set,
+    split_command,
+)
 from bot.core.actor import Platform
 from bot.core.errors import InvalidInput, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
     CardSection,
+    DailyPost,
     FigureLink,
     Leaderboard,
     LeaderboardEntry,
@@ -23,7 +29,10 @@ from bot.core.replies import (
     QuestionKind,
     QuestionRef,
     ReferenceCard,
+    Reveal,
+    ScheduleInfo,
     Stats,
+    StreakHolder,
 )
 
 from .fake_slack import all_text, buttons, check_message, check_view
@@ -138,7 +147,8 @@ def test_manifest_ships_the_command_scopes_and_socket_mode():
     manifest = yaml.safe_load(manifest_text())
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/study"
-    assert {"commands", "chat:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "chat:write.public", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert command["should_escape"] is True  # so @mentions arrive as <@U123|name>
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "url" not in command
@@ -147,3 +157,84 @@ def test_manifest_ships_the_command_scopes_and_socket_mode():
     assert http["features"]["slash_commands"][0]["url"] == "https://study.example.org/slack/events"
     assert http["settings"]["interactivity"]["request_url"] == "https://study.example.org/slack/events"
     assert http["settings"]["socket_mode_enabled"] is False
+
+
+# ---------------------------------------------------------------------- scheduled posts and schedules
+
+
+def test_daily_post_reveals_yesterday_then_asks_and_names_only_streak_holders():
+    options = (Option("A", "1922"), Option("B", "1924"))
+    card = QuestionCard(DAILY, "Rivals", QuestionKind.MULTIPLE_CHOICE, "When?", options)
+    reveal = Reveal(
+        dt.date(2026, 11, 26), LONG, "A) 3 April 1922", LONG, 3, 2,
+        (StreakHolder("<!channel>", 4), StreakHolder("bea", 2)),
+    )
+    board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "<@U1>", 30),), None, 5)
+    post, weekly = render.daily_post(DailyPost(card, reveal, board))
+    assert check_message(post) == [] and check_message(weekly) == []
+    text = all_text(post)
+    assert "*The last question* \u00b7 Thursday 26 November" in text and "*Answer:* A) 3 April 1922" in text
+    assert "3 answered \u00b7 67% correct" in text and "Top streaks: &lt;!channel&gt; (4 days), bea (2 days)" in text
+    assert "<!" not in text
+    blocks = all_text({"blocks": post["blocks"]})
+    assert blocks.index("Answer:") < blocks.index("*When?*")  # the reveal first, then today's question
+    assert [b["value"] for b in buttons(post)] == ["d:2026-11-27:ps-001|A", "d:2026-11-27:ps-001|B"]
+    assert post["text"].startswith("Daily question: When?")
+    board_text = all_text(weekly)
+    assert "This week's leaderboard \u00b7 week of 23 Nov 2026" in board_text and "&lt;@U1&gt;" in board_text
+    assert "Your rank" not in board_text and "You have no points" not in board_text
+
+    quiet = Reveal(dt.date(2026, 11, 26), "Who?", "Zinoviev", "", 0, 0)
+    empty_board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (), None, 0)
+    (only,) = render.daily_post(DailyPost(card, quiet, empty_board))  # an empty board is not posted
+    assert "Nobody answered it." in all_text(only)
+    (first_day,) = render.daily_post(DailyPost(card))
+    assert "The last question" not in all_text(first_day)
+
+
+def schedule_info(**changes) -> ScheduleInfo:
+    zone = dt.timezone(dt.timedelta(hours=-5))
+    values = {
+        "channel_id": "C7", "channel_name": "history", "time_of_day": dt.time(7, 45), "timezone": "America/New_York",
+        "days": "Mon, Wed, Fri", "pauses": ((dt.date(2026, 12, 21), dt.date(2027, 1, 4)),), "paused": False,
+        "topics": ("The rivals",), "weekly_leaderboard": "Friday",
+        "next_post": dt.datetime(2026, 11, 30, 7, 45, tzinfo=zone), "last_error": None,
+    }
+    return ScheduleInfo(**(values | changes))
+
+
+def test_schedule_shows_when_the_next_post_goes_out_and_the_last_error():
+    message = render.schedule(schedule_info(), "Schedule saved.")
+    text = all_text(message)
+    assert check_message(message) == []
+    assert "*Schedule saved.*" in text and "<#C7> at *07:45* (America/New_York), Mon, Wed, Fri." in text
+    assert "Next post: *Monday 30 November at 07:45* (America/New_York)." in text
+    assert "Topics: The rivals." in text and "posted on Fridays" in text
+    assert "Paused Monday 21 December 2026 to Monday 4 January 2027." in text
+    assert "failed" not in text
+
+    failing = all_text(render.schedule(schedule_info(last_error="2026-11-27 08:01 UTC: not_in_channel: <invite> me" + "x" * 900)))
+    assert ":warning: *The last post failed:* 2026-11-27 08:01 UTC: not_in_channel: &lt;invite&gt; me" in failing
+    assert "x" * 600 not in failing
+    held = all_text(render.schedule(schedule_info(paused=True)))
+    assert "*Paused* until a teacher runs `/study schedule resume`" in held and "Next post" not in held
+    stuck = all_text(render.schedule(schedule_info(next_post=None, weekly_leaderboard=None)))
+    assert "No post is coming up" in stuck and "No weekly leaderboard post." in stuck
+    none = render.schedule(schedule_info(exists=False), "Schedule removed.")
+    assert "no daily-question schedule in this channel" in all_text(none) and check_message(none) == []
+
+
+def test_forget_me_asks_first_and_schedule_arguments_parse():
+    confirm = render.forget_confirm()
+    assert [(b["text"]["text"], b["action_id"], b.get("style")) for b in buttons(confirm)] == [
+        ("Yes, delete my data", render.FORGET_CONFIRM_ACTION, "danger"),
+        ("Cancel", render.FORGET_CANCEL_ACTION, None),
+    ]
+    assert parse_schedule_set("08:30") == ("08:30", None, None)
+    assert parse_schedule_set("08:30 Europe/Paris") == ("08:30", "Europe/Paris", None)
+    assert parse_schedule_set("8:30 mon,wed") == ("8:30", None, "mon,wed")
+    assert parse_schedule_set("8:30 every day") == ("8:30", None, "every day")
+    assert parse_schedule_set("7:45 pm America/New_York mon - fri") == ("7:45pm", "America/New_York", "mon - fri")
+    assert parse_schedule_set("08:30 UTC weekdays") == ("08:30", "UTC", "weekdays")
+    assert closest_subcommand("schedul") == "schedule"
+    assert render.teacher_changed("U9", added=True)["text"].startswith("<@U9> is now a teacher")

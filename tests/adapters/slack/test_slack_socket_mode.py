@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import EVENTS_PATH, SlackConfigError, create_app, run
+from bot.adapters.slack import EVENTS_PATH, SlackConfigError, SlackPublisher, create_app, run
 
 from .conftest import make_settings
 from .fake_slack import (
@@ -61,9 +61,19 @@ async def test_socket_mode_slash_command_and_button(service, fake_slack):
 
 async def test_run_in_socket_mode_until_cancelled(service, fake_slack):
     settings = make_settings(slack_app_token=SecretStr(APP_TOKEN), slack_signing_secret=None)
-    task = asyncio.create_task(run(service, settings, client=fake_client(fake_slack)), name="slack-under-test")
+    publishers: dict = {}
+    woken = []
+    service.schedules.on_change = lambda: woken.append(True)  # what the Scheduler puts there
+    task = asyncio.create_task(
+        run(service, settings, publishers=publishers, client=fake_client(fake_slack)), name="slack-under-test"
+    )
     try:
         await fake_slack.wait_for(lambda: fake_slack.api_calls("apps.connections.open"))
+        for _ in range(100):  # connected -> the publisher is there, and the scheduler was woken
+            if "slack" in publishers:
+                break
+            await asyncio.sleep(0.02)
+        assert isinstance(publishers["slack"], SlackPublisher) and woken
         response_url = fake_slack.response_url()
         await fake_slack.send_envelope(slash_envelope("env-9", command_form("daily", response_url=response_url)))
         await fake_slack.ack_for("env-9")
@@ -72,6 +82,7 @@ async def test_run_in_socket_mode_until_cancelled(service, fake_slack):
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+    assert publishers == {}  # a stopped front end takes its publisher away
 
 
 def free_port() -> int:
@@ -82,7 +93,8 @@ def free_port() -> int:
 
 async def test_run_in_http_mode_on_port(service, fake_slack):
     port = free_port()
-    task = asyncio.create_task(run(service, make_settings(port=port), client=fake_client(fake_slack)))
+    publishers: dict = {}
+    task = asyncio.create_task(run(service, make_settings(port=port), publishers=publishers, client=fake_client(fake_slack)))
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
@@ -100,6 +112,7 @@ async def test_run_in_http_mode_on_port(service, fake_slack):
             async with session.post(base + EVENTS_PATH, data=body, headers=signed_headers(body)) as response:
                 assert response.status == 200
             assert "/study daily" in all_text(await fake_slack.reply(response_url))
+            assert isinstance(publishers["slack"], SlackPublisher)
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
