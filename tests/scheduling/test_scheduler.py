@@ -210,3 +210,15 @@ async def test_fan_out_claims_every_channel_once(any_service, clock):
     assert len(claims) == 200 and again == []
     async with any_service.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(ScheduledPost)) == 200
+
+
+async def test_next_wake_ignores_retries_for_front_ends_not_connected(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    slack_teacher = Actor(Platform.SLACK, "T1", "teacher", "Ms Teacher", is_admin=True)
+    await any_service.schedules.set(slack_teacher, "C1", time="08:30")
+    claims = await any_service.schedules.claim_due(clock(), ["slack"], "slack-bot")
+    await any_service.schedules.mark_failed(claims[0], "ratelimited", permanent=False)
+    console_wake = await any_service.schedules.next_wake(clock(), ["console"])
+    assert console_wake is None  # nothing this scheduler can do: it must not spin on Slack's retry
+    slack_wake = await any_service.schedules.next_wake(clock(), ["slack"])
+    assert clock() < slack_wake <= clock() + dt.timedelta(minutes=1)
