@@ -67,6 +67,8 @@ class ScheduleService:
         zone = rules.parse_timezone(timezone)
         weekdays = rules.parse_days(days)
         board_day = _parse_board_day(weekly_leaderboard)
+        if topics is not None and topics.strip().lower() in {"all", "any", "everything"}:
+            topics = ""  # back to the whole bank
         topic_ids = [self.study.resolve_topic(t) for t in (topics or "").replace(",", " ").split()] if topics else None
         async with self._sessions.begin() as session:
             community = await self._authorised(session, actor)

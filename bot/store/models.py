@@ -185,7 +185,7 @@ class Schedule(Base):
     weekdays: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
     pauses: Mapped[list] = mapped_column(JSON, default=list)  # [[start, end], ...] ISO dates, inclusive
     paused: Mapped[bool] = mapped_column(Boolean, default=False)  # paused until resumed
-    leaderboard_weekday: Mapped[int | None] = mapped_column(Integer, nullable=True, default=4)
+    leaderboard_weekday: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

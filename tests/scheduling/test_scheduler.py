@@ -222,3 +222,10 @@ async def test_next_wake_ignores_retries_for_front_ends_not_connected(any_servic
     assert console_wake is None  # nothing this scheduler can do: it must not spin on Slack's retry
     slack_wake = await any_service.schedules.next_wake(clock(), ["slack"])
     assert clock() < slack_wake <= clock() + dt.timedelta(minutes=1)
+
+
+async def test_first_set_can_turn_the_weekly_board_off_and_topics_can_be_reset(any_service):
+    info = await any_service.schedules.set(TEACHER, "general", time="08:30", weekly_leaderboard="off", topics="rivals")
+    assert info.weekly_leaderboard is None and info.topics == ("The rivals",)
+    info = await any_service.schedules.set(TEACHER, "general", time="08:30", topics="all")
+    assert info.topics == () and info.weekly_leaderboard == "Friday"

@@ -1,30 +1,42 @@
 """Discord front end: slash commands and persistent buttons over the study service.
 
-`run(service, settings)` is what `python -m bot discord` (and `python -m bot` with DISCORD_TOKEN
-set) awaits; `create_bot` builds the client without connecting, for tests and embedding.
+`run(service, settings, publishers=...)` is what `python -m bot discord` (and `python -m bot` with
+DISCORD_TOKEN set) awaits; `create_bot` builds the client without connecting, for tests and embedding.
+`DiscordPublisher` sends the scheduler's daily posts.
 """
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.discord.client import StudyBot
+from bot.adapters.discord.publisher import DiscordPublisher
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.service import StudyService
 
-__all__ = ["StudyBot", "create_bot", "run"]
+__all__ = ["DiscordPublisher", "StudyBot", "create_bot", "run"]
 
 
 def create_bot(service: StudyService, settings: Settings, **options: Any) -> StudyBot:
     return StudyBot(service, guild_ids=settings.discord_guild_ids, **options)
 
 
-async def run(service: StudyService, settings: Settings) -> None:
-    """Connect and serve until cancelled (or until Discord refuses the token)."""
+async def run(
+    service: StudyService, settings: Settings, *, publishers: MutableMapping[str, Any] | None = None
+) -> None:
+    """Connect and serve until cancelled (or until Discord refuses the token).
+
+    With `publishers` (the scheduler's platform -> Publisher map) the bot adds its DiscordPublisher
+    under "discord" once ready, and takes it out again when it stops.
+    """
     if settings.discord_token is None:
         raise RuntimeError("DISCORD_TOKEN is not set")
-    bot = create_bot(service, settings)
-    async with bot:
-        await bot.start(settings.discord_token.get_secret_value())
+    bot = create_bot(service, settings, publishers=publishers)
+    try:
+        async with bot:
+            await bot.start(settings.discord_token.get_secret_value())
+    finally:
+        bot.stop_publishing()

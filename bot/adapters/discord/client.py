@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import add_commands
+from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.respond import NO_PINGS, report_error
 from bot.adapters.discord.views import PERSISTENT_ITEMS
 from bot.service import StudyService
@@ -36,12 +37,16 @@ class StudyBot(discord.Client):
         *,
         guild_ids: Iterable[int] = (),
         defer_after: float = DEFER_AFTER,
+        publishers: MutableMapping[str, Any] | None = None,
         **options: Any,
     ) -> None:
+        """`publishers` is the scheduler's platform -> Publisher map: once ready, the bot adds itself."""
         super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
         self.service = service
         self.guild_ids = list(guild_ids)
         self.defer_after = defer_after
+        self.publishers = publishers
+        self.publisher = DiscordPublisher(self)
         self.tree = StudyTree(self)
         add_commands(self.tree)
 
@@ -67,3 +72,13 @@ class StudyBot(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("Discord: logged in as %s in %d server(s)", self.user, len(self.guilds))
+        if self.publishers is not None and self.publishers.get("discord") is not self.publisher:
+            self.publishers["discord"] = self.publisher
+            log.info("Discord: scheduled posts enabled")
+            schedules = getattr(self.service, "schedules", None)
+            if schedules is not None:
+                schedules.on_change()  # wake the scheduler: posts missed while offline go out now
+
+    def stop_publishing(self) -> None:
+        if self.publishers is not None and self.publishers.get("discord") is self.publisher:
+            del self.publishers["discord"]

@@ -7,6 +7,7 @@ can neither format nor ping, and every piece of text is cut to fit before Discor
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import discord
@@ -16,12 +17,15 @@ from bot.adapters.discord import custom_ids
 from bot.core.errors import StudyError, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
+    DailyPost,
     Forgotten,
     Leaderboard,
     Mode,
     QuestionCard,
     QuestionKind,
     ReferenceCard,
+    Reveal,
+    ScheduleInfo,
     Stats,
 )
 
@@ -61,6 +65,14 @@ class Reply:
     buttons: tuple[Button, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class PostMessage:
+    """One message of a scheduled post: several embeds (6,000 characters between them) and buttons."""
+
+    embeds: tuple[discord.Embed, ...]
+    buttons: tuple[Button, ...] = ()
+
+
 # ---------------------------------------------------------------- text helpers
 
 
@@ -97,12 +109,13 @@ def _footer(embed: discord.Embed, *parts: str) -> None:
         embed.set_footer(text=clip(text, FOOTER))
 
 
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Keep the embed within the 6,000-character total: drop trailing fields, then shorten the description."""
-    while len(embed) > EMBED_TOTAL and embed.fields:
+def fit(embed: discord.Embed, total: int = EMBED_TOTAL) -> discord.Embed:
+    """Keep the embed within `total` characters (Discord's 6,000 per message): drop trailing fields,
+    then shorten the description."""
+    while len(embed) > total and embed.fields:
         embed.remove_field(len(embed.fields) - 1)
-    if len(embed) > EMBED_TOTAL and embed.description:
-        embed.description = clip(embed.description, max(len(embed.description) - (len(embed) - EMBED_TOTAL), 1))
+    if len(embed) > total and embed.description:
+        embed.description = clip(embed.description, max(len(embed.description) - (len(embed) - total), 1))
     return embed
 
 
@@ -158,7 +171,8 @@ def feedback(result: AnswerFeedback) -> Reply:
 # ---------------------------------------------------------------- leaderboard and stats
 
 
-def leaderboard(board: Leaderboard) -> Reply:
+def leaderboard(board: Leaderboard, *, personal: bool = True) -> Reply:
+    """The board; `personal=False` for a public post, which has no caller to give a rank to."""
     lines = [
         f"**{entry.rank}.** {user_text(entry.name, 100)} \u2014 {plural(entry.points, 'pt')}"
         + (" \u2190 you" if entry.is_caller else "")
@@ -167,7 +181,9 @@ def leaderboard(board: Leaderboard) -> Reply:
     if not lines:
         lines = ["No points yet. Answer `/daily` to get on the board!"]
     embed = _embed(f"Leaderboard \u00b7 {board.period_label}", "\n".join(lines), GOLD)
-    if board.caller is not None:
+    if not personal:
+        you = "Answer the daily question to climb the board."
+    elif board.caller is not None:
         you = f"You are #{board.caller.rank} of {board.total_ranked} with {plural(board.caller.points, 'pt')}."
     else:
         you = "You have no points in this period yet."
@@ -235,6 +251,93 @@ def forgotten(result: Forgotten) -> Reply:
 
 def forget_cancelled() -> Reply:
     return Reply(content="Nothing was deleted.")
+
+
+# ---------------------------------------------------------------- scheduled posts
+
+REVEAL_SHARE = 2500  # the reveal's part of a post's 6,000 embed characters; the question gets the rest
+
+
+def daily_post(post: DailyPost) -> tuple[PostMessage, ...]:
+    """A scheduled post: the last question's answer and today's question (with its answer buttons) in
+    one message, then on the leaderboard day the week's board as a second message."""
+    question_reply = question(post.question)
+    embeds: list[discord.Embed] = []
+    if post.reveal is not None:
+        embeds.append(fit(reveal(post.reveal, today=post.question.ref.daily_date), REVEAL_SHARE))
+    assert question_reply.embed is not None
+    embeds.append(fit(question_reply.embed, EMBED_TOTAL - sum(len(e) for e in embeds)))
+    messages = [PostMessage(tuple(embeds), question_reply.buttons)]
+    if post.leaderboard is not None:
+        board = leaderboard(post.leaderboard, personal=False).embed
+        assert board is not None
+        board.title = clip(f"This week's leaderboard \u00b7 {post.leaderboard.period_label}", EMBED_TITLE)
+        messages.append(PostMessage((board,)))
+    return tuple(messages)
+
+
+def reveal(result: Reveal, *, today: dt.date | None = None) -> discord.Embed:
+    """The previous daily question's answer and how the class did. Only right answerers are ever named."""
+    when = "Yesterday's" if today is not None and today - result.day == dt.timedelta(days=1) else "The last"
+    embed = _embed(
+        f"{when} question \u00b7 {_day(result.day)}",
+        "\n".join([clip(result.prompt, 500), "", f"**Answer:** {clip(result.correct_answer, 300)}", "",
+                   clip(result.explanation, 1000)]),
+        GREEN,
+    )
+    if result.answered:
+        how = f"{result.answered} answered, {result.percent_correct}% correct"
+    else:
+        how = "Nobody answered it."
+    _field(embed, "How the class did", how, inline=True)
+    if result.top_streaks:
+        streaks = ", ".join(f"{user_text(h.name, 60)} ({plural(h.streak, 'day')})" for h in result.top_streaks)
+        _field(embed, "\U0001f525 Top streaks", streaks, inline=True)
+    return embed
+
+
+# ---------------------------------------------------------------- teachers' schedules
+
+NO_SCHEDULE = "No daily question is scheduled in this channel. Set one with `/schedule set time:08:30`."
+SCHEDULE_REMOVED = "Done: the daily question is no longer posted in this channel."
+
+
+def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Reply:
+    """A channel's schedule, for the teacher who asked (ephemeral). The next post is given in the
+    channel's local time, and as Discord timestamps that each reader sees in their own time."""
+    if not info.exists:
+        return Reply(content=NO_SCHEDULE)
+    title = "Daily question schedule" + (f" \u00b7 #{user_text(info.channel_name, 100)}" if info.channel_name else "")
+    lines = [f"**When:** {info.time_of_day:%H:%M} {info.timezone}, {info.days}"]
+    lines.append(f"**Topics:** {', '.join(info.topics)}" if info.topics else "**Topics:** all")
+    weekly = f"{info.weekly_leaderboard}s" if info.weekly_leaderboard else "off"
+    lines.append(f"**Weekly leaderboard:** {weekly}")
+    for start, end in info.pauses:
+        lines.append(f"**Pause:** {_day(start)} {start.year} \u2013 {_day(end)} {end.year}")
+    if info.paused:
+        lines.append("**Paused** until you use `/schedule resume`.")
+    elif info.next_post is not None:
+        stamp = int(info.next_post.timestamp())
+        lines.append(f"**Next post:** {_day(info.next_post)}, {info.next_post:%H:%M} ({info.timezone}) "
+                     f"\u00b7 <t:{stamp}:F>, <t:{stamp}:R>")
+    else:
+        lines.append("**Next post:** none (no day left to post on)")
+    embed = _embed(title, "\n".join(lines), RED if info.last_error else BLUE)
+    if info.last_error:
+        _field(embed, "\u26a0\ufe0f The last post failed", clip(info.last_error, 600) +
+               "\nCheck that I can see this channel and send messages and embeds in it. "
+               "I'll try again at the next post.")
+    if warning:
+        _field(embed, "\u26a0\ufe0f Before the first post", warning)
+    return Reply(content=heading or None, embed=fit(embed))
+
+
+def schedule_removed() -> Reply:
+    return Reply(content=SCHEDULE_REMOVED)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
 
 
 # ---------------------------------------------------------------- errors

@@ -13,11 +13,16 @@ from bot.adapters.discord import StudyBot
 from bot.service import StudyService
 from tests.adapters.discord.fake_discord import FakeDiscord, Guild, User
 
-SCHOOL_A = Guild("310000000000000001", "School A", "320000000000000001")
+MANAGE_SERVER = 0x20
+TEACHERS_ROLE = "340000000000000001"
+HISTORY_9B = "320000000000000011"  # a second channel in School A, for scheduled posts
+SCHOOL_A = Guild("310000000000000001", "School A", "320000000000000001", channels={HISTORY_9B: "history-9b"},
+                 roles={TEACHERS_ROLE: ("Teachers", 3072 | MANAGE_SERVER)})
 SCHOOL_B = Guild("310000000000000002", "School B", "320000000000000002")
 ANNA = User("330000000000000001", "Anna")
 BORIS = User("330000000000000002", "Boris")
 CLARA = User("330000000000000003", "Clara")  # in School B
+TEACHER = User("330000000000000009", "Ms Smith", permissions=0x400 | 0x800 | MANAGE_SERVER, roles=(TEACHERS_ROLE,))
 
 
 @pytest.fixture
@@ -29,7 +34,7 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     yield server
     await server.close()
     assert server.problems == [], "the bot sent payloads Discord would refuse"
-    assert [c for c in server.calls if c.status == 404] == [], "the bot called routes the fake does not know"
+    assert server.unknown_routes == [], "the bot called routes the fake does not know"
 
 
 class Bots:

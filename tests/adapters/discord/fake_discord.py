@@ -1,6 +1,8 @@
 """A fake Discord on 127.0.0.1: REST + gateway, enough for the real discord.py to log in,
-sync commands, receive interactions and answer them. Every request is recorded, and
-payloads Discord would refuse (over its limits) get a 400 and land in `problems`."""
+sync commands, receive interactions and answer them, and post into channels. Every request is
+recorded; payloads Discord would refuse (over its limits) get a 400 and land in `problems`, and
+requests to routes the fake does not know land in `unknown_routes`. Channels can be deleted or
+made to refuse posts, with Discord's own status codes and JSON error codes."""
 
 from __future__ import annotations
 
@@ -26,21 +28,32 @@ EPHEMERAL = 64
 class Guild:
     id: str
     name: str
-    channel_id: str
+    channel_id: str  # "general", where interactions come from unless told otherwise
+    channels: dict[str, str] = field(default_factory=dict)  # more text channels: id -> name
+    roles: dict[str, tuple[str, int]] = field(default_factory=dict)  # more roles: id -> (name, permissions)
+
+    def channel_name(self, channel_id: str) -> str:
+        return "general" if channel_id == self.channel_id else self.channels[channel_id]
+
+    def channel(self, channel_id: str) -> dict:
+        return {"id": channel_id, "type": 0, "guild_id": self.id, "name": self.channel_name(channel_id),
+                "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None,
+                "last_message_id": None, "rate_limit_per_user": 0, "parent_id": None}
 
 
 @dataclass
 class User:
     id: str
     name: str
-    permissions: int = 0x400 | 0x800  # view channel, send messages
+    permissions: int = 0x400 | 0x800  # view channel, send messages (what Discord resolves for the member)
+    roles: tuple[str, ...] = ()
 
     def user(self) -> dict:
         return {"id": self.id, "username": self.name.lower(), "discriminator": "0",
                 "global_name": self.name, "avatar": None}
 
     def member(self) -> dict:
-        return {"user": self.user(), "nick": None, "roles": [], "joined_at": "2026-09-01T09:00:00+00:00",
+        return {"user": self.user(), "nick": None, "roles": list(self.roles), "joined_at": "2026-09-01T09:00:00+00:00",
                 "deaf": False, "mute": False, "flags": 0, "pending": False,
                 "permissions": str(self.permissions), "avatar": None}
 
@@ -98,11 +111,15 @@ class FakeDiscord:
         self.guilds = guilds
         self.calls: list[Call] = []
         self.problems: list[str] = []
+        self.unknown_routes: list[str] = []
+        self.refusals: dict[str, tuple[int, int, str]] = {}  # channel id -> (HTTP status, JSON code, message)
+        self.deleted: set[str] = set()  # channel ids
         self.identify: dict | None = None
         self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
         self.messages: dict[str, dict] = {}
         self._by_token: dict[str, str] = {}  # interaction token -> message id of its response
         self._source: dict[str, str] = {}  # interaction token -> id of the message clicked on
+        self.posts: list[tuple[str, dict, str]] = []  # messages posted into channels: (channel id, body, message id)
         self._ids = itertools.count(1_000_000_000_000_000_000)
         self._seq = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -153,11 +170,30 @@ class FakeDiscord:
             self.problems += [f"{request.method} {path}: {p}" for p in problems]
             call.status = 400
             return _json({"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400)
+        parts = path.strip("/").split("/")
+        if parts[0] == "channels" and len(parts) > 1:
+            status, code, message = self._channel_refusal(parts[1])
+            if status:
+                call.status = status
+                return _json({"code": code, "message": message}, status)
         result = self._answer(request.method, path, body)
         if result is None:
             call.status = 404
+            self.unknown_routes.append(f"{request.method} {path}")
             return _json({"code": 10000, "message": f"fake: no route {request.method} {path}"}, 404)
         return _json(result) if result != 204 else web.Response(status=204)
+
+    def _channel_refusal(self, channel_id: str) -> tuple[int, int, str]:
+        if channel_id in self.refusals:
+            return self.refusals[channel_id]
+        if self._guild_of(channel_id) is None:
+            return 404, 10003, "Unknown Channel"
+        return 0, 0, ""
+
+    def _guild_of(self, channel_id: str) -> Guild | None:
+        if channel_id in self.deleted:
+            return None
+        return next((g for g in self.guilds if channel_id == g.channel_id or channel_id in g.channels), None)
 
     def _answer(self, method: str, path: str, body: Any) -> Any:
         parts = path.strip("/").split("/")
@@ -186,9 +222,29 @@ class FakeDiscord:
             if method == "DELETE":
                 self.messages.pop(self._by_token.get(token, ""), None)
                 return 204
+        if method == "GET" and parts[0] == "channels" and len(parts) == 2:
+            return self._guild_of(parts[1]).channel(parts[1])  # type: ignore[union-attr] - refused if unknown
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
-            return self._store(self.snowflake(), body, channel_id=parts[1])
+            stored = self._store(self.snowflake(), body, channel_id=parts[1])
+            self.posts.append((parts[1], body, stored["id"]))
+            return stored
         return None
+
+    # -- channels -------------------------------------------------------------------------------
+    def channel_messages(self, channel_id: str) -> list[dict]:
+        """Messages posted into a channel (not interaction replies), oldest first, as stored."""
+        return [self.messages[msg_id] for channel, _, msg_id in self.posts if channel == channel_id]
+
+    def refuse(self, channel_id: str, status: int, code: int, message: str) -> None:
+        """From now on every request about this channel gets this error (403 Missing Access, 503 ...)."""
+        self.refusals[channel_id] = (status, code, message)
+
+    async def delete_channel(self, guild: Guild, channel_id: str) -> None:
+        """Delete a channel as Discord does: gone from REST (404 Unknown Channel), CHANNEL_DELETE on the gateway."""
+        self.deleted.add(channel_id)
+        for ws in list(self._sockets):
+            await self._send(ws, "CHANNEL_DELETE", guild.channel(channel_id))
+        await asyncio.sleep(0.02)
 
     def _callback(self, token: str, body: dict) -> dict:
         kind, data = body["type"], body.get("data") or {}
@@ -235,7 +291,7 @@ class FakeDiscord:
                     "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
                     "application": {"id": APP_ID, "flags": 0}})
                 for g in self.guilds:
-                    await self._send(ws, "GUILD_CREATE", _guild(g))
+                    await self._send(ws, "GUILD_CREATE", _guild(g, self.deleted))
             elif frame["op"] == 6:
                 await self._send(ws, "RESUMED", {})
         self._sockets.remove(ws)
@@ -245,7 +301,8 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
 
     # -- interactions ---------------------------------------------------------------------------
-    def _interaction(self, kind: int, data: dict, user: User, guild: Guild | None, **extra) -> dict:
+    def _interaction(self, kind: int, data: dict, user: User, guild: Guild | None, *,
+                     channel_id: str | None = None, **extra) -> dict:
         payload = {"id": self.snowflake(), "application_id": APP_ID, "type": kind, "token": "",
                    "version": 1, "data": data, "locale": "en-GB", "entitlements": [],
                    "attachment_size_limit": 10_485_760, "app_permissions": "2147483647", **extra}
@@ -253,17 +310,19 @@ class FakeDiscord:
         if guild is None:
             payload.update(user=user.user(), channel={"id": "7", "type": 1}, context=1)
         else:
+            channel_id = channel_id or guild.channel_id
             payload.update(guild_id=guild.id, member=user.member(), context=0, guild_locale="en-GB",
-                           channel_id=guild.channel_id,
-                           channel={"id": guild.channel_id, "type": 0, "guild_id": guild.id,
-                                    "name": "general", "position": 0, "permission_overwrites": []})
+                           channel_id=channel_id, channel=guild.channel(channel_id))
         return payload
 
-    async def slash(self, command: str, user: User, guild: Guild | None, /, **options: Any) -> Exchange:
-        """Run a slash command; options are strings, or Users for member options."""
+    async def slash(self, command: str, user: User, guild: Guild | None, /, *, in_channel: str | None = None,
+                    bot_permissions: int | None = None, **options: Any) -> Exchange:
+        """Run a slash command ("daily", or "schedule set" for a subcommand); options are strings, or
+        Users for member options. `in_channel` is where it is used (default: the guild's general),
+        `bot_permissions` what the bot may do there (default: everything)."""
         opts = [{"name": k, "type": 6 if isinstance(v, User) else 3, "value": getattr(v, "id", v)}
                 for k, v in options.items() if v is not None]
-        data = {"id": self.snowflake(), "name": command, "type": 1, "options": opts}
+        data = {"id": self.snowflake(), "type": 1, **_nested(command, opts)}
         members = [v for v in options.values() if isinstance(v, User)]
         if members:
             data["resolved"] = {"users": {m.id: m.user() for m in members},
@@ -271,11 +330,12 @@ class FakeDiscord:
                                             for m in members}}
         if guild:
             data["guild_id"] = guild.id
-        return await self.send(self._interaction(2, data, user, guild))
+        extra = {} if bot_permissions is None else {"app_permissions": str(bot_permissions)}
+        return await self.send(self._interaction(2, data, user, guild, channel_id=in_channel, **extra))
 
     async def autocomplete(self, name: str, option: str, typed: str, user: User, guild: Guild) -> list[dict]:
-        data = {"id": self.snowflake(), "name": name, "type": 1, "guild_id": guild.id,
-                "options": [{"name": option, "type": 3, "value": typed, "focused": True}]}
+        data = {"id": self.snowflake(), "type": 1, "guild_id": guild.id,
+                **_nested(name, [{"name": option, "type": 3, "value": typed, "focused": True}])}
         return (await self.send(self._interaction(4, data, user, guild))).data["choices"]
 
     async def click(self, message: dict, custom_id: str, user: User, guild: Guild) -> Exchange:
@@ -319,15 +379,24 @@ class FakeDiscord:
                              f"{payload['data'].get('name') or payload['data'].get('custom_id')} in {timeout}s")
 
 
-def _guild(g: Guild) -> dict:
+def _nested(command: str, options: list[dict]) -> dict:
+    """`name` and `options` of a command's data: "schedule set" puts the options under subcommand set."""
+    name, _, sub = command.partition(" ")
+    if sub:
+        options = [{"name": sub, "type": 1, "options": options}]
+    return {"name": name, "options": options}
+
+
+def _guild(g: Guild, deleted: set[str]) -> dict:
     return {"id": g.id, "name": g.name, "owner_id": "1", "unavailable": False, "member_count": 3,
             "large": False, "features": [], "emojis": [], "stickers": [], "members": [],
             "presences": [], "voice_states": [], "threads": [], "stage_instances": [],
             "guild_scheduled_events": [], "joined_at": "2026-09-01T09:00:00+00:00",
-            "roles": [{"id": g.id, "name": "@everyone", "permissions": "3072", "position": 0,
-                       "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
-            "channels": [{"id": g.channel_id, "type": 0, "name": "general", "position": 0,
-                          "permission_overwrites": []}]}
+            "roles": [{"id": role_id, "name": name, "permissions": str(permissions), "position": position,
+                       "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+                      for position, (role_id, (name, permissions))
+                      in enumerate({g.id: ("@everyone", 3072), **g.roles}.items())],
+            "channels": [g.channel(c) for c in [g.channel_id, *g.channels] if c not in deleted]}
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
+import discord
 import pytest
 
 from bot.adapters.discord import custom_ids, render
+from bot.adapters.discord.publisher import publish_error
 from bot.adapters.discord.views import PERSISTENT_ITEMS, AnswerButton, TypeAnswerButton, build_view
 from bot.core.errors import NotFound, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
     CardSection,
+    DailyPost,
     FigureLink,
     Forgotten,
     Leaderboard,
@@ -24,7 +28,10 @@ from bot.core.replies import (
     QuestionKind,
     QuestionRef,
     ReferenceCard,
+    Reveal,
+    ScheduleInfo,
     Stats,
+    StreakHolder,
     TopicStats,
 )
 from tests.adapters.discord.discord_limits import command_problems, message_problems
@@ -163,3 +170,91 @@ def test_the_limit_checker_itself_catches_what_discord_refuses() -> None:
                      "over 5 buttons", "label is 81", "custom_id is 101", "duplicate custom_id"):
         assert any(expected in p for p in problems), expected
     assert command_problems({"name": "Daily", "description": "d" * 101}) == ["bad name 'Daily'", "Daily: description length 101"]
+
+
+# ---------------------------------------------------------------- scheduled posts and schedules
+
+
+def post_payloads(post: DailyPost) -> list[dict]:
+    payloads = []
+    for message in render.daily_post(post):
+        view = build_view(message.buttons)
+        payloads.append({"embeds": [e.to_dict() for e in message.embeds],
+                         "components": view.to_components() if view else []})
+    return payloads
+
+
+async def test_a_scheduled_post_puts_the_reveal_above_the_question_within_one_messages_limits() -> None:
+    reveal = Reveal(dt.date(2026, 11, 26), "R" * 3000, "C) " + "c" * 2000, "E" * 5000, 7, 3,
+                    (StreakHolder("**Anna** @everyone", 4), StreakHolder("Boris", 2)))
+    board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "Anna", 21),), None, 1)
+    first, second = post_payloads(DailyPost(mc_card(prompt="P" * 5000, option="O" * 1500), reveal, board))
+    assert message_problems(first) == [] and message_problems(second) == []
+    result, question = first["embeds"]
+    assert result["title"] == "Yesterday's question \u00b7 Thursday 26 November"
+    fields = {f["name"]: f["value"] for f in result["fields"]}
+    assert fields["How the class did"] == "7 answered, 43% correct"
+    assert "@everyone" not in fields["\U0001f525 Top streaks"] and "(4 days)" in fields["\U0001f525 Top streaks"]
+    assert question["title"].startswith("Question of the day") and len(first["components"][0]["components"]) == 5
+    assert second["embeds"][0]["footer"]["text"] == "Answer the daily question to climb the board."
+
+    after_a_weekend = Reveal(dt.date(2026, 11, 20), "Q?", "True", "Because.", 0, 0)
+    [only] = post_payloads(DailyPost(mc_card(), after_a_weekend))
+    result = only["embeds"][0]
+    assert result["title"] == "The last question \u00b7 Friday 20 November"
+    assert result["fields"] == [{"name": "How the class did", "value": "Nobody answered it.", "inline": True}]
+    [bare] = post_payloads(DailyPost(mc_card()))
+    assert len(bare["embeds"]) == 1
+
+
+def schedule_info(**changes: object) -> ScheduleInfo:
+    base = ScheduleInfo("1", "history_9b", dt.time(8, 30), "Europe/London", "Monday to Friday", (), False, (),
+                        "Friday", dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC))
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_schedule_shows_the_next_post_in_local_time_and_as_a_discord_timestamp() -> None:
+    reply = render.schedule(schedule_info(), heading="Saved.")
+    assert reply.content == "Saved." and reply.embed.title == "Daily question schedule \u00b7 #history\\_9b"
+    assert "**Next post:** Monday 30 November, 08:30 (Europe/London) \u00b7 <t:1796027400:F>, <t:1796027400:R>" \
+        in reply.embed.description
+    assert "**Topics:** all" in reply.embed.description and "**Weekly leaderboard:** Fridays" in reply.embed.description
+
+    paused = render.schedule(schedule_info(paused=True, pauses=((dt.date(2026, 12, 19), dt.date(2027, 1, 4)),),
+                                           weekly_leaderboard=None, topics=("Stalin's rise",)))
+    text = paused.embed.description
+    assert "Next post" not in text and "`/schedule resume`" in text and "**Weekly leaderboard:** off" in text
+    assert "**Pause:** Saturday 19 December 2026 \u2013 Monday 4 January 2027" in text
+
+    failing = render.schedule(schedule_info(last_error="2026-11-27 08:31 UTC: " + "x" * 3000), warning="Give me Send Messages.")
+    assert failing.embed.colour == render.RED
+    names = [f.name for f in failing.embed.fields]
+    assert names == ["\u26a0\ufe0f The last post failed", "\u26a0\ufe0f Before the first post"]
+    assert refused(failing) == []
+    assert render.schedule(schedule_info(), warning="").embed.fields == []
+    missing = ScheduleInfo("1", "", dt.time(0), "", "", (), False, (), None, None, None, exists=False)
+    assert render.schedule(missing).content == render.NO_SCHEDULE
+
+
+class _Response:
+    def __init__(self, status: int, reason: str = "") -> None:
+        self.status, self.reason = status, reason
+
+
+def test_discord_errors_become_permanent_or_retried_publish_errors() -> None:
+    def error(kind: type[discord.HTTPException], status: int, code: int, message: str) -> discord.HTTPException:
+        return kind(_Response(status), {"code": code, "message": message})  # type: ignore[arg-type]
+
+    cases = [
+        (error(discord.NotFound, 404, 10003, "Unknown Channel"), True, "no longer exists"),
+        (error(discord.Forbidden, 403, 50001, "Missing Access"), True, "can't see this channel"),
+        (error(discord.Forbidden, 403, 50013, "Missing Permissions"), True, "Send Messages and Embed Links"),
+        (error(discord.Forbidden, 403, 40001, "Unauthorized"), True, "403 Unauthorized"),
+        (error(discord.DiscordServerError, 503, 0, "Service Unavailable"), False, "503 Service Unavailable"),
+        (error(discord.HTTPException, 429, 0, "You are being rate limited."), False, "429"),
+        (discord.RateLimited(120.0), False, "rate limit"),
+        (TimeoutError(), False, "Could not reach Discord"),
+    ]
+    for exc, permanent, words in cases:
+        mapped = publish_error(exc)
+        assert (mapped.permanent, words in str(mapped)) == (permanent, True), (exc, str(mapped))

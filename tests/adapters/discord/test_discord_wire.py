@@ -19,7 +19,7 @@ from tests.adapters.discord.fake_discord import EPHEMERAL, Exchange, FakeDiscord
 from tests.conftest import FIXTURE_CONTENT, FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
-COMMANDS = {"daily", "quiz", "leaderboard", "rival", "explain", "stats", "forgetme"}
+COMMANDS = {"daily", "quiz", "leaderboard", "rival", "explain", "stats", "forgetme", "schedule"}
 
 
 # ---------------------------------------------------------------- helpers
