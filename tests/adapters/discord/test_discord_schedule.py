@@ -89,7 +89,7 @@ async def test_a_member_without_manage_server_cannot_change_a_schedule_but_a_tea
 ) -> None:
     refused = await fake.slash("schedule set", BORIS, SCHOOL_A, in_channel=HISTORY_9B, time="08:30")
     assert_private(refused)
-    assert "Only teachers can change the daily-question schedule" in refused.text
+    assert "Only teachers can manage the daily-question schedule" in refused.text
     assert len([c for c in refused.calls if c.method == "POST"]) == 1  # one reply, from the one error path
     assert await stored(service, Schedule) == []
     assert "Only teachers" in (await fake.slash("schedule show", BORIS, SCHOOL_A, in_channel=HISTORY_9B)).text
