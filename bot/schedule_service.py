@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -96,7 +97,14 @@ class ScheduleService:
         async with self._sessions.begin() as session:
             community = await self._authorised(session, actor)
             schedule = await self._schedule(session, community, channel_id)
-            return self._info(schedule, community) if schedule else _none(channel_id)
+            info = self._info(schedule, community) if schedule else _none(channel_id)
+            failing = await session.execute(
+                select(Schedule.channel_id, Schedule.channel_name, Schedule.last_error).where(
+                    Schedule.community_id == community.id, Schedule.channel_id != channel_id, Schedule.last_error.is_not(None)
+                )
+            )
+            elsewhere = tuple(f"#{name or channel}: {error}" for channel, name, error in failing)
+            return dataclasses.replace(info, failing_elsewhere=elsewhere) if elsewhere else info
 
     async def pause(self, actor: Actor, channel_id: str, period: str | None = None) -> ScheduleInfo:
         pause = rules.parse_pause(period) if period and period.strip() else None

@@ -210,3 +210,5 @@ class ScheduleInfo:
     next_post: dt.datetime | None  # in the channel's local time
     last_error: str | None = None
     exists: bool = True
+    # Other channels of this community whose posts keep failing (a deleted channel cannot be asked itself).
+    failing_elsewhere: tuple[str, ...] = ()

@@ -229,3 +229,12 @@ async def test_first_set_can_turn_the_weekly_board_off_and_topics_can_be_reset(a
     assert info.weekly_leaderboard is None and info.topics == ("The rivals",)
     info = await any_service.schedules.set(TEACHER, "general", time="08:30", topics="all")
     assert info.topics == () and info.weekly_leaderboard == "Friday"
+
+
+async def test_show_anywhere_reports_a_channel_that_keeps_failing(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    await any_service.schedules.set(TEACHER, "deleted", time="08:30", channel_name="history-old")
+    scheduler = Scheduler(any_service.schedules, {"console": RecordingPublisher([PublishError("Unknown Channel", permanent=True)])})
+    await scheduler.tick()
+    info = await any_service.schedules.show(TEACHER, "general")  # asked from another channel
+    assert not info.exists and info.failing_elsewhere == ("#history-old: 2026-11-27 08:31 UTC: Unknown Channel",)

@@ -121,8 +121,9 @@ def daily_post(post: DailyPost) -> str:
 
 
 def schedule(info: ScheduleInfo) -> str:
+    elsewhere = "".join(f"\nAnother channel is failing: {line}" for line in info.failing_elsewhere)
     if not info.exists:
-        return "No daily-question schedule here. Set one with: schedule set 08:30 [Europe/London] [mon-fri]"
+        return "No daily-question schedule here. Set one with: schedule set 08:30 [Europe/London] [mon-fri]" + elsewhere
     lines = [f"Daily question at {info.time_of_day:%H:%M} {info.timezone}, {info.days}."]
     if info.topics:
         lines.append(f"Topics: {', '.join(info.topics)}.")
@@ -136,4 +137,4 @@ def schedule(info: ScheduleInfo) -> str:
         lines.append(f"Next post: {info.next_post:%A %d %B, %H:%M} ({info.timezone}).")
     if info.last_error:
         lines.append(f"The last post failed: {info.last_error}")
-    return "\n".join(lines)
+    return "\n".join(lines) + elsewhere

@@ -305,8 +305,9 @@ SCHEDULE_REMOVED = "Done: the daily question is no longer posted in this channel
 def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Reply:
     """A channel's schedule, for the teacher who asked (ephemeral). The next post is given in the
     channel's local time, and as Discord timestamps that each reader sees in their own time."""
+    elsewhere = "\n".join(f"\u26a0\ufe0f {user_text(line, 300)}" for line in info.failing_elsewhere[:5])
     if not info.exists:
-        return Reply(content=NO_SCHEDULE)
+        return Reply(content=clip(NO_SCHEDULE + (f"\n**Other channels failing:**\n{elsewhere}" if elsewhere else ""), 2000))
     title = "Daily question schedule" + (f" \u00b7 #{user_text(info.channel_name, 100)}" if info.channel_name else "")
     lines = [f"**When:** {info.time_of_day:%H:%M} {info.timezone}, {info.days}"]
     lines.append(f"**Topics:** {', '.join(info.topics)}" if info.topics else "**Topics:** all")
@@ -329,6 +330,8 @@ def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Rep
                "I'll try again at the next post.")
     if warning:
         _field(embed, "\u26a0\ufe0f Before the first post", warning)
+    if elsewhere:
+        _field(embed, "Other channels failing", clip(elsewhere, 1000) + "\nUse `/schedule off` there, or fix the bot's access.")
     return Reply(content=heading or None, embed=fit(embed))
 
 

@@ -415,7 +415,8 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
     """A channel's schedule: when, which days, pauses, when the next post goes out (channel time), the last error."""
     intro = [f"*{escape(done)}*"] if done else []
     if not info.exists:
-        text = "\n".join([*intro, "There is no daily-question schedule in this channel."])
+        failing = [f":warning: Another channel is failing: {escape(truncate(line, 300))}" for line in info.failing_elsewhere[:5]]
+        text = "\n".join([*intro, "There is no daily-question schedule in this channel.", *failing])
         hint = f"Teachers can set one: `{COMMAND} schedule set 08:30 Europe/London mon-fri`."
         return _message(f"{done} No daily-question schedule here.".strip(), [_section(text), _context(hint)])
     lines = [
@@ -443,6 +444,10 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
     blocks = [_header("Daily-question schedule"), _section("\n".join(lines))]
     if info.last_error:
         blocks.append(_section(f":warning: *The last post failed:* {escape(truncate(info.last_error, 500))}"))
+    if info.failing_elsewhere:
+        blocks.append(_section(truncate(
+            ":warning: *Other channels failing:*\n" + "\n".join(escape(line) for line in info.failing_elsewhere[:5]), 2900
+        )))
     blocks.append(_context(
         f"In a private channel, invite me first (`/invite @Study Bot`). Change it: `{COMMAND} schedule set|pause|resume|off`."
     ))

@@ -234,6 +234,11 @@ def test_schedule_shows_the_next_post_in_local_time_and_as_a_discord_timestamp()
     assert render.schedule(schedule_info(), warning="").embed.fields == []
     missing = ScheduleInfo("1", "", dt.time(0), "", "", (), False, (), None, None, None, exists=False)
     assert render.schedule(missing).content == render.NO_SCHEDULE
+    gone = render.schedule(dataclasses.replace(missing, failing_elsewhere=("#old-room: Unknown Channel",) * 40))
+    assert gone.content.startswith(render.NO_SCHEDULE) and "#old-room: Unknown Channel" in gone.content
+    assert refused(gone) == []
+    elsewhere = render.schedule(schedule_info(failing_elsewhere=("#old-room: Unknown Channel",)))
+    assert [f.name for f in elsewhere.embed.fields] == ["Other channels failing"]
 
 
 class _Response:

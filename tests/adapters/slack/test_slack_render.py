@@ -222,6 +222,11 @@ def test_schedule_shows_when_the_next_post_goes_out_and_the_last_error():
     assert "No post is coming up" in stuck and "No weekly leaderboard post." in stuck
     none = render.schedule(schedule_info(exists=False), "Schedule removed.")
     assert "no daily-question schedule in this channel" in all_text(none) and check_message(none) == []
+    gone = render.schedule(schedule_info(exists=False, failing_elsewhere=("#old-room: channel_not_found <x>",) * 20))
+    assert "Another channel is failing: #old-room: channel_not_found &lt;x&gt;" in all_text(gone)
+    assert check_message(gone) == []
+    elsewhere = render.schedule(schedule_info(failing_elsewhere=("#old-room: channel_not_found",)))
+    assert ":warning: *Other channels failing:*\n#old-room: channel_not_found" in all_text(elsewhere)
 
 
 def test_forget_me_asks_first_and_schedule_arguments_parse():

@@ -1,0 +1,3 @@
+from bot.bench.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,361 @@
+"""The benchmark's command line: runs the scenarios, prints a table, writes the figures as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.bench.common import REPO_ROOT, SHIPPED_CONTENT, backend_of, fresh_database, note
+
+SCENARIOS = {
+    1: "answers",
+    2: "leaderboards",
+    3: "daily fan-out",
+    4: "start-up and footprint",
+    5: "scenarios 1-3 on PostgreSQL",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studybot bench",
+        description="Speed at scale: answers, leaderboards, daily fan-out, start-up and memory, each on a fresh "
+        "temporary database. Progress goes to stderr, the table to stdout.",
+    )
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options, also for `python -m bot bench` (bot/cli.py adds them to its sub-command)."""
+    parser.add_argument("--scenario", default="all", metavar="LIST",
+                        help="which scenarios, such as 1,2 (default: all; 5 needs a PostgreSQL URL). "
+                        + "; ".join(f"{k}: {v}" for k, v in SCENARIOS.items()))
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="shrink the data sets, such as 0.1 for a quick run (default 1: 100x1,000 members, "
+                        "2,000,000 attempts, 10,000 channels)")
+    parser.add_argument("--duration", type=float, default=None,
+                        help="seconds of each timed answer phase (default 10, less at --scale below 1)")
+    parser.add_argument("--students", type=int, default=200, help="closed-loop students for the throughput phase")
+    parser.add_argument("--rate", type=float, default=2000.0, help="open-loop answers per second for the latency phase")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write every figure to this JSON file")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="a PostgreSQL URL runs scenario 5 in a new database created next to it (and dropped "
+                        "after); SQLite URLs are ignored: SQLite always runs on a fresh temporary file "
+                        "(default: $DATABASE_URL)")
+    parser.add_argument("--pg-reset", action="store_true",
+                        help="if the PostgreSQL user may not CREATE DATABASE, drop and recreate the public schema "
+                        "of the given database instead (destroys its data)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep the databases in this directory (default: a temporary one, removed)")
+    parser.add_argument("--content", type=Path, default=SHIPPED_CONTENT, help="question bank (default: the shipped one)")
+    parser.add_argument("--profile", type=Path, default=None, metavar="FILE",
+                        help="cProfile the SQLite throughput phase into FILE (and FILE.txt, top functions)")
+    parser.add_argument("--fanout-limit", type=float, default=60.0,
+                        help="stop a fan-out tick after this many seconds and report its rate (default 60)")
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenarios: set[int]
+    scale: float
+    duration: float
+    students: int
+    rate: float
+    pg_url: str | None
+    pg_reset: bool
+    content: Path
+    profile: Path | None
+    fanout_limit: float
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    scale = args.scale
+    if not 0 < scale <= 1:
+        raise SystemExit("--scale is a fraction in (0, 1]")
+    pg_url = args.database_url if args.database_url and backend_of(args.database_url) == "postgresql" else None
+    if args.scenario == "all":
+        chosen = {1, 2, 3, 4} | ({5} if pg_url else set())
+    else:
+        try:
+            chosen = {int(part) for part in args.scenario.replace(" ", "").split(",") if part}
+        except ValueError:
+            raise SystemExit(f"--scenario takes numbers such as 1,2 (got {args.scenario!r})") from None
+        unknown = chosen - SCENARIOS.keys()
+        if unknown:
+            raise SystemExit(f"unknown scenario(s) {sorted(unknown)}: choose from 1-5")
+        if 5 in chosen and not pg_url:
+            raise SystemExit("scenario 5 needs a PostgreSQL URL: --database-url or DATABASE_URL=postgresql+asyncpg://...")
+    duration = args.duration if args.duration is not None else 10.0 * min(max(scale, 0.1), 1.0)
+    return Plan(chosen, scale, duration, args.students, args.rate, pg_url, args.pg_reset, args.content.resolve(),
+                args.profile, args.fanout_limit)
+
+
+# ----------------------------------------------------------------------------------- running
+
+
+def answers_config(plan: Plan, profile: Path | None):  # noqa: ANN201
+    from bot.bench.answers import AnswersConfig
+
+    return AnswersConfig(
+        members_per_community=max(1, round(1000 * plan.scale)), students=plan.students, rate=plan.rate,
+        duration=plan.duration, warmup=min(1.0, plan.duration / 5), cold_duration=plan.duration / 2,
+        floor_seconds=min(3.0, max(0.3, plan.duration * 0.3)), max_in_flight=max(100, int(plan.rate)),
+        profile=profile,
+    )
+
+
+def boards_config(plan: Plan):  # noqa: ANN201
+    from bot.bench.boards import BoardsConfig
+
+    members = max(10, round(10_000 * plan.scale))
+    return BoardsConfig(members=members, attempts=max(members, round(2_000_000 * plan.scale)),
+                        calls=200 if plan.scale >= 0.1 else 20, budget=5.0 if plan.scale >= 0.1 else 1.0)
+
+
+def fanout_config(plan: Plan):  # noqa: ANN201
+    from bot.bench.fanout import FanoutConfig
+
+    return FanoutConfig(channels=max(10, round(10_000 * plan.scale)), time_limit=plan.fanout_limit)
+
+
+async def run_backend(backend: str, plan: Plan, workdir: Path) -> dict[str, Any]:
+    from bot.bench import answers, boards, fanout
+
+    results: dict[str, Any] = {}
+    if 1 in plan.scenarios:
+        note(f"scenario 1 [{backend}]: answers")
+        async with fresh_database(backend, workdir, "answers", pg_url=plan.pg_url, pg_reset=plan.pg_reset) as target:
+            profile = plan.profile if backend == "sqlite" else None
+            results["answers"] = await answers.run(target, plan.content, answers_config(plan, profile), workdir)
+    if 2 in plan.scenarios:
+        note(f"scenario 2 [{backend}]: leaderboards")
+        async with fresh_database(backend, workdir, "boards", pg_url=plan.pg_url, pg_reset=plan.pg_reset) as target:
+            results["leaderboards"] = await boards.run(target, plan.content, boards_config(plan))
+    if 3 in plan.scenarios:
+        note(f"scenario 3 [{backend}]: daily fan-out")
+        async with fresh_database(backend, workdir, "fanout", pg_url=plan.pg_url, pg_reset=plan.pg_reset) as target:
+            results["fanout"] = await fanout.run(target, plan.content, fanout_config(plan))
+    return results
+
+
+def meta(plan: Plan) -> dict[str, Any]:
+    import sqlalchemy
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+                                text=True, timeout=5).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "sqlalchemy": sqlalchemy.__version__,
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "git_commit": commit,
+        "scenarios": sorted(plan.scenarios),
+        "scale": plan.scale,
+        "phase_seconds": plan.duration,
+        "students": plan.students,
+        "open_loop_rate_per_s": plan.rate,
+        "postgresql": bool(plan.pg_url),
+    }
+
+
+async def run_all(plan: Plan, workdir: Path) -> dict[str, Any]:
+    report: dict[str, Any] = {"meta": meta(plan), "results": {}}
+    if plan.scenarios & {1, 2, 3}:
+        report["results"]["sqlite"] = await run_backend("sqlite", plan, workdir)
+    if 4 in plan.scenarios:
+        from bot.bench import startup
+
+        report["results"]["startup"] = startup.run(plan.content, workdir, runs=3 if plan.scale >= 0.1 else 1)
+    if 5 in plan.scenarios:
+        pg_plan = Plan(plan.scenarios & {1, 2, 3} or {1, 2, 3}, plan.scale, plan.duration, plan.students, plan.rate,
+                       plan.pg_url, plan.pg_reset, plan.content, None, plan.fanout_limit)
+        report["results"]["postgresql"] = await run_backend("postgresql", pg_plan, workdir)
+    report["meta"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["checks"] = checks(report["results"])
+    return report
+
+
+# ----------------------------------------------------------------------------------- the table
+
+
+def _get(tree: dict, *path: str) -> Any:
+    for key in path:
+        if not isinstance(tree, dict) or key not in tree:
+            return None
+        tree = tree[key]
+    return tree
+
+
+def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per figure: what was measured, the target (if any) and whether it was met."""
+    rows: list[dict[str, Any]] = []
+
+    def row(backend: str, scenario: str, metric: str, value: Any, unit: str = "", target: str = "",
+            ok: bool | None = None) -> None:
+        rows.append({"backend": backend, "scenario": scenario, "metric": metric, "value": value, "unit": unit,
+                     "target": target if backend == "sqlite" or backend == "-" else "", "ok": ok if backend != "postgresql" else None})
+
+    for backend in ("sqlite", "postgresql"):
+        found = results.get(backend) or {}
+        a = found.get("answers")
+        if a:
+            t, lat = a["throughput"], a["latency"]
+            rate = t["answers_per_s"]
+            row(backend, "1 answers", f"throughput, {a['config']['students']} students closed loop", rate, "answers/s",
+                ">= 5000", rate is not None and rate >= 5000)
+            row(backend, "1 answers", "  latency under that load p50/p99", f"{_fmt(t['latency']['p50_ms'])} / "
+                f"{_fmt(t['latency']['p99_ms'])}", "ms")
+            cold = a.get("throughput_any_member")
+            if cold:
+                row(backend, "1 answers", "  the same, each answer from a random member (cold)", cold["answers_per_s"],
+                    "answers/s")
+            p99 = lat["latency"]["p99_ms"]
+            row(backend, "1 answers", f"latency p99, open loop {lat['offered_rate_per_s']:.0f}/s", p99, "ms",
+                "< 25 (none shed)", p99 is not None and p99 < 25 and lat["shed"] == 0)
+            row(backend, "1 answers", "  p50 / p95", f"{_fmt(lat['latency']['p50_ms'])} / {_fmt(lat['latency']['p95_ms'])}", "ms")
+            row(backend, "1 answers", "  achieved rate / shed arrivals", f"{lat['achieved_rate_per_s']} / {lat['shed']}", "/s, count")
+            everything = a["all_phases"]
+            row(backend, "1 answers", '"database is locked" errors', everything["database_locked"], "", "0",
+                everything["database_locked"] == 0)
+            row(backend, "1 answers", "other errors", everything["other_errors"], "", "0", everything["other_errors"] == 0)
+            floor = a.get("sqlite3_floor")
+            if floor:
+                row(backend, "1 answers", "plain sqlite3 loop (1 insert + 1 update per tx)", floor["transactions_per_s"], "tx/s")
+                row(backend, "1 answers", "service / sqlite3 loop", floor["service_ratio"], "ratio", ">= 0.25",
+                    floor["service_ratio"] >= 0.25)
+            integrity = a["integrity"]
+            row(backend, "1 answers", "answers lost / doubled / score mismatches",
+                f"{integrity['lost']} / {integrity['doubled']} / {integrity['score_mismatches']}", "", "0 / 0 / 0",
+                integrity["ok"])
+        b = found.get("leaderboards")
+        if b:
+            for period, figures in b["periods"].items():
+                median = figures["service_median_ms"]
+                row(backend, "2 leaderboards", f"{period}: service median (p99)", f"{_fmt(median)} ({_fmt(figures['service']['p99_ms'])})",
+                    "ms", "< 5", median < 5)
+                row(backend, "2 leaderboards", f"{period}: plain GROUP BY median", figures["group_by_median_ms"], "ms")
+        f = found.get("fanout")
+        if f:
+            if "skipped" in f:
+                row(backend, "3 fan-out", "skipped", f["skipped"])
+            else:
+                channels = f["config"]["channels"]
+                if f["finished"]:
+                    row(backend, "3 fan-out", f"{channels:,} channels: claim + build every post", f["tick_s"], "s", "< 2",
+                        f["tick_s"] < 2)
+                else:
+                    row(backend, "3 fan-out", f"{channels:,} channels: stopped at {f['stopped_after_s']} s, projected",
+                        f["projected_tick_s"], "s", "< 2", False)
+                row(backend, "3 fan-out", "  of which claiming", f["claim_s"], "s")
+                row(backend, "3 fan-out", "  posts per second", f["posts_done_per_s"], "posts/s")
+                if f["finished"]:
+                    row(backend, "3 fan-out", "  exactly one post per channel", f["exactly_once"], "", "yes", f["exactly_once"])
+    s = results.get("startup")
+    if s:
+        for key, label in (("fresh_db", "fresh DB"), ("warm_db", "warm DB")):
+            ready = s[key]["ready_median_s"]
+            row("-", "4 start-up", f"console ready, {label} (exit)", f"{ready} ({s[key]['exit_median_s']})", "s", "< 1.5",
+                ready < 1.5)
+        memory = s["footprint"]
+        if "rss_mb" in memory:
+            row("-", "4 footprint", "RSS: service + discord + slack adapters", memory["rss_mb"], "MB", "< 150",
+                memory["rss_mb"] < 150)
+            for name, state in memory["adapters"].items():
+                if state != "imported and built":
+                    row("-", "4 footprint", f"  {name}", state)
+        else:
+            row("-", "4 footprint", "RSS", memory.get("error"), "", "< 150 MB", False)
+    return rows
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    header = ("backend", "scenario", "metric", "value", "unit", "target", "")
+    body = [(r["backend"], r["scenario"], r["metric"], _fmt(r["value"]), r["unit"], r["target"],
+             "" if r["ok"] is None else "ok" if r["ok"] else "MISSED") for r in rows]
+    widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(width) if i != 3 else str(cell).rjust(width)
+                       for i, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
+             for line in [header, *body]]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------- entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run from parsed options (what `python -m bot bench` calls). 0 when it ran, whatever the figures."""
+    plan = make_plan(args)
+    started = time.perf_counter()
+    if args.workdir is not None:
+        workdir = args.workdir.resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        cleanup = False
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="studybot-bench-"))
+        cleanup = True
+    note(f"scenarios {sorted(plan.scenarios)} at scale {plan.scale} in {workdir}"
+         + (f"; PostgreSQL at {_redact(plan.pg_url)}" if plan.pg_url else ""))
+    try:
+        report = asyncio.run(run_all(plan, workdir))
+    finally:
+        if cleanup:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
+    print(table(report["checks"]))
+    meta_line = report["meta"]
+    print(f"\n{meta_line['cpus']} CPUs, Python {meta_line['python']}, SQLAlchemy {meta_line['sqlalchemy']}, "
+          f"SQLite {meta_line['sqlite']}; load average {meta_line['load_average_at_start']} at start; "
+          f"{meta_line['elapsed_s']} s in all.")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        note(f"figures written to {args.json}")
+    return 0
+
+
+def _redact(url: str | None) -> str:
+    from bot.store.db import redact
+
+    return redact(url or "")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

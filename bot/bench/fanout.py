@@ -1,0 +1,180 @@
+"""Scenario 3: the daily fan-out. Every channel is scheduled for the same minute; one scheduler tick
+must choose and claim every post and build it (the question, yesterday's reveal) with sending
+excluded: the publishers here return at once, so the tick's wall time is the core's time.
+
+Data: one schedule per community (half Discord, half Slack) at 08:30 Europe/London on school days,
+ten past daily questions per community and a few members who answered yesterday's (so each post
+carries a reveal). The tick runs at 08:30 on a Wednesday (no weekly leaderboard in the posts).
+Written against bot.schedule_service.ScheduleService and bot.scheduler.Scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_ms
+from bot.bootstrap import open_service
+from bot.core.actor import Platform
+from bot.core.replies import Mode
+
+TICK_AT = dt.datetime(2026, 12, 2, 8, 30, tzinfo=dt.UTC)  # Wednesday 08:30 in London (GMT in December)
+SLOT = dt.time(8, 30)
+HISTORY_DAYS = 10
+ANSWERED_YESTERDAY = 3
+
+
+@dataclass
+class FanoutConfig:
+    channels: int = 10_000
+    time_limit: float = 60.0  # stop a tick that runs longer (keeps a full run short); the rate is still reported
+    seed: int = 1932
+
+
+class NullPublisher:
+    """Sending excluded: hands back a message reference at once."""
+
+    def __init__(self) -> None:
+        self.published = 0
+
+    async def publish(self, channel_id: str, post: Any) -> str:
+        self.published += 1
+        return f"message-{channel_id}"
+
+
+def _timed(samples: list[float], method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return await method(*args, **kwargs)
+        finally:
+            samples.append(time.perf_counter() - began)
+
+    return wrapper
+
+
+def previous_school_days(day: dt.date, count: int) -> list[dt.date]:
+    days = []
+    while len(days) < count:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days
+
+
+async def build(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> dict[str, Any]:
+    rng = random.Random(cfg.seed)
+    created = bulk.ts(TICK_AT - dt.timedelta(days=90))
+
+    def external(index: int) -> tuple[str, str]:
+        return (Platform.DISCORD.value, f"guild-{index}") if index % 2 == 0 else (Platform.SLACK.value, f"T{index:08d}")
+
+    await bulk.insert("communities", ("platform", "external_id", "name", "timezone", "created_at"),
+                      ((*external(i), f"School {i}", "Europe/London", created) for i in range(cfg.channels)))
+    ids = {(platform, key): community_id for community_id, platform, key in
+           await bulk.fetch("SELECT id, platform, external_id FROM communities")}
+    communities = [ids[external(i)] for i in range(cfg.channels)]
+    await bulk.insert(
+        "schedules", ("community_id", "channel_id", "channel_name", "time_of_day", "timezone", "weekdays", "pauses",
+                      "paused", "leaderboard_weekday", "updated_at"),
+        ((community_id, f"C{i:08d}", "daily-question", bulk.time_of_day(SLOT), "Europe/London", "0,1,2,3,4",
+          bulk.json([]), False, 4, created) for i, community_id in enumerate(communities)),
+    )
+    history = previous_school_days(TICK_AT.date(), HISTORY_DAYS)
+    progress = Progress("scenario 3: past daily questions", len(communities) * len(history))
+    await bulk.insert(
+        "daily_assignments", ("community_id", "local_date", "question_id", "created_at"),
+        ((community_id, bulk.date(day), rng.choice(question_ids), bulk.ts(dt.datetime.combine(day, SLOT, tzinfo=dt.UTC)))
+         for community_id in communities for day in history),
+        progress=progress,
+    )
+    progress.finish()
+    await bulk.insert(
+        "members", ("community_id", "external_id", "display_name", "current_streak", "best_streak", "created_at"),
+        ((community_id, f"user-{i}-{m}", f"Student {i}-{m}", m + 1, m + 1, created)
+         for i, community_id in enumerate(communities) for m in range(ANSWERED_YESTERDAY)),
+    )
+    yesterday = history[0]
+    assigned = {community_id: question for community_id, day, question in await bulk.fetch(
+        "SELECT community_id, local_date, question_id FROM daily_assignments WHERE local_date = ?", bulk.date(yesterday)
+    )}
+    members = await bulk.fetch("SELECT id, community_id, current_streak FROM members")
+    answered_at = bulk.ts(dt.datetime.combine(yesterday, dt.time(9), tzinfo=dt.UTC))
+    await bulk.insert(
+        "attempts", ("member_id", "community_id", "question_id", "mode", "daily_date", "answer_given", "correct",
+                     "points", "streak", "created_at"),
+        ((member_id, community_id, assigned[community_id], Mode.DAILY.value, bulk.date(yesterday), "A", True,
+          10 + min(streak - 1, 5), streak, answered_at) for member_id, community_id, streak in members),
+    )
+    await bulk.analyze()
+    return {"channels": len(communities), "past_daily_questions": len(communities) * len(history),
+            "members": len(members)}
+
+
+async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str, Any]:
+    try:
+        from bot.schedule_service import ScheduleService
+        from bot.scheduler import Scheduler
+    except ImportError as error:  # the scheduler is not there (yet)
+        return {"skipped": f"TODO: the scheduler API is not importable: {error}"}
+    clock = BenchClock(TICK_AT)
+    result: dict[str, Any] = {"config": {"channels": cfg.channels, "tick_at": TICK_AT.isoformat()}}
+    async with open_service(target.url, content_dir, clock=clock) as service:
+        bulk = await Bulk.open(target)
+        try:
+            started = time.perf_counter()
+            result["data"] = await build(bulk, cfg, sorted(service.bank.questions))
+            result["build_s"] = round(time.perf_counter() - started, 2)
+            schedules = ScheduleService(service)
+            claim_times: list[float] = []
+            build_times: list[float] = []
+            mark_times: list[float] = []
+            schedules.claim_due = _timed(claim_times, schedules.claim_due)
+            schedules.build_post = _timed(build_times, schedules.build_post)
+            schedules.mark_sent = _timed(mark_times, schedules.mark_sent)
+            publisher = NullPublisher()
+            scheduler = Scheduler(schedules, {Platform.DISCORD.value: publisher, Platform.SLACK.value: publisher})
+            note(f"scenario 3 [{target.backend}]: one scheduler tick for {cfg.channels:,} channels due at the same minute")
+            began = time.perf_counter()
+            finished = True
+            try:
+                outcomes = await asyncio.wait_for(scheduler.tick(), timeout=cfg.time_limit)
+            except TimeoutError:
+                finished, outcomes = False, []
+                note(f"scenario 3 [{target.backend}]: the tick was stopped after {cfg.time_limit:.0f} s")
+            tick = time.perf_counter() - began
+            # Everything is claimed and sent: nothing more is due.
+            again = await scheduler.tick() if finished else []
+            status = dict(await bulk.fetch("SELECT status, COUNT(*) FROM scheduled_posts GROUP BY status"))
+            ((posts, schedules_posted),) = await bulk.fetch(
+                "SELECT COUNT(*), COUNT(DISTINCT schedule_id) FROM scheduled_posts")
+        finally:
+            await bulk.close()
+    done = len(mark_times)
+    result.update({
+        "finished": finished,
+        "tick_s": round(tick, 3) if finished else None,
+        "stopped_after_s": None if finished else round(tick, 3),
+        "posts_done_per_s": round(done / tick, 1) if tick else None,
+        "projected_tick_s": round(tick if finished else cfg.channels / max(done, 1) * tick, 3),
+        "claim_s": round(sum(claim_times[:1]), 3),
+        "build_post": summary_ms(build_times),
+        "build_post_total_s": round(sum(build_times), 3),
+        "mark_sent": summary_ms(mark_times),
+        "posts_claimed": len(outcomes),
+        "posts_sent": sum(1 for _, sent in outcomes if sent),
+        "published": publisher.published,
+        "second_tick_claimed": len(again),
+        "scheduled_posts_rows": posts,
+        "schedules_posted": schedules_posted,
+        "status_counts": {str(k): int(v) for k, v in status.items()},
+        "exactly_once": (posts == schedules_posted == cfg.channels and not again and publisher.published == cfg.channels)
+        if finished else None,
+    })
+    return result
