@@ -1,8 +1,9 @@
 """The async use cases. Each takes an Actor and returns a platform-neutral reply from bot.core.replies.
 
-One transaction per use case. Uniqueness that matters (one scored answer per member per daily
-question, one question per community per day) is enforced by the database; the code here reads
-the winner back when it loses a race.
+One transaction per use case, except answers: those go through a group-commit writer
+(bot/store/answers.py) that records all the answers waiting at once in one transaction. Uniqueness
+that matters (one scored answer per member per daily question, one question per community per
+day) is enforced by the database; the code here reads the winner back when it loses a race.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class StudyService:
         self.clock = clock
         self._enrolment: dict[tuple[str, str, str], _Enrolled] = {}
         self._assignments: dict[tuple[int, dt.date | None], str] = {}
+        self._rejected: dict[str, list[str]] = {}
         # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
         self._retired: dict[str, Question] = {}
         self.schedules: ScheduleService  # attached by bootstrap: teachers' schedules and scheduled posts
@@ -272,18 +274,21 @@ class StudyService:
                 raise InvalidInput("Answer True or False.")
             return verdict is question.answer, "True" if verdict else "False"
         accepted = [str(question.answer), *question.accept]
-        rejected = [*question.wrong, *self._names_other_than(accepted)]
-        return match_short_answer(given, accepted, rejected).matched, given
+        return match_short_answer(given, accepted, self._rejected_forms(question.id, accepted)).matched, given
 
-    def _names_other_than(self, accepted: list[str]) -> list[str]:
-        """Every figure name and alias not among the accepted forms: 'Kamenev' must never pass for 'Zinoviev'."""
-        right = {normalise(form) for form in accepted}
-        names = []
-        for figure in self.bank.figures.values():
-            forms = [figure.name, *figure.aliases]
-            if not right & {normalise(form) for form in forms}:
-                names.extend(forms)
-        return names
+    def _rejected_forms(self, question_id: str, accepted: list[str]) -> list[str]:
+        """The question's wrong answers plus every figure name not among the accepted forms, so
+        'Kamenev' never passes for 'Zinoviev'. Computed once per question."""
+        if question_id not in self._rejected:
+            question = self.question(question_id)
+            right = {normalise(form) for form in accepted}
+            names = [*question.wrong]
+            for figure in self.bank.figures.values():
+                forms = [figure.name, *figure.aliases]
+                if not right & {normalise(form) for form in forms}:
+                    names.extend(forms)
+            self._rejected[question_id] = names
+        return self._rejected[question_id]
 
     def _feedback(
         self, question: Question, ref: QuestionRef, correct: bool, shown: str, points: int, streak: int,
@@ -398,12 +403,7 @@ class StudyService:
 
     async def forget_me(self, actor: Actor) -> Forgotten:
         async with self.sessions.begin() as session:
-            community = await self.community_of(session, actor, create=False)
-            member = None
-            if community is not None:
-                member = await session.scalar(
-                    select(Member).where(Member.community_id == community.id, Member.external_id == actor.user_id)
-                )
+            _, member = await self._find(session, actor)
             self._forget_cached(actor)
             if member is None:
                 return Forgotten(attempts_deleted=0, existed=False)
