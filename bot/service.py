@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -45,7 +44,7 @@ from bot.core.replies import (
     TopicInfo,
     TopicStats,
 )
-from bot.store.answers import AnswerRecord, AnswerWriter, MemberGone
+from bot.store.answers import AnswerRecord, AnswerWriter
 from bot.store.db import read_session_factory, session_factory
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
 from bot.store.models import Question as QuestionRow
@@ -56,17 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-CACHE_SECONDS = 300  # how long another process's change to a member or community may go unseen
+CACHE_SECONDS = 300  # how long another process's change to a community (its time zone) may go unseen
 CACHE_LIMIT = 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class _Enrolled:
-    community_id: int
-    timezone: str
-    member_id: int
-    display_name: str
-    cached_at: float
 
 
 def utc_now() -> dt.datetime:
@@ -80,7 +70,7 @@ class StudyService:
         self.read_sessions = read_session_factory(engine)  # use cases that only read
         self.writer = AnswerWriter(engine)
         self.clock = clock
-        self._enrolment: dict[tuple[str, str, str], _Enrolled] = {}
+        self._communities: dict[tuple[str, str], tuple[int, str, float]] = {}  # id, time zone, cached at
         self._assignments: dict[tuple[int, dt.date | None], str] = {}
         self._rejected: dict[str, list[str]] = {}
         # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
@@ -172,36 +162,23 @@ class StudyService:
 
     async def submit_answer(self, actor: Actor, answer: str, ref: QuestionRef | None = None) -> AnswerFeedback:
         given = clean_input(answer)
-        for attempt in (1, 2):
-            enrolled = await self._enrolled(actor)
-            try:
-                return await self._submit(enrolled, given, ref)
-            except MemberGone:  # forgotten (perhaps by another process) since we cached them: enrol afresh
-                self._forget_cached(actor)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    async def _submit(self, enrolled: _Enrolled, given: str, ref: QuestionRef | None) -> AnswerFeedback:
+        community_id, timezone = await self._community_info(actor)
         if ref is None:
-            async with self.read_sessions() as session:
-                member = await session.get(Member, enrolled.member_id)
-            if member is None:
-                raise MemberGone()
-            ref = self._pending(member)
+            ref = await self._pending_of(community_id, actor.user_id)
         question = self.question(ref.question_id)
         correct, shown = self._grade(question, given)
-        today = self.clock().astimezone(ZoneInfo(enrolled.timezone)).date()
+        today = self.clock().astimezone(ZoneInfo(timezone)).date()
         note = ""
         if ref.mode is Mode.DAILY:
-            if await self._assigned(enrolled.community_id, ref.daily_date) != question.id:
+            if await self._assigned(community_id, ref.daily_date) != question.id:
                 raise NotFound("That question isn't this server's daily question. Ask for `daily` to get today's.")
             if ref.daily_date != today:
                 note = f"That was the question for {ref.daily_date:%a %d %b}; answers to past days count as practice."
                 ref = QuestionRef(question.id, Mode.PRACTICE)
+        name = clean_input(actor.display_name or actor.user_id, what="The display name", limit=10_000)[:100]
         outcome = await self.writer.record(
             AnswerRecord(
-                member_id=enrolled.member_id, community_id=enrolled.community_id, question_id=question.id,
+                member_key=actor.user_id, display_name=name, community_id=community_id, question_id=question.id,
                 daily_date=ref.daily_date if ref.mode is Mode.DAILY else None, answer_given=shown[:500],
                 correct=correct, answered_at=self.clock(),
             )
@@ -213,6 +190,15 @@ class StudyService:
             question, ref, outcome.correct, outcome.answer_given, outcome.points, outcome.streak,
             outcome.total_points, repeated=outcome.repeated, note=note,
         )
+
+    async def _pending_of(self, community_id: int, user_id: str) -> QuestionRef:
+        async with self.read_sessions() as session:
+            member = await session.scalar(
+                select(Member).where(Member.community_id == community_id, Member.external_id == user_id)
+            )
+        if member is None:
+            raise NoQuestionPending()
+        return self._pending(member)
 
     async def _assigned(self, community_id: int, day: dt.date | None) -> str | None:
         """The daily question of a community on a day; cached, since it never changes once set."""
@@ -231,29 +217,25 @@ class StudyService:
             self._assignments[key] = question_id
         return self._assignments[key]
 
-    async def _enrolled(self, actor: Actor) -> _Enrolled:
-        """Community and member ids for an actor, from a short-lived cache so answers need no lookups."""
-        key = (actor.platform.value, actor.community_id, actor.user_id)
-        hit = self._enrolment.get(key)
-        if hit is not None and hit.display_name == actor.display_name and time.monotonic() - hit.cached_at < CACHE_SECONDS:
-            return hit
+    async def _community_info(self, actor: Actor) -> tuple[int, str]:
+        """A community's id and time zone, from a short-lived cache so answers need no lookups."""
+        key = (actor.platform.value, actor.community_id)
+        hit = self._communities.get(key)
+        if hit is not None and time.monotonic() - hit[2] < CACHE_SECONDS:
+            return hit[0], hit[1]
         async with self.sessions.begin() as session:
-            await self.enrol(session, actor)
-        return self._enrolment[key]
+            community = await self.community_of(session, actor)
+            return self._remember(actor, community)
 
-    def _remember(self, actor: Actor, community: Community, member: Member) -> None:
-        if len(self._enrolment) > CACHE_LIMIT:
-            self._enrolment.clear()
-        self._enrolment[(actor.platform.value, actor.community_id, actor.user_id)] = _Enrolled(
-            community.id, community.timezone, member.id, actor.display_name, time.monotonic()
-        )
-
-    def _forget_cached(self, actor: Actor) -> None:
-        self._enrolment.pop((actor.platform.value, actor.community_id, actor.user_id), None)
+    def _remember(self, actor: Actor, community: Community) -> tuple[int, str]:
+        if len(self._communities) > CACHE_LIMIT:
+            self._communities.clear()
+        self._communities[(actor.platform.value, actor.community_id)] = (community.id, community.timezone, time.monotonic())
+        return community.id, community.timezone
 
     def community_changed(self, community_id: int) -> None:
         """A community's settings (its time zone) changed: drop what was cached about it."""
-        self._enrolment = {key: value for key, value in self._enrolment.items() if value.community_id != community_id}
+        self._communities = {key: value for key, value in self._communities.items() if value[0] != community_id}
 
     async def close(self) -> None:
         await self.writer.close()
@@ -404,7 +386,6 @@ class StudyService:
     async def forget_me(self, actor: Actor) -> Forgotten:
         async with self.sessions.begin() as session:
             _, member = await self._find(session, actor)
-            self._forget_cached(actor)
             if member is None:
                 return Forgotten(attempts_deleted=0, existed=False)
             deleted = await session.execute(delete(Attempt).where(Attempt.member_id == member.id))
@@ -576,7 +557,7 @@ class StudyService:
             )
         elif member.display_name != name:
             member.display_name = name
-        self._remember(actor, community, member)
+        self._remember(actor, community)
         return community, member
 
     @staticmethod

@@ -10,19 +10,19 @@ in arrival order, and the unique constraint on (member, daily date) stays the la
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core import scoring
 from bot.core.replies import Period
 from bot.store.db import writing
-from bot.store.models import Attempt, DailyAssignment, Member, Score
+from bot.store.models import Attempt, DailyAssignment, Member, Score, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,19 @@ MAX_BATCH = 1000
 
 @dataclass(frozen=True, slots=True)
 class AnswerRecord:
-    member_id: int
+    """One answer. The member is named by their platform id: the writer finds or enrols them in the
+    same batch, so a student's first answer (the usual case after a scheduled post) costs no extra
+    transaction."""
+
+    member_key: str  # the platform's user id
+    display_name: str
     community_id: int
     question_id: str
     daily_date: dt.date | None  # None for practice
     answer_given: str
     correct: bool
     answered_at: dt.datetime
+    member_id: int = 0  # filled in by the writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +57,6 @@ class Recorded:
     correct: bool = False
     answer_given: str = ""
     question_id: str = ""
-
-
-class MemberGone(Exception):
-    """The member was deleted (forget-me) after we looked them up."""
 
 
 class AnswerWriter:
@@ -95,13 +97,6 @@ class AnswerWriter:
     async def _write_alone(self, item: tuple[AnswerRecord, asyncio.Future[Recorded]]) -> None:
         try:
             await self._write([item])
-        except MemberGone as error:
-            if not item[1].done():
-                item[1].set_exception(error)
-        except IntegrityError as error:
-            if not item[1].done():
-                gone = "foreign key" in str(error).lower()
-                item[1].set_exception(MemberGone() if gone else error)
         except Exception as error:
             log.exception("recording an answer failed")
             if not item[1].done():
@@ -115,17 +110,9 @@ class AnswerWriter:
                 future.set_result(outcome)
 
     async def _apply(self, connection: AsyncConnection, answers: list[AnswerRecord]) -> list[Recorded]:
-        member_ids = {a.member_id for a in answers}
-        members = {
-            member: [current, best, last]
-            for member, current, best, last in await connection.execute(
-                select(Member.id, Member.current_streak, Member.best_streak, Member.last_daily_date).where(
-                    Member.id.in_(member_ids)
-                )
-            )
-        }
-        if len(members) < len(member_ids):
-            raise MemberGone()
+        ids, members = await self._members(connection, answers)
+        answers = [dataclasses.replace(a, member_id=ids[(a.community_id, a.member_key)]) for a in answers]
+        member_ids = set(members)
         firsts = await self._first_answers(connection, [a for a in answers if a.daily_date is not None])
 
         attempts: list[dict] = []
@@ -200,6 +187,39 @@ class AnswerWriter:
             else:
                 outcomes.append(Recorded(points, streak, total, False, answer.correct, answer.answer_given, answer.question_id))
         return outcomes
+
+    async def _members(self, connection: AsyncConnection, answers: list[AnswerRecord]) -> tuple[dict, dict]:
+        """Find (or enrol) every answering member: ids by (community, platform id), and streak state by id."""
+        names = {(a.community_id, a.member_key): a.display_name for a in answers}
+        members_table = Member.__table__
+        columns = (Member.id, Member.community_id, Member.external_id, Member.display_name,
+                   Member.current_streak, Member.best_streak, Member.last_daily_date)
+
+        async def lookup(keys: set) -> list:
+            return list(await connection.execute(select(*columns).where(tuple_(Member.community_id, Member.external_id).in_(keys))))
+
+        rows = await lookup(set(names))
+        missing = set(names) - {(row.community_id, row.external_id) for row in rows}
+        if missing:
+            await connection.execute(
+                self._dialect.insert(members_table).on_conflict_do_nothing(),
+                [
+                    {"community_id": c, "external_id": e, "display_name": names[(c, e)], "current_streak": 0,
+                     "best_streak": 0, "created_at": utcnow()}
+                    for c, e in missing
+                ],
+            )
+            rows += await lookup(missing)
+        renamed = [{"member": row.id, "name": names[(row.community_id, row.external_id)]}
+                   for row in rows if row.display_name != names[(row.community_id, row.external_id)]]
+        if renamed:
+            await connection.execute(
+                update(members_table).where(members_table.c.id == bindparam("member")).values(display_name=bindparam("name")),
+                renamed,
+            )
+        ids = {(row.community_id, row.external_id): row.id for row in rows}
+        state = {row.id: [row.current_streak, row.best_streak, row.last_daily_date] for row in rows}
+        return ids, state
 
     async def _first_answers(self, connection: AsyncConnection, daily: list[AnswerRecord]) -> dict:
         """Daily answers already recorded for these members and days; also learns each day's previous question day."""
