@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from bot.content.schema import Bank, Figure, Question, Term
 from bot.core import scoring, selection
 from bot.core.actor import Actor
 from bot.core.errors import InvalidInput, NoQuestionPending, NoQuestionsAvailable, NotFound, UnknownTopic
-from bot.core.grading import clean_input, match_short_answer, normalise, parse_true_false, pick_option
+from bot.core.grading import ShortAnswer, clean_input, normalise, parse_true_false, pick_option
 from bot.core.lookup import Entry, NameIndex
 from bot.core.replies import (
     AnswerFeedback,
@@ -59,6 +60,14 @@ CACHE_SECONDS = 300  # how long another process's change to a community (its tim
 CACHE_LIMIT = 200_000
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    options: tuple[tuple[str, str], ...]  # (letter, text) in display order; empty unless multiple choice
+    answer_letter: str | None
+    correct_display: str
+    short_answer: ShortAnswer
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -72,7 +81,7 @@ class StudyService:
         self.clock = clock
         self._communities: dict[tuple[str, str], tuple[int, str, float]] = {}  # id, time zone, cached at
         self._assignments: dict[tuple[int, dt.date | None], str] = {}
-        self._rejected: dict[str, list[str]] = {}
+        self._prepared_questions: dict[str, _Prepared] = {}
         # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
         self._retired: dict[str, Question] = {}
         self.schedules: ScheduleService  # attached by bootstrap: teachers' schedules and scheduled posts
@@ -242,35 +251,40 @@ class StudyService:
 
     def _grade(self, question: Question, given: str) -> tuple[bool, str]:
         """(correct?, the answer as it should be shown back)."""
+        prepared = self._prepared(question)
         if question.kind is QuestionKind.MULTIPLE_CHOICE:
-            options = selection.option_order(question.id, question.options)
-            letter = pick_option(given, options)
+            letter = pick_option(given, prepared.options)
             if letter is None:
-                letters = ", ".join(letter for letter, _ in options)
+                letters = ", ".join(letter for letter, _ in prepared.options)
                 raise InvalidInput(f"Answer with one of the letters {letters}.")
-            text = dict(options)[letter]
-            return normalise(text) == normalise(str(question.answer)), f"{letter}) {text}"
+            return letter == prepared.answer_letter, f"{letter}) {dict(prepared.options)[letter]}"
         if question.kind is QuestionKind.TRUE_FALSE:
             verdict = parse_true_false(given)
             if verdict is None:
                 raise InvalidInput("Answer True or False.")
             return verdict is question.answer, "True" if verdict else "False"
-        accepted = [str(question.answer), *question.accept]
-        return match_short_answer(given, accepted, self._rejected_forms(question.id, accepted)).matched, given
+        return prepared.short_answer.match(given).matched, given
 
-    def _rejected_forms(self, question_id: str, accepted: list[str]) -> list[str]:
-        """The question's wrong answers plus every figure name not among the accepted forms, so
-        'Kamenev' never passes for 'Zinoviev'. Computed once per question."""
-        if question_id not in self._rejected:
-            question = self.question(question_id)
+    def _prepared(self, question: Question) -> _Prepared:
+        """What grading and display need of a question, worked out once: option order, the right
+        letter, and for short answers the wrong forms (its own plus every figure name not accepted,
+        so 'Kamenev' never passes for 'Zinoviev')."""
+        prepared = self._prepared_questions.get(question.id)
+        if prepared is None:
+            options = tuple(selection.option_order(question.id, question.options))
+            answer = normalise(str(question.answer))
+            letter = next((letter for letter, text in options if normalise(text) == answer), None)
+            accepted = (str(question.answer), *question.accept)
             right = {normalise(form) for form in accepted}
-            names = [*question.wrong]
+            rejected = [*question.wrong]
             for figure in self.bank.figures.values():
                 forms = [figure.name, *figure.aliases]
                 if not right & {normalise(form) for form in forms}:
-                    names.extend(forms)
-            self._rejected[question_id] = names
-        return self._rejected[question_id]
+                    rejected.extend(forms)
+            display = f"{letter}) {dict(options)[letter]}" if letter else question.answer_text
+            prepared = _Prepared(options, letter, display, ShortAnswer(accepted, rejected))
+            self._prepared_questions[question.id] = prepared
+        return prepared
 
     def _feedback(
         self, question: Question, ref: QuestionRef, correct: bool, shown: str, points: int, streak: int,
@@ -461,15 +475,9 @@ class StudyService:
             raise NotFound("That question is no longer in the bank. Ask for a new one with `daily` or `quiz`.")
         return question
 
-    @staticmethod
-    def correct_answer(question: Question) -> str:
+    def correct_answer(self, question: Question) -> str:
         """The answer as students saw it: 'C) 3 April 1922' for multiple choice."""
-        if question.kind is not QuestionKind.MULTIPLE_CHOICE:
-            return question.answer_text
-        for letter, text in selection.option_order(question.id, question.options):
-            if normalise(text) == normalise(str(question.answer)):
-                return f"{letter}) {text}"
-        return question.answer_text
+        return self._prepared(question).correct_display
 
     def topic_title(self, topic_id: str) -> str:
         topic = self.bank.topics.get(topic_id)
@@ -478,7 +486,7 @@ class StudyService:
     def card(self, ref: QuestionRef, *, already_answered: bool = False) -> QuestionCard:
         question = self.question(ref.question_id)
         if question.kind is QuestionKind.MULTIPLE_CHOICE:
-            options = tuple(Option(letter, text) for letter, text in selection.option_order(question.id, question.options))
+            options = tuple(Option(letter, text) for letter, text in self._prepared(question).options)
         elif question.kind is QuestionKind.TRUE_FALSE:
             options = (Option("True", "True"), Option("False", "False"))
         else:

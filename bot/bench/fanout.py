@@ -48,15 +48,31 @@ class NullPublisher:
         return f"message-{channel_id}"
 
 
-def _timed(samples: list[float], method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+class _Stop(BaseException):
+    """Raised (instead of cancelling anything mid-transaction) into posts not yet built once the time
+    limit has passed; a BaseException so the scheduler's error handling lets it through."""
+
+
+class Timed:
+    """Wraps a ScheduleService coroutine method: records its durations, counts calls in flight and,
+    with `stop_after` set, refuses to start new calls after that moment."""
+
+    def __init__(self, method: Callable[..., Awaitable[Any]], stop_after: float | None = None) -> None:
+        self.method = method
+        self.stop_after = stop_after
+        self.samples: list[float] = []
+        self.active = 0
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.stop_after is not None and time.perf_counter() > self.stop_after:
+            raise _Stop()
+        self.active += 1
         began = time.perf_counter()
         try:
-            return await method(*args, **kwargs)
+            return await self.method(*args, **kwargs)
         finally:
-            samples.append(time.perf_counter() - began)
-
-    return wrapper
+            self.samples.append(time.perf_counter() - began)
+            self.active -= 1
 
 
 def previous_school_days(day: dt.date, count: int) -> list[dt.date]:
@@ -68,7 +84,7 @@ def previous_school_days(day: dt.date, count: int) -> list[dt.date]:
     return days
 
 
-async def build(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> dict[str, Any]:
+async def build_data(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> dict[str, Any]:
     rng = random.Random(cfg.seed)
     created = bulk.ts(TICK_AT - dt.timedelta(days=90))
 
@@ -129,24 +145,25 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
         bulk = await Bulk.open(target)
         try:
             started = time.perf_counter()
-            result["data"] = await build(bulk, cfg, sorted(service.bank.questions))
+            result["data"] = await build_data(bulk, cfg, sorted(service.bank.questions))
             result["build_s"] = round(time.perf_counter() - started, 2)
             schedules = ScheduleService(service)
-            claim_times: list[float] = []
-            build_times: list[float] = []
-            mark_times: list[float] = []
-            schedules.claim_due = _timed(claim_times, schedules.claim_due)
-            schedules.build_post = _timed(build_times, schedules.build_post)
-            schedules.mark_sent = _timed(mark_times, schedules.mark_sent)
+            claim = schedules.claim_due = Timed(schedules.claim_due)
+            build = schedules.build_post = Timed(schedules.build_post)
+            mark = schedules.mark_sent = Timed(schedules.mark_sent)
+            claim_times, build_times, mark_times = claim.samples, build.samples, mark.samples
             publisher = NullPublisher()
             scheduler = Scheduler(schedules, {Platform.DISCORD.value: publisher, Platform.SLACK.value: publisher})
             note(f"scenario 3 [{target.backend}]: one scheduler tick for {cfg.channels:,} channels due at the same minute")
             began = time.perf_counter()
+            build.stop_after = began + cfg.time_limit
             finished = True
             try:
-                outcomes = await asyncio.wait_for(scheduler.tick(), timeout=cfg.time_limit)
-            except TimeoutError:
+                outcomes = await scheduler.tick()
+            except _Stop:
                 finished, outcomes = False, []
+                while build.active or mark.active:  # let the posts under way finish their transactions
+                    await asyncio.sleep(0.01)
                 note(f"scenario 3 [{target.backend}]: the tick was stopped after {cfg.time_limit:.0f} s")
             tick = time.perf_counter() - began
             # Everything is claimed and sent: nothing more is due.

@@ -67,31 +67,41 @@ class Match:
     exact: bool = False
 
 
-def match_short_answer(given: str, accepted: Sequence[str], rejected: Iterable[str] = ()) -> Match:
-    """Does `given` match one of the accepted forms (answer plus aliases)?
+class ShortAnswer:
+    """The accepted and known-wrong forms of one short answer, folded once, for matching many guesses.
 
-    `rejected` are known wrong answers (distractors, other figures' names): a typo is forgiven
-    only when the given text is strictly nearer to a right form than to every wrong one.
+    A typo is forgiven only when the guess is strictly nearer to a right form than to every wrong
+    one (distractors, other figures' names).
     """
-    guess = normalise(given)
-    if not guess:
-        return Match(False)
-    right = {normalise(form) for form in accepted} - {""}
-    if guess in right:
-        return Match(True, exact=True)
-    wrong = {normalise(form) for form in rejected} - right - {""}
-    if guess in wrong:
-        return Match(False)
-    best_right = min(
-        (OSA.distance(guess, form) for form in right if OSA.distance(guess, form) <= typo_budget(form)),
-        default=None,
-    )
-    if best_right is None or typo_budget(guess) == 0:
-        return Match(False)
-    nearest_wrong = min((OSA.distance(guess, form) for form in wrong), default=None)
-    if nearest_wrong is not None and nearest_wrong <= best_right:
-        return Match(False)
-    return Match(True)
+
+    def __init__(self, accepted: Sequence[str], rejected: Iterable[str] = ()) -> None:
+        self.right = {normalise(form) for form in accepted} - {""}
+        self.wrong = {normalise(form) for form in rejected} - self.right - {""}
+        self._forgiving = [(form, budget) for form in self.right if (budget := typo_budget(form))]
+
+    def match(self, given: str) -> Match:
+        guess = normalise(given)
+        if not guess:
+            return Match(False)
+        if guess in self.right:
+            return Match(True, exact=True)
+        if guess in self.wrong or typo_budget(guess) == 0:
+            return Match(False)
+        best_right = None
+        for form, budget in self._forgiving:
+            distance = OSA.distance(guess, form, score_cutoff=budget)  # budget + 1 when further
+            if distance <= budget and (best_right is None or distance < best_right):
+                best_right = distance
+        if best_right is None:
+            return Match(False)
+        if any(OSA.distance(guess, form, score_cutoff=best_right) <= best_right for form in self.wrong):
+            return Match(False)
+        return Match(True)
+
+
+def match_short_answer(given: str, accepted: Sequence[str], rejected: Iterable[str] = ()) -> Match:
+    """Does `given` match one of the accepted forms (answer plus aliases)? See ShortAnswer."""
+    return ShortAnswer(accepted, rejected).match(given)
 
 
 def parse_true_false(given: str) -> bool | None:

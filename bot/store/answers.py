@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -196,7 +196,9 @@ class AnswerWriter:
                    Member.current_streak, Member.best_streak, Member.last_daily_date)
 
         async def lookup(keys: set) -> list:
-            return list(await connection.execute(select(*columns).where(tuple_(Member.community_id, Member.external_id).in_(keys))))
+            # By platform id alone (indexed), then by community here: a row-value IN would scan the table.
+            rows = await connection.execute(select(*columns).where(Member.external_id.in_({key for _, key in keys})))
+            return [row for row in rows if (row.community_id, row.external_id) in keys]
 
         rows = await lookup(set(names))
         missing = set(names) - {(row.community_id, row.external_id) for row in rows}

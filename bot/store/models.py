@@ -56,7 +56,11 @@ class Community(Base):
 
 class Member(Base):
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("community_id", "external_id", name="uq_members_community_external"),)
+    __table_args__ = (
+        UniqueConstraint("community_id", "external_id", name="uq_members_community_external"),
+        # The answer writer looks up a batch's members by platform id across many communities at once.
+        Index("ix_members_external_id", "external_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
