@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,6 +45,9 @@ async def open_service(database_url: str, content_dir: Path, *, clock: Clock = u
         service = StudyService(bank, engine, clock=clock)
         service.remember_retired({row.id: Question.model_validate(row.body) for row in retired_rows})
         service.schedules = ScheduleService(service)
+        # Everything loaded so far (the bank, the ORM's metadata) lives as long as the process: keep it
+        # out of the garbage collector's full passes, which otherwise stall answers by tens of ms.
+        gc.freeze()
         try:
             yield service
         finally:

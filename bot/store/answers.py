@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select, update
@@ -21,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core import scoring
 from bot.core.replies import Period
-from bot.store.db import writing
+from bot.store.db import checkpoint, create_engine, writing
 from bot.store.models import Attempt, DailyAssignment, Member, Score, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+CHECKPOINT_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,17 @@ class Recorded:
 
 class AnswerWriter:
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
-        self._engine = writing(engine)
+        self._sqlite = engine.dialect.name == "sqlite"
+        if self._sqlite:
+            # Its own connection, whose commits never stop to checkpoint the WAL: a side task does that.
+            self._own_engine = create_engine(engine.url.render_as_string(hide_password=False), checkpoints=False)
+            self._engine = writing(self._own_engine)
+        else:
+            self._own_engine = None
+            self._engine = writing(engine)
+        self._checkpoint_engine = engine
+        self._checkpointing: asyncio.Task[None] | None = None
+        self._last_checkpoint = 0.0
         self._queue: asyncio.Queue[tuple[AnswerRecord, asyncio.Future[Recorded]]] = asyncio.Queue()
         self._max_batch = max_batch
         self._task: asyncio.Task[None] | None = None
@@ -76,10 +88,29 @@ class AnswerWriter:
         return await future
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        for task in (self._task, self._checkpointing):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._task = self._checkpointing = None
+        if self._own_engine is not None:
+            await self._own_engine.dispose()
+
+    def _maybe_checkpoint(self) -> None:
+        """At most once a second, and never two at once, checkpoint the WAL on another connection."""
+        now = time.monotonic()
+        if not self._sqlite or now - self._last_checkpoint < CHECKPOINT_SECONDS:
+            return
+        if self._checkpointing is not None and not self._checkpointing.done():
+            return
+        self._last_checkpoint = now
+        self._checkpointing = asyncio.get_running_loop().create_task(self._checkpoint(), name="wal-checkpoint")
+
+    async def _checkpoint(self) -> None:
+        try:
+            await checkpoint(self._checkpoint_engine)
+        except Exception:
+            log.warning("WAL checkpoint failed; will try again", exc_info=True)
 
     async def _run(self) -> None:
         while True:
@@ -88,6 +119,7 @@ class AnswerWriter:
                 batch.append(self._queue.get_nowait())
             try:
                 await self._write(batch)
+                self._maybe_checkpoint()
             except Exception:
                 # One bad answer (a member deleted meanwhile, say) must not fail the others.
                 for item in batch:
@@ -112,43 +144,50 @@ class AnswerWriter:
     async def _apply(self, connection: AsyncConnection, answers: list[AnswerRecord]) -> list[Recorded]:
         ids, members = await self._members(connection, answers)
         answers = [dataclasses.replace(a, member_id=ids[(a.community_id, a.member_key)]) for a in answers]
-        member_ids = set(members)
         firsts = await self._first_answers(connection, [a for a in answers if a.daily_date is not None])
 
+        # The rules run per answer, in arrival order; `members` holds each member's state as it goes.
         attempts: list[dict] = []
-        member_updates: dict[int, list] = {}
+        scored: set[int] = set()
         points_by_key: dict[tuple, list] = {}
-        pending: list[tuple[AnswerRecord, int, int, bool]] = []  # answer, points, streak, repeated
+        answered_pending: list[dict] = []
+        outcomes: list[Recorded] = []
         for answer in answers:
+            state = members[answer.member_id]
+            if state.pending_question_id == answer.question_id:
+                state.pending_question_id = None  # `answer <text>` must not answer it again
+                answered_pending.append({"member": answer.member_id})
             if answer.daily_date is None:
                 attempts.append(_attempt_row(answer, points=0, streak=0))
-                pending.append((answer, 0, members[answer.member_id][0], False))
+                outcomes.append(Recorded(0, state.streak, state.total, False, answer.correct, answer.answer_given, answer.question_id))
                 continue
             key = (answer.member_id, answer.daily_date)
             if key in firsts:
-                pending.append((answer, 0, firsts[key][2], True))
+                correct, given, streak, question_id = firsts[key]
+                outcomes.append(Recorded(0, streak, state.total, True, correct, given, question_id))
                 continue
-            current, best, last = members[answer.member_id]
             previous_day = self._previous_day[(answer.community_id, answer.daily_date)]
-            streak = scoring.next_streak(current, last, previous_day, answer.daily_date)
+            streak = scoring.next_streak(state.streak, state.last_daily, previous_day, answer.daily_date)
             points = scoring.points_for(answer.correct, streak)
-            members[answer.member_id] = member_updates[answer.member_id] = [streak, max(best, streak), answer.daily_date]
+            state.streak, state.best, state.last_daily = streak, max(state.best, streak), answer.daily_date
+            state.total += points
+            scored.add(answer.member_id)
             firsts[key] = (answer.correct, answer.answer_given, streak, answer.question_id)
             attempts.append(_attempt_row(answer, points=points, streak=streak))
             for period in Period:
                 start = scoring.period_start(period, answer.daily_date)
                 points_by_key.setdefault((answer.member_id, period.value, start), [answer.community_id, 0])[1] += points
-            pending.append((answer, points, streak, False))
+            outcomes.append(Recorded(points, streak, state.total, False, answer.correct, answer.answer_given, answer.question_id))
 
+        members_table = Member.__table__
         if attempts:
             await connection.execute(Attempt.__table__.insert(), attempts)
-        members_table = Member.__table__
-        if member_updates:
+        if scored:
             await connection.execute(
                 update(members_table)
                 .where(members_table.c.id == bindparam("member"))
                 .values(current_streak=bindparam("streak"), best_streak=bindparam("best"), last_daily_date=bindparam("last")),
-                [{"member": m, "streak": s, "best": b, "last": d} for m, (s, b, d) in member_updates.items()],
+                [{"member": m, "streak": members[m].streak, "best": members[m].best, "last": members[m].last_daily} for m in scored],
             )
         if points_by_key:
             statement = self._dialect.insert(Score)
@@ -162,42 +201,29 @@ class AnswerWriter:
                     for (m, p, start), (c, points) in points_by_key.items()
                 ],
             )
-        # The question each member was last shown is answered now: `answer <text>` must not re-answer it.
-        await connection.execute(
-            update(members_table)
-            .where(members_table.c.id == bindparam("member"), members_table.c.pending_question_id == bindparam("question"))
-            .values(pending_question_id=None, pending_mode=None, pending_date=None),
-            [{"member": a.member_id, "question": a.question_id} for a in answers],
-        )
-        totals = dict(
-            (
-                await connection.execute(
-                    select(Score.member_id, Score.points).where(
-                        Score.member_id.in_(member_ids), Score.period == Period.ALL.value, Score.period_start == scoring.EPOCH
-                    )
-                )
-            ).all()
-        )
-        outcomes = []
-        for answer, points, streak, repeated in pending:
-            total = totals.get(answer.member_id, 0)
-            if repeated:
-                correct, given, streak, question_id = firsts[(answer.member_id, answer.daily_date)]
-                outcomes.append(Recorded(0, streak, total, True, correct, given, question_id))
-            else:
-                outcomes.append(Recorded(points, streak, total, False, answer.correct, answer.answer_given, answer.question_id))
+        if answered_pending:
+            await connection.execute(
+                update(members_table)
+                .where(members_table.c.id == bindparam("member"))
+                .values(pending_question_id=None, pending_mode=None, pending_date=None),
+                answered_pending,
+            )
         return outcomes
 
     async def _members(self, connection: AsyncConnection, answers: list[AnswerRecord]) -> tuple[dict, dict]:
         """Find (or enrol) every answering member: ids by (community, platform id), and streak state by id."""
         names = {(a.community_id, a.member_key): a.display_name for a in answers}
         members_table = Member.__table__
-        columns = (Member.id, Member.community_id, Member.external_id, Member.display_name,
-                   Member.current_streak, Member.best_streak, Member.last_daily_date)
+        query = select(
+            Member.id, Member.community_id, Member.external_id, Member.display_name, Member.current_streak,
+            Member.best_streak, Member.last_daily_date, Member.pending_question_id, Score.points,
+        ).outerjoin(
+            Score, (Score.member_id == Member.id) & (Score.period == Period.ALL.value) & (Score.period_start == scoring.EPOCH)
+        )
 
         async def lookup(keys: set) -> list:
             # By platform id alone (indexed), then by community here: a row-value IN would scan the table.
-            rows = await connection.execute(select(*columns).where(Member.external_id.in_({key for _, key in keys})))
+            rows = await connection.execute(query.where(Member.external_id.in_({key for _, key in keys})))
             return [row for row in rows if (row.community_id, row.external_id) in keys]
 
         rows = await lookup(set(names))
@@ -220,7 +246,8 @@ class AnswerWriter:
                 renamed,
             )
         ids = {(row.community_id, row.external_id): row.id for row in rows}
-        state = {row.id: [row.current_streak, row.best_streak, row.last_daily_date] for row in rows}
+        state = {row.id: _MemberState(row.current_streak, row.best_streak, row.last_daily_date,
+                                      row.pending_question_id, row.points or 0) for row in rows}
         return ids, state
 
     async def _first_answers(self, connection: AsyncConnection, daily: list[AnswerRecord]) -> dict:
@@ -240,6 +267,15 @@ class AnswerWriter:
                 )
             )
         return firsts
+
+
+@dataclass(slots=True)
+class _MemberState:
+    streak: int
+    best: int
+    last_daily: dt.date | None
+    pending_question_id: str | None
+    total: int
 
 
 def _attempt_row(answer: AnswerRecord, *, points: int, streak: int) -> dict:

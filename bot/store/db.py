@@ -31,7 +31,8 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, checkpoints: bool = True) -> AsyncEngine:
+    """`checkpoints=False` (SQLite only) leaves WAL checkpoints to `checkpoint()`, off the commit path."""
     try:
         parsed = make_url(url)
     except Exception as error:
@@ -41,7 +42,7 @@ def create_engine(url: str) -> AsyncEngine:
         if path is not None and not path.parent.exists():
             raise DatabaseUnavailable(f"Cannot open the database {path}: the folder {path.parent} does not exist.")
         engine = create_async_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "connect", _tune_sqlite if checkpoints else _tune_sqlite_no_checkpoints)
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)
@@ -56,6 +57,19 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API ob
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _tune_sqlite_no_checkpoints(dbapi_connection, record) -> None:  # noqa: ANN001
+    _tune_sqlite(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+
+
+async def checkpoint(engine: AsyncEngine) -> None:
+    """Copy the WAL back into the database without blocking readers or writers (SQLite only)."""
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _begin_sqlite(connection) -> None:  # noqa: ANN001 - a sync Connection
