@@ -17,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import schedules as rules
 from bot.core.actor import Actor
 from bot.core.errors import InvalidInput, NotAllowed
-from bot.core.replies import DailyPost, Mode, Period, QuestionRef, Reveal, ScheduleInfo, StreakHolder
+from bot.core import scoring
+from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, Mode, Period, QuestionRef, Reveal, ScheduleInfo, StreakHolder
 from bot.service import StudyService
-from bot.store.models import Attempt, Community, DailyAssignment, Member, Schedule, ScheduledPost, Teacher
+from bot.store.db import chunks
+from bot.store.models import Attempt, Community, DailyAssignment, Member, Schedule, ScheduledPost, Score, Teacher
 
 log = logging.getLogger(__name__)
 
@@ -258,52 +260,143 @@ class ScheduleService:
             return claims
 
     async def build_post(self, claim: Claim) -> DailyPost:
-        """The question of the day, yesterday's reveal, and on the leaderboard day the week's board."""
-        async with self._sessions.begin() as session:
-            schedule = await session.get(Schedule, claim.schedule_id)
-            community = await session.get(Community, schedule.community_id)
-            question_id = await self.study.assignment(session, community, claim.local_date)
-            card = self.study.card(QuestionRef(question_id, Mode.DAILY, claim.local_date))
-            reveal = await self._reveal(session, community, claim.local_date)
-            board = None
-            if schedule.leaderboard_weekday == claim.local_date.weekday():
-                board = await self.study.board(session, community, Period.WEEK, claim.local_date)
-            return DailyPost(card, reveal, board)
+        return (await self.build_posts([claim]))[0]
 
-    async def _reveal(self, session: AsyncSession, community: Community, day: dt.date) -> Reveal | None:
-        previous = (
-            await session.execute(
-                select(DailyAssignment.local_date, DailyAssignment.question_id)
-                .where(DailyAssignment.community_id == community.id, DailyAssignment.local_date < day)
-                .order_by(DailyAssignment.local_date.desc())
-                .limit(1)
-            )
-        ).first()
-        if previous is None:
-            return None
-        previous_day, question_id = previous
-        answered, correct = (
-            await session.execute(
-                select(func.count(), func.coalesce(func.sum(Attempt.correct.cast(Integer)), 0)).where(
-                    Attempt.community_id == community.id, Attempt.daily_date == previous_day
+    async def build_posts(self, claims: list[Claim]) -> list[DailyPost]:
+        """For each claim: the question of the day, the previous question's reveal, and on the
+        leaderboard day the week's board. Done in bulk, since thousands of channels share a slot."""
+        if not claims:
+            return []
+        async with self._sessions.begin() as session:
+            schedules = {
+                schedule.id: schedule
+                for chunk in chunks(sorted({claim.schedule_id for claim in claims}))
+                for schedule in (await session.scalars(select(Schedule).where(Schedule.id.in_(chunk)))).all()
+            }
+            communities = {
+                community.id: community
+                for chunk in chunks(sorted({schedule.community_id for schedule in schedules.values()}))
+                for community in (await session.scalars(select(Community).where(Community.id.in_(chunk)))).all()
+            }
+            wanted = [(communities[schedules[claim.schedule_id].community_id], claim.local_date) for claim in claims]
+            questions = await self.study.assignments(session, wanted)
+        keys = {(community.id, day) for community, day in wanted}
+        board_keys = {
+            (schedules[claim.schedule_id].community_id, claim.local_date)
+            for claim in claims
+            if schedules[claim.schedule_id].leaderboard_weekday == claim.local_date.weekday()
+        }
+        async with self.study.read_sessions() as session:
+            reveals = await self._reveals(session, keys)
+            boards = await self._boards(session, board_keys)
+        posts = []
+        for claim in claims:
+            key = (schedules[claim.schedule_id].community_id, claim.local_date)
+            card = self.study.card(QuestionRef(questions[key], Mode.DAILY, claim.local_date))
+            posts.append(DailyPost(card, reveals.get(key), boards.get(key)))
+        return posts
+
+    async def _reveals(self, session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], Reveal]:
+        """The previous daily question before each (community, day), with how the class did. Only
+        people who got it right are named (the top streaks)."""
+        previous: dict[tuple[int, dt.date], tuple[dt.date, str]] = {}
+        for day in {day for _, day in keys}:
+            communities = sorted(community for community, d in keys if d == day)
+            for chunk in chunks(communities):
+                latest = (
+                    select(DailyAssignment.community_id, func.max(DailyAssignment.local_date).label("day"))
+                    .where(DailyAssignment.community_id.in_(chunk), DailyAssignment.local_date < day)
+                    .group_by(DailyAssignment.community_id)
+                    .subquery()
                 )
+                rows = await session.execute(
+                    select(DailyAssignment.community_id, DailyAssignment.local_date, DailyAssignment.question_id).join(
+                        latest,
+                        (latest.c.community_id == DailyAssignment.community_id) & (latest.c.day == DailyAssignment.local_date),
+                    )
+                )
+                previous.update({(community, day): (before, question) for community, before, question in rows})
+        if not previous:
+            return {}
+        results: dict[tuple[int, dt.date], list] = {}
+        streaks: dict[tuple[int, dt.date], list[StreakHolder]] = {}
+        before_days = {before for before, _ in previous.values()}
+        for chunk in chunks(sorted({community for community, _ in previous})):
+            rows = await session.execute(
+                select(Attempt.community_id, Attempt.daily_date, func.count(), func.sum(Attempt.correct.cast(Integer)))
+                .where(Attempt.community_id.in_(chunk), Attempt.daily_date.in_(before_days))
+                .group_by(Attempt.community_id, Attempt.daily_date)
             )
-        ).one()
-        # Only people who got it right are named.
-        streaks = (
-            await session.execute(
-                select(Member.display_name, Attempt.streak)
+            for community, before, answered, correct in rows:
+                results[(community, before)] = [answered, int(correct or 0)]
+            ranked = (
+                select(
+                    Attempt.community_id, Attempt.daily_date, Member.display_name, Attempt.streak,
+                    func.row_number().over(
+                        partition_by=(Attempt.community_id, Attempt.daily_date),
+                        order_by=(Attempt.streak.desc(), Member.display_name),
+                    ).label("place"),
+                )
                 .join(Member, Member.id == Attempt.member_id)
-                .where(Attempt.community_id == community.id, Attempt.daily_date == previous_day, Attempt.correct.is_(True))
-                .order_by(Attempt.streak.desc(), Member.display_name)
-                .limit(3)
+                .where(
+                    Attempt.community_id.in_(chunk), Attempt.daily_date.in_(before_days),
+                    Attempt.correct.is_(True), Attempt.streak > 1,
+                )
+                .subquery()
             )
-        ).all()
-        question = self.study.question(question_id)
-        return Reveal(
-            previous_day, question.prompt, self.study.correct_answer(question), question.explanation, answered, int(correct),
-            tuple(StreakHolder(name, streak) for name, streak in streaks if streak > 1),
-        )
+            rows = await session.execute(
+                select(ranked.c.community_id, ranked.c.daily_date, ranked.c.display_name, ranked.c.streak)
+                .where(ranked.c.place <= 3)
+                .order_by(ranked.c.community_id, ranked.c.daily_date, ranked.c.place)
+            )
+            for community, before, name, streak in rows:
+                streaks.setdefault((community, before), []).append(StreakHolder(name, streak))
+        reveals = {}
+        for key, (before, question_id) in previous.items():
+            question = self.study.question(question_id)
+            answered, correct = results.get((key[0], before), (0, 0))
+            reveals[key] = Reveal(
+                before, question.prompt, self.study.correct_answer(question), question.explanation, answered, correct,
+                tuple(streaks.get((key[0], before), ())),
+            )
+        return reveals
+
+    async def _boards(self, session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], Leaderboard]:
+        """Each community's weekly board (top ten), for the posts that carry one."""
+        boards: dict[tuple[int, dt.date], Leaderboard] = {}
+        for day in {day for _, day in keys}:
+            start = scoring.period_start(Period.WEEK, day)
+            communities = sorted(community for community, d in keys if d == day)
+            for chunk in chunks(communities):
+                ranked = (
+                    select(
+                        Score.community_id, Member.display_name, Score.points,
+                        func.row_number().over(
+                            partition_by=Score.community_id, order_by=(Score.points.desc(), Member.display_name, Member.id)
+                        ).label("place"),
+                        func.count().over(partition_by=Score.community_id).label("total"),
+                    )
+                    .join(Member, Member.id == Score.member_id)
+                    .where(Score.community_id.in_(chunk), Score.period == Period.WEEK.value, Score.period_start == start)
+                    .subquery()
+                )
+                rows = await session.execute(
+                    select(ranked.c.community_id, ranked.c.display_name, ranked.c.points, ranked.c.total)
+                    .where(ranked.c.place <= 10)
+                    .order_by(ranked.c.community_id, ranked.c.place)
+                )
+                tops: dict[int, list] = {}
+                totals: dict[int, int] = {}
+                for community, name, points, total in rows:
+                    tops.setdefault(community, []).append((name, points))
+                    totals[community] = total
+                for community in communities:
+                    ranked_rows = scoring.competition_ranks(tops.get(community, []))
+                    entries = tuple(LeaderboardEntry(r.rank, r.member_key, r.points) for r in ranked_rows)
+                    boards[(community, day)] = Leaderboard(
+                        Period.WEEK, scoring.period_label(Period.WEEK, day), entries, None, totals.get(community, 0)
+                    )
+        return boards
 
     async def mark_sent(self, claim: Claim, message_ref: str) -> None:
         async with self._sessions.begin() as session:

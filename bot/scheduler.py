@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 
 from bot.core.publishing import PublishError, Publisher
+from bot.core.replies import DailyPost
 from bot.schedule_service import Claim, ScheduleService
 
 log = logging.getLogger(__name__)
@@ -60,13 +61,19 @@ class Scheduler:
         claims = await self.schedules.claim_due(self.schedules.now(), list(self.publishers), self.owner)
         if not claims:
             return []
-        results = await asyncio.gather(*(self._send(claim) for claim in claims))
+        try:
+            posts = await self.schedules.build_posts(claims)  # in bulk: thousands of channels may share a slot
+        except Exception as error:
+            log.exception("building %d scheduled posts failed; they will be retried", len(claims))
+            for claim in claims:
+                await self.schedules.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
+            return [(claim, False) for claim in claims]
+        results = await asyncio.gather(*(self._send(claim, post) for claim, post in zip(claims, posts, strict=True)))
         return list(zip(claims, results, strict=True))
 
-    async def _send(self, claim: Claim) -> bool:
+    async def _send(self, claim: Claim, post: DailyPost) -> bool:
         async with self._sending:
             try:
-                post = await self.schedules.build_post(claim)
                 reference = await self.publishers[claim.platform].publish(claim.channel_id, post)
             except PublishError as error:
                 retried = await self.schedules.mark_failed(claim, str(error), permanent=error.permanent)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Integer, Select, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -46,7 +47,7 @@ from bot.core.replies import (
     TopicStats,
 )
 from bot.store.answers import AnswerRecord, AnswerWriter
-from bot.store.db import read_session_factory, session_factory
+from bot.store.db import chunks, read_session_factory, session_factory
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
 from bot.store.models import Question as QuestionRow
 
@@ -512,37 +513,54 @@ class StudyService:
         return QuestionRef(member.pending_question_id, Mode(member.pending_mode), member.pending_date)
 
     async def assignment(self, session: AsyncSession, community: Community, day: dt.date) -> str:
-        existing = await session.scalar(
-            select(DailyAssignment.question_id).where(
-                DailyAssignment.community_id == community.id, DailyAssignment.local_date == day
+        return (await self.assignments(session, [(community, day)]))[(community.id, day)]
+
+    async def assignments(
+        self, session: AsyncSession, wanted: list[tuple[Community, dt.date]]
+    ) -> dict[tuple[int, dt.date], str]:
+        """The daily question of each (community, local date), choosing and storing the missing ones
+        in bulk (the scheduler asks for thousands at once). The unique (community, date) constraint
+        decides a race: everyone gets the question that was stored first."""
+        keys = {(community.id, day) for community, day in wanted}
+        found = await self._stored_assignments(session, keys)
+        missing = [(community, day) for community, day in dict.fromkeys(wanted) if (community.id, day) not in found]
+        if not missing:
+            return found
+        asked: dict[int, dict[str, int]] = {}
+        for chunk in chunks(sorted({community.id for community, _ in missing})):
+            rows = await session.execute(
+                select(DailyAssignment.community_id, DailyAssignment.question_id, func.count())
+                .where(DailyAssignment.community_id.in_(chunk))
+                .group_by(DailyAssignment.community_id, DailyAssignment.question_id)
             )
-        )
-        if existing:
-            return existing
-        topics = set(community.daily_topics or ()) or None
-        candidates = [question.id for question in self.bank.questions_in(topics)] or list(self.bank.questions)
-        if not candidates:
-            raise NoQuestionsAvailable()
-        asked = dict(
-            (
-                await session.execute(
-                    select(DailyAssignment.question_id, func.count())
-                    .where(DailyAssignment.community_id == community.id)
-                    .group_by(DailyAssignment.question_id)
-                )
-            ).all()
-        )
-        chosen = selection.choose_daily(candidates, asked, f"{community.platform}:{community.external_id}:{day}")
-        try:
-            async with session.begin_nested():
-                session.add(DailyAssignment(community_id=community.id, local_date=day, question_id=chosen))
-        except IntegrityError:  # another request assigned it first: everyone gets that one
-            return await session.scalar(
-                select(DailyAssignment.question_id).where(
-                    DailyAssignment.community_id == community.id, DailyAssignment.local_date == day
+            for community_id, question_id, count in rows:
+                asked.setdefault(community_id, {})[question_id] = count
+        chosen = []
+        for community, day in missing:
+            topics = set(community.daily_topics or ()) or None
+            candidates = [question.id for question in self.bank.questions_in(topics)] or list(self.bank.questions)
+            if not candidates:
+                raise NoQuestionsAvailable()
+            seed = f"{community.platform}:{community.external_id}:{day}"
+            chosen.append({"community_id": community.id, "local_date": day, "question_id": selection.choose_daily(
+                candidates, asked.get(community.id, {}), seed), "created_at": self.clock()})
+        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        for chunk in chunks(chosen):
+            await session.execute(dialect.insert(DailyAssignment).on_conflict_do_nothing(), chunk)
+        return found | await self._stored_assignments(session, {(c.id, day) for c, day in missing})
+
+    @staticmethod
+    async def _stored_assignments(session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:
+        found: dict[tuple[int, dt.date], str] = {}
+        days = {day for _, day in keys}
+        for chunk in chunks(sorted({community_id for community_id, _ in keys})):
+            rows = await session.execute(
+                select(DailyAssignment.community_id, DailyAssignment.local_date, DailyAssignment.question_id).where(
+                    DailyAssignment.community_id.in_(chunk), DailyAssignment.local_date.in_(days)
                 )
             )
-        return chosen
+            found.update({(c, d): q for c, d, q in rows if (c, d) in keys})
+        return found
 
     async def community_of(self, session: AsyncSession, actor: Actor, *, create: bool = True) -> Community | None:
         query = select(Community).where(Community.platform == actor.platform.value, Community.external_id == actor.community_id)

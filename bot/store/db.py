@@ -94,3 +94,8 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
 
 def writing(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def chunks(items: list, size: int = 500) -> list[list]:
+    """Split long IN lists and bulk inserts into pieces every database accepts."""
+    return [items[start : start + size] for start in range(0, len(items), size)]

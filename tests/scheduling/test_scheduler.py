@@ -238,3 +238,34 @@ async def test_show_anywhere_reports_a_channel_that_keeps_failing(any_service, c
     await scheduler.tick()
     info = await any_service.schedules.show(TEACHER, "general")  # asked from another channel
     assert not info.exists and info.failing_elsewhere == ("#history-old: 2026-11-27 08:31 UTC: Unknown Channel",)
+
+
+async def test_posts_for_many_classes_are_built_together_each_with_its_own_reveal_and_board(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 26, 8, 31, tzinfo=dt.UTC)  # Thursday
+    classes = [f"class-{n}" for n in range(3)]
+    teachers = [Actor(Platform.CONSOLE, c, "teacher", "Teacher", is_admin=True) for c in classes]
+    for n, teacher in enumerate(teachers):
+        await any_service.schedules.set(teacher, f"room-{n}", time="08:30")
+    publisher = RecordingPublisher()
+    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    await scheduler.tick()
+    for n, community in enumerate(classes):  # class n: n+1 students, the first n of them right
+        for m in range(n + 1):
+            actor = student(f"P{n}{m}", community)
+            card = await any_service.daily_question(actor)
+            text = correct_answer(any_service, card) if m < n else ("zzz" if card.kind.value == "short_answer" else None)
+            if text is None:
+                question = any_service.bank.questions[card.ref.question_id]
+                text = ("false" if question.answer else "true") if card.kind.value == "true_false" else next(
+                    o.letter for o in card.options if o.text != question.answer)
+            await any_service.submit_answer(actor, text)
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)  # Friday: reveal and weekly board
+    results = await scheduler.tick()
+    assert len(results) == 3 and all(sent for _, sent in results)
+    posts = dict(publisher.sent[-3:])
+    for n in range(len(classes)):
+        post = posts[f"room-{n}"]
+        assert (post.reveal.answered, post.reveal.correct) == (n + 1, n)
+        assert [e.points for e in post.leaderboard.entries] == [10] * n + [0]
+        assert post.leaderboard.total_ranked == n + 1
+        assert post.question.ref.daily_date == dt.date(2026, 11, 27)
