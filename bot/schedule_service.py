@@ -366,6 +366,7 @@ class ScheduleService:
         boards: dict[tuple[int, dt.date], Leaderboard] = {}
         for day in {day for _, day in keys}:
             start = scoring.period_start(Period.WEEK, day)
+            label = scoring.period_label(Period.WEEK, day)
             communities = sorted(community for community, d in keys if d == day)
             for chunk in chunks(communities):
                 ranked = (
@@ -390,12 +391,10 @@ class ScheduleService:
                 for community, name, points, total in rows:
                     tops.setdefault(community, []).append((name, points))
                     totals[community] = total
-                for community in communities:
+                for community in chunk:
                     ranked_rows = scoring.competition_ranks(tops.get(community, []))
                     entries = tuple(LeaderboardEntry(r.rank, r.member_key, r.points) for r in ranked_rows)
-                    boards[(community, day)] = Leaderboard(
-                        Period.WEEK, scoring.period_label(Period.WEEK, day), entries, None, totals.get(community, 0)
-                    )
+                    boards[(community, day)] = Leaderboard(Period.WEEK, label, entries, None, totals.get(community, 0))
         return boards
 
     async def mark_sent(self, claim: Claim, message_ref: str) -> None:

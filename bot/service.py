@@ -83,6 +83,7 @@ class StudyService:
         self._communities: dict[tuple[str, str], tuple[int, str, float]] = {}  # id, time zone, cached at
         self._assignments: dict[tuple[int, dt.date | None], str] = {}
         self._prepared_questions: dict[str, _Prepared] = {}
+        self._candidates: dict[frozenset[str], tuple[str, ...]] = {}
         # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
         self._retired: dict[str, Question] = {}
         self.schedules: ScheduleService  # attached by bootstrap: teachers' schedules and scheduled posts
@@ -537,10 +538,7 @@ class StudyService:
                 asked.setdefault(community_id, {})[question_id] = count
         chosen = []
         for community, day in missing:
-            topics = set(community.daily_topics or ()) or None
-            candidates = [question.id for question in self.bank.questions_in(topics)] or list(self.bank.questions)
-            if not candidates:
-                raise NoQuestionsAvailable()
+            candidates = self._daily_candidates(frozenset(community.daily_topics or ()))
             seed = f"{community.platform}:{community.external_id}:{day}"
             chosen.append({"community_id": community.id, "local_date": day, "question_id": selection.choose_daily(
                 candidates, asked.get(community.id, {}), seed), "created_at": self.clock()})
@@ -548,6 +546,15 @@ class StudyService:
         for chunk in chunks(chosen):
             await session.execute(dialect.insert(DailyAssignment).on_conflict_do_nothing(), chunk)
         return found | await self._stored_assignments(session, {(c.id, day) for c, day in missing})
+
+    def _daily_candidates(self, topics: frozenset[str]) -> tuple[str, ...]:
+        """The questions a daily question is drawn from (a topic filter, or the whole bank), in a fixed order."""
+        if topics not in self._candidates:
+            chosen = [question.id for question in self.bank.questions_in(set(topics) or None)]
+            self._candidates[topics] = tuple(sorted(chosen or self.bank.questions))
+            if not self._candidates[topics]:
+                raise NoQuestionsAvailable()
+        return self._candidates[topics]
 
     @staticmethod
     async def _stored_assignments(session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:

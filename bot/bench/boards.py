@@ -22,10 +22,10 @@ from sqlalchemy import Date, Integer, bindparam, text
 
 from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_ms
 from bot.bootstrap import open_service
-from bot.store.db import create_engine
 from bot.core import scoring
 from bot.core.actor import Actor, Platform
 from bot.core.replies import Mode, Period
+from bot.store.db import create_engine
 
 YEAR_START = dt.date(2026, 9, 1)
 YEAR_END = dt.date(2027, 7, 16)  # a Friday: the week and the month boards are both well filled
@@ -112,8 +112,7 @@ async def build(bulk: Bulk, cfg: BoardsConfig, question_ids: list[str]) -> dict[
                 if daily_total >= wanted or random() >= keen:
                     continue
                 streak = streak + 1 if last == d - 1 else 1
-                if streak > best:
-                    best = streak
+                best = max(best, streak)
                 last = d
                 correct = random() < accuracy
                 points = points_for(correct, streak)

@@ -18,54 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.bench.common import REPO_ROOT, SHIPPED_CONTENT, backend_of, fresh_database, note
-
-SCENARIOS = {
-    1: "answers",
-    2: "leaderboards",
-    3: "daily fan-out",
-    4: "start-up and footprint",
-    5: "scenarios 1-3 on PostgreSQL",
-}
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="studybot bench",
-        description="Speed at scale: answers, leaderboards, daily fan-out, start-up and memory, each on a fresh "
-        "temporary database. Progress goes to stderr, the table to stdout.",
-    )
-    add_arguments(parser)
-    return parser
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options, also for `python -m bot bench` (bot/cli.py adds them to its sub-command)."""
-    parser.add_argument("--scenario", default="all", metavar="LIST",
-                        help="which scenarios, such as 1,2 (default: all; 5 needs a PostgreSQL URL). "
-                        + "; ".join(f"{k}: {v}" for k, v in SCENARIOS.items()))
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="shrink the data sets, such as 0.1 for a quick run (default 1: 100x1,000 members, "
-                        "2,000,000 attempts, 10,000 channels)")
-    parser.add_argument("--duration", type=float, default=None,
-                        help="seconds of each timed answer phase (default 10, less at --scale below 1)")
-    parser.add_argument("--students", type=int, default=200, help="closed-loop students for the throughput phase")
-    parser.add_argument("--rate", type=float, default=2000.0, help="open-loop answers per second for the latency phase")
-    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write every figure to this JSON file")
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                        help="a PostgreSQL URL runs scenario 5 in a new database created next to it (and dropped "
-                        "after); SQLite URLs are ignored: SQLite always runs on a fresh temporary file "
-                        "(default: $DATABASE_URL)")
-    parser.add_argument("--pg-reset", action="store_true",
-                        help="if the PostgreSQL user may not CREATE DATABASE, drop and recreate the public schema "
-                        "of the given database instead (destroys its data)")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="keep the databases in this directory (default: a temporary one, removed)")
-    parser.add_argument("--content", type=Path, default=SHIPPED_CONTENT, help="question bank (default: the shipped one)")
-    parser.add_argument("--profile", type=Path, default=None, metavar="FILE",
-                        help="cProfile the SQLite throughput phase into FILE (and FILE.txt, top functions)")
-    parser.add_argument("--fanout-limit", type=float, default=60.0,
-                        help="stop a fan-out tick after this many seconds and report its rate (default 60)")
+from bot.bench.common import REPO_ROOT, backend_of, fresh_database, note
+from bot.bench.options import SCENARIOS, build_parser
 
 
 @dataclass(frozen=True)
@@ -107,7 +61,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
 # ----------------------------------------------------------------------------------- running
 
 
-def answers_config(plan: Plan, profile: Path | None):  # noqa: ANN201
+def answers_config(plan: Plan, profile: Path | None):
     from bot.bench.answers import AnswersConfig
 
     return AnswersConfig(
@@ -118,7 +72,7 @@ def answers_config(plan: Plan, profile: Path | None):  # noqa: ANN201
     )
 
 
-def boards_config(plan: Plan):  # noqa: ANN201
+def boards_config(plan: Plan):
     from bot.bench.boards import BoardsConfig
 
     members = max(10, round(10_000 * plan.scale))
@@ -126,7 +80,7 @@ def boards_config(plan: Plan):  # noqa: ANN201
                         calls=200 if plan.scale >= 0.1 else 20, budget=5.0 if plan.scale >= 0.1 else 1.0)
 
 
-def fanout_config(plan: Plan):  # noqa: ANN201
+def fanout_config(plan: Plan):
     from bot.bench.fanout import FanoutConfig
 
     return FanoutConfig(channels=max(10, round(10_000 * plan.scale)), time_limit=plan.fanout_limit)
@@ -156,10 +110,13 @@ def meta(plan: Plan) -> dict[str, Any]:
     import sqlalchemy
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=REPO_ROOT, capture_output=True,
                                 text=True, timeout=5).stdout.strip() or None
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "bot", "migrations",
+                                  ":!bot/bench"],
+                                 check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=5).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = None
+        commit, changed = None, ""
     return {
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -169,6 +126,7 @@ def meta(plan: Plan) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "git_commit": commit,
+        "uncommitted_changes": bool(changed),  # in bot/ (but bot/bench) or migrations/: figures for a working tree
         "scenarios": sorted(plan.scenarios),
         "scale": plan.scale,
         "phase_seconds": plan.duration,
@@ -342,8 +300,9 @@ def run(args: argparse.Namespace) -> int:
     print(table(report["checks"]))
     meta_line = report["meta"]
     print(f"\n{meta_line['cpus']} CPUs, Python {meta_line['python']}, SQLAlchemy {meta_line['sqlalchemy']}, "
-          f"SQLite {meta_line['sqlite']}; load average {meta_line['load_average_at_start']} at start; "
-          f"{meta_line['elapsed_s']} s in all.")
+          f"SQLite {meta_line['sqlite']}; commit {meta_line['git_commit']}"
+          f"{' with uncommitted changes' if meta_line['uncommitted_changes'] else ''}; "
+          f"load average {meta_line['load_average_at_start']} at start; {meta_line['elapsed_s']} s in all.")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2, default=str) + "\n")

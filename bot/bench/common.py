@@ -20,7 +20,6 @@ from typing import Any
 
 from bot.config import REPO_ROOT, SHIPPED_CONTENT  # noqa: F401 - re-exported for the scenarios
 
-
 # ----------------------------------------------------------------------------------- clock
 
 

@@ -33,7 +33,7 @@ ANSWERED_YESTERDAY = 3
 @dataclass
 class FanoutConfig:
     channels: int = 10_000
-    time_limit: float = 60.0  # stop a tick that runs longer (keeps a full run short); the rate is still reported
+    time_limit: float = 30.0  # stop a tick that runs longer (keeps a full run short); the rate is still reported
     seed: int = 1932
 
 

@@ -45,7 +45,7 @@ def time_console(database: Path, content_dir: Path, workdir: Path) -> dict[str, 
 
 def footprint(database: Path, content_dir: Path, workdir: Path) -> dict[str, Any]:
     env = bot_env(f"sqlite+aiosqlite:///{database}", content_dir)
-    child = subprocess.run([sys.executable, "-m", "bot.bench.footprint"], capture_output=True, text=True,
+    child = subprocess.run([sys.executable, "-m", "bot.bench.footprint"], check=False, capture_output=True, text=True,
                            env=env, cwd=workdir, timeout=120)
     if child.returncode != 0:
         return {"error": child.stderr.strip().splitlines()[-1] if child.stderr.strip() else f"exit {child.returncode}"}

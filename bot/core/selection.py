@@ -17,13 +17,16 @@ def _rng(*parts: object) -> random.Random:
 def choose_daily(candidates: Sequence[str], times_asked: Mapping[str, int], seed: str) -> str:
     """Pick from the least-asked candidates, so nothing repeats until every eligible question was used.
 
-    Deterministic for a given seed (community and date), so the choice is stable for the day.
+    Deterministic for a given seed (community and date) and candidate order, so the choice is
+    stable for the day; pass the candidates in a fixed order (sorted).
     """
     if not candidates:
         raise ValueError("no candidates")
-    fewest = min(times_asked.get(question, 0) for question in candidates)
-    pool = sorted(question for question in candidates if times_asked.get(question, 0) == fewest)
-    return _rng("daily", seed).choice(pool)
+    if times_asked:
+        counts = [times_asked.get(question, 0) for question in candidates]
+        fewest = min(counts)
+        candidates = [question for question, count in zip(candidates, counts, strict=True) if count == fewest]
+    return _rng("daily", seed).choice(candidates)
 
 
 def choose_practice(candidates: Sequence[str], times_seen: Mapping[str, int], exclude: set[str], seed: str) -> str:
