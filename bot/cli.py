@@ -38,10 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
     content = commands.add_parser("content", help="content tools")
     content.add_argument("action", choices=["check"], help="validate every content file and report coverage")
     content.add_argument("--dir", type=Path, default=None, help="content directory (default: STUDYBOT_CONTENT_DIR)")
+    commands.add_parser("bench", help="the speed-at-scale benchmark (`bench --help` for its options)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmark parses its own options
+        from bot.bench import main as bench
+
+        return bench(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
