@@ -93,6 +93,10 @@ class AnswerWriter:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
         self._task = self._checkpointing = None
+        while not self._queue.empty():  # nobody will write these now: tell their callers
+            _, future = self._queue.get_nowait()
+            if not future.done():
+                future.set_exception(RuntimeError("the answer writer was closed"))
         if self._own_engine is not None:
             await self._own_engine.dispose()
 
@@ -121,7 +125,7 @@ class AnswerWriter:
                 await self._write(batch)
                 self._maybe_checkpoint()
             except Exception:
-                # One bad answer (a member deleted meanwhile, say) must not fail the others.
+                # One bad answer must not fail the others: write each alone, so only it fails.
                 for item in batch:
                     if not item[1].done():
                         await self._write_alone(item)
