@@ -1,6 +1,7 @@
 """Scenario 3: the daily fan-out. Every channel is scheduled for the same minute; one scheduler tick
-must choose and claim every post and build it (the question, yesterday's reveal) with sending
-excluded: the publishers here return at once, so the tick's wall time is the core's time.
+must choose and claim every post and build it (the question, yesterday's reveal). Sending is
+excluded: the publishers here return at once. The target figure is claim_due plus build_posts (or,
+with posts built one by one, the whole tick); marking each post sent is timed and reported apart.
 
 Data: one schedule per community (half Discord, half Slack) at 08:30 Europe/London on school days,
 ten past daily questions per community and a few members who answered yesterday's (so each post
@@ -148,21 +149,26 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
             result["data"] = await build_data(bulk, cfg, sorted(service.bank.questions))
             result["build_s"] = round(time.perf_counter() - started, 2)
             schedules = ScheduleService(service)
+            in_bulk = hasattr(schedules, "build_posts")  # posts built together (else one build_post each)
             claim = schedules.claim_due = Timed(schedules.claim_due)
-            build = schedules.build_post = Timed(schedules.build_post)
+            if in_bulk:
+                build = schedules.build_posts = Timed(schedules.build_posts)
+            else:
+                build = schedules.build_post = Timed(schedules.build_post)
             mark = schedules.mark_sent = Timed(schedules.mark_sent)
-            claim_times, build_times, mark_times = claim.samples, build.samples, mark.samples
             publisher = NullPublisher()
             scheduler = Scheduler(schedules, {Platform.DISCORD.value: publisher, Platform.SLACK.value: publisher})
             note(f"scenario 3 [{target.backend}]: one scheduler tick for {cfg.channels:,} channels due at the same minute")
             began = time.perf_counter()
-            build.stop_after = began + cfg.time_limit
+            mark.stop_after = began + cfg.time_limit
+            if not in_bulk:
+                build.stop_after = began + cfg.time_limit
             finished = True
             try:
                 outcomes = await scheduler.tick()
             except _Stop:
                 finished, outcomes = False, []
-                while build.active or mark.active:  # let the posts under way finish their transactions
+                while build.active or mark.active:  # let the transactions under way finish
                     await asyncio.sleep(0.01)
                 note(f"scenario 3 [{target.backend}]: the tick was stopped after {cfg.time_limit:.0f} s")
             tick = time.perf_counter() - began
@@ -173,17 +179,27 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
                 "SELECT COUNT(*), COUNT(DISTINCT schedule_id) FROM scheduled_posts")
         finally:
             await bulk.close()
-    done = len(mark_times)
+    marked = len(mark.samples)
+    claim_s = claim.samples[0] if claim.samples else 0.0
+    if in_bulk:
+        # Choosing and claiming: claim_due, then every post built in one go; sending (and marking sent) excluded.
+        core = claim_s + (build.samples[0] if build.samples else 0.0)
+    else:  # posts built one by one between sends: the whole tick is the core's time
+        core = tick if finished else cfg.channels / max(marked, 1) * tick
     result.update({
+        "posts_built_in_bulk": in_bulk,
+        "core_s": round(core, 3),
+        "core_projected": not in_bulk and not finished,
+        "claim_s": round(claim_s, 3),
+        "build": summary_ms(build.samples),
+        "build_total_s": round(sum(build.samples), 3),
+        "mark_sent": summary_ms(mark.samples),
+        "mark_sent_total_s": round(sum(mark.samples), 3),
         "finished": finished,
         "tick_s": round(tick, 3) if finished else None,
         "stopped_after_s": None if finished else round(tick, 3),
-        "posts_done_per_s": round(done / tick, 1) if tick else None,
-        "projected_tick_s": round(tick if finished else cfg.channels / max(done, 1) * tick, 3),
-        "claim_s": round(sum(claim_times[:1]), 3),
-        "build_post": summary_ms(build_times),
-        "build_post_total_s": round(sum(build_times), 3),
-        "mark_sent": summary_ms(mark_times),
+        "posts_marked_sent_per_s": round(marked / tick, 1) if tick else None,
+        "projected_tick_s": round(tick if finished else cfg.channels / max(marked, 1) * tick, 3),
         "posts_claimed": len(outcomes),
         "posts_sent": sum(1 for _, sent in outcomes if sent),
         "published": publisher.published,
