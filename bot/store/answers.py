@@ -14,15 +14,17 @@ import dataclasses
 import datetime as dt
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core import scoring
 from bot.core.replies import Period
-from bot.store.db import checkpoint, create_engine, writing
+from bot.store.db import checkpoint, create_sync_sqlite_engine, writing
 from bot.store.models import Attempt, DailyAssignment, Member, Score, utcnow
 
 log = logging.getLogger(__name__)
@@ -64,13 +66,13 @@ class Recorded:
 class AnswerWriter:
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
         self._sqlite = engine.dialect.name == "sqlite"
+        self._engine = writing(engine)
+        self._thread: ThreadPoolExecutor | None = None
         if self._sqlite:
-            # Its own connection, whose commits never stop to checkpoint the WAL: a side task does that.
-            self._own_engine = create_engine(engine.url.render_as_string(hide_password=False), checkpoints=False)
-            self._engine = writing(self._own_engine)
-        else:
-            self._own_engine = None
-            self._engine = writing(engine)
+            # SQLite: a whole batch in one hop to a thread of its own, on a plain connection whose
+            # commits never stop to checkpoint the WAL (a side task does that).
+            self._sync_engine = writing(create_sync_sqlite_engine(engine.url, checkpoints=False))
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-writer")
         self._checkpoint_engine = engine
         self._checkpointing: asyncio.Task[None] | None = None
         self._last_checkpoint = 0.0
@@ -97,8 +99,10 @@ class AnswerWriter:
             _, future = self._queue.get_nowait()
             if not future.done():
                 future.set_exception(RuntimeError("the answer writer was closed"))
-        if self._own_engine is not None:
-            await self._own_engine.dispose()
+        if self._thread is not None:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._sync_engine.dispose)
+            self._thread.shutdown()
+            self._thread = None
 
     def _maybe_checkpoint(self) -> None:
         """At most once a second, and never two at once, checkpoint the WAL on another connection."""
@@ -139,16 +143,25 @@ class AnswerWriter:
                 item[1].set_exception(error)
 
     async def _write(self, batch: list[tuple[AnswerRecord, asyncio.Future[Recorded]]]) -> None:
-        async with self._engine.begin() as connection:
-            outcomes = await self._apply(connection, [answer for answer, _ in batch])
+        answers = [answer for answer, _ in batch]
+        if self._thread is not None:
+            outcomes = await asyncio.get_running_loop().run_in_executor(self._thread, self._write_in_thread, answers)
+        else:
+            async with self._engine.begin() as connection:
+                outcomes = await connection.run_sync(self._apply, answers)
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if not future.done():
                 future.set_result(outcome)
 
-    async def _apply(self, connection: AsyncConnection, answers: list[AnswerRecord]) -> list[Recorded]:
-        ids, members = await self._members(connection, answers)
+    def _write_in_thread(self, answers: list[AnswerRecord]) -> list[Recorded]:
+        with self._sync_engine.begin() as connection:
+            return self._apply(connection, answers)
+
+    def _apply(self, connection: Connection, answers: list[AnswerRecord]) -> list[Recorded]:
+        """Record one batch in the caller's transaction (synchronous: one thread hop per batch on SQLite)."""
+        ids, members = self._members(connection, answers)
         answers = [dataclasses.replace(a, member_id=ids[(a.community_id, a.member_key)]) for a in answers]
-        firsts = await self._first_answers(connection, [a for a in answers if a.daily_date is not None])
+        firsts = self._first_answers(connection, [a for a in answers if a.daily_date is not None])
 
         # The rules run per answer, in arrival order; `members` holds each member's state as it goes.
         attempts: list[dict] = []
@@ -185,9 +198,9 @@ class AnswerWriter:
 
         members_table = Member.__table__
         if attempts:
-            await connection.execute(Attempt.__table__.insert(), attempts)
+            connection.execute(Attempt.__table__.insert(), attempts)
         if scored:
-            await connection.execute(
+            connection.execute(
                 update(members_table)
                 .where(members_table.c.id == bindparam("member"))
                 .values(current_streak=bindparam("streak"), best_streak=bindparam("best"), last_daily_date=bindparam("last")),
@@ -195,7 +208,7 @@ class AnswerWriter:
             )
         if points_by_key:
             statement = self._dialect.insert(Score)
-            await connection.execute(
+            connection.execute(
                 statement.on_conflict_do_update(
                     index_elements=[Score.member_id, Score.period, Score.period_start],
                     set_={"points": Score.points + statement.excluded.points},
@@ -206,7 +219,7 @@ class AnswerWriter:
                 ],
             )
         if answered_pending:
-            await connection.execute(
+            connection.execute(
                 update(members_table)
                 .where(members_table.c.id == bindparam("member"))
                 .values(pending_question_id=None, pending_mode=None, pending_date=None),
@@ -214,7 +227,7 @@ class AnswerWriter:
             )
         return outcomes
 
-    async def _members(self, connection: AsyncConnection, answers: list[AnswerRecord]) -> tuple[dict, dict]:
+    def _members(self, connection: Connection, answers: list[AnswerRecord]) -> tuple[dict, dict]:
         """Find (or enrol) every answering member: ids by (community, platform id), and streak state by id."""
         names = {(a.community_id, a.member_key): a.display_name for a in answers}
         members_table = Member.__table__
@@ -225,15 +238,15 @@ class AnswerWriter:
             Score, (Score.member_id == Member.id) & (Score.period == Period.ALL.value) & (Score.period_start == scoring.EPOCH)
         )
 
-        async def lookup(keys: set) -> list:
+        def lookup(keys: set) -> list:
             # By platform id alone (indexed), then by community here: a row-value IN would scan the table.
-            rows = await connection.execute(query.where(Member.external_id.in_({key for _, key in keys})))
+            rows = connection.execute(query.where(Member.external_id.in_({key for _, key in keys})))
             return [row for row in rows if (row.community_id, row.external_id) in keys]
 
-        rows = await lookup(set(names))
+        rows = lookup(set(names))
         missing = set(names) - {(row.community_id, row.external_id) for row in rows}
         if missing:
-            await connection.execute(
+            connection.execute(
                 self._dialect.insert(members_table).on_conflict_do_nothing(),
                 [
                     {"community_id": c, "external_id": e, "display_name": names[(c, e)], "current_streak": 0,
@@ -241,11 +254,11 @@ class AnswerWriter:
                     for c, e in missing
                 ],
             )
-            rows += await lookup(missing)
+            rows += lookup(missing)
         renamed = [{"member": row.id, "name": names[(row.community_id, row.external_id)]}
                    for row in rows if row.display_name != names[(row.community_id, row.external_id)]]
         if renamed:
-            await connection.execute(
+            connection.execute(
                 update(members_table).where(members_table.c.id == bindparam("member")).values(display_name=bindparam("name")),
                 renamed,
             )
@@ -254,18 +267,18 @@ class AnswerWriter:
                                       row.pending_question_id, row.points or 0) for row in rows}
         return ids, state
 
-    async def _first_answers(self, connection: AsyncConnection, daily: list[AnswerRecord]) -> dict:
+    def _first_answers(self, connection: Connection, daily: list[AnswerRecord]) -> dict:
         """Daily answers already recorded for these members and days; also learns each day's previous question day."""
         if not daily:
             return {}
-        rows = await connection.execute(
+        rows = connection.execute(
             select(Attempt.member_id, Attempt.daily_date, Attempt.correct, Attempt.answer_given, Attempt.streak, Attempt.question_id)
             .where(Attempt.member_id.in_({a.member_id for a in daily}), Attempt.daily_date.in_({a.daily_date for a in daily}))
         )
         firsts = {(m, d): (c, g, s, q) for m, d, c, g, s, q in rows}
         # Days before today never gain a question, so the previous question day is cached for good.
         for key in {(a.community_id, a.daily_date) for a in daily} - self._previous_day.keys():
-            self._previous_day[key] = await connection.scalar(
+            self._previous_day[key] = connection.scalar(
                 select(func.max(DailyAssignment.local_date)).where(
                     DailyAssignment.community_id == key[0], DailyAssignment.local_date < key[1]
                 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+import sqlalchemy
+from sqlalchemy import URL, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -31,8 +32,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
-def create_engine(url: str, *, checkpoints: bool = True) -> AsyncEngine:
-    """`checkpoints=False` (SQLite only) leaves WAL checkpoints to `checkpoint()`, off the commit path."""
+def create_engine(url: str) -> AsyncEngine:
     try:
         parsed = make_url(url)
     except Exception as error:
@@ -42,7 +42,7 @@ def create_engine(url: str, *, checkpoints: bool = True) -> AsyncEngine:
         if path is not None and not path.parent.exists():
             raise DatabaseUnavailable(f"Cannot open the database {path}: the folder {path.parent} does not exist.")
         engine = create_async_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine.sync_engine, "connect", _tune_sqlite if checkpoints else _tune_sqlite_no_checkpoints)
+        event.listen(engine.sync_engine, "connect", _tune_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)
@@ -57,6 +57,18 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API ob
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def create_sync_sqlite_engine(url: URL, *, checkpoints: bool = True) -> Engine:
+    """A synchronous engine on the same SQLite file, tuned the same way (for work done in a thread).
+    `checkpoints=False` leaves WAL checkpoints to `checkpoint()`, off this engine's commits."""
+    engine = sqlalchemy.create_engine(
+        url.set(drivername="sqlite+pysqlite"),
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+    event.listen(engine, "connect", _tune_sqlite if checkpoints else _tune_sqlite_no_checkpoints)
+    event.listen(engine, "begin", _begin_sqlite)
+    return engine
 
 
 def _tune_sqlite_no_checkpoints(dbapi_connection, record) -> None:  # noqa: ANN001
@@ -92,7 +104,7 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def writing(engine: AsyncEngine) -> AsyncEngine:
+def writing(engine: AsyncEngine | Engine) -> AsyncEngine | Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
