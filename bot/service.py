@@ -303,13 +303,39 @@ class StudyService:
     # ----------------------------------------------------------------- leaderboard and stats
 
     async def leaderboard(self, actor: Actor, period: Period | str = Period.WEEK, *, limit: int = 10) -> Leaderboard:
+        """The top of the actor's community board for the period, and the actor's own rank: two reads."""
         period = scoring.parse_period(period)
+        community_id, timezone = await self._community_info(actor)
+        today = self.clock().astimezone(ZoneInfo(timezone)).date()
+        start = scoring.period_start(period, today)
+        board = (Score.community_id == community_id, Score.period == period.value, Score.period_start == start)
         async with self.read_sessions() as session:
-            community, member = await self._find(session, actor)
-            if community is None:
-                today = self.clock().astimezone(ZoneInfo("Europe/London")).date()
-                return Leaderboard(period, scoring.period_label(period, today), (), None, 0)
-            return await self.board(session, community, period, self.today_in(community), member, limit=limit)
+            rows = (
+                await session.execute(
+                    select(Member.external_id, Member.display_name, Score.points)
+                    .join(Member, Member.id == Score.member_id)
+                    .where(*board)
+                    .order_by(Score.points.desc(), Member.display_name, Member.id)
+                    .limit(limit)
+                )
+            ).all()
+            own = (
+                select(Score.points)
+                .join(Member, Member.id == Score.member_id)
+                .where(*board, Member.community_id == community_id, Member.external_id == actor.user_id)
+                .scalar_subquery()
+            )
+            higher = select(func.count()).select_from(Score).where(*board, Score.points > own).scalar_subquery()
+            total = select(func.count()).select_from(Score).where(*board).scalar_subquery()
+            own_points, above, ranked_total = (await session.execute(select(own, higher, total))).one()
+        ranked = scoring.competition_ranks([((key, name), points) for key, name, points in rows])
+        entries = tuple(
+            LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == actor.user_id) for r in ranked
+        )
+        caller = None
+        if own_points is not None:
+            caller = LeaderboardEntry(above + 1, actor.display_name, own_points, is_caller=True)
+        return Leaderboard(period, scoring.period_label(period, today), entries, caller, ranked_total)
 
     async def _find(self, session: AsyncSession, actor: Actor) -> tuple[Community | None, Member | None]:
         """The actor's community and membership, without creating either (for read-only use cases)."""
@@ -320,36 +346,6 @@ class StudyService:
             select(Member).where(Member.community_id == community.id, Member.external_id == actor.user_id)
         )
         return community, member
-
-    async def board(
-        self, session: AsyncSession, community: Community, period: Period, today: dt.date,
-        member: Member | None = None, *, limit: int = 10,
-    ) -> Leaderboard:
-        """The top of a community's board for the period containing `today`, and `member`'s own rank."""
-        start = scoring.period_start(period, today)
-        board = (Score.community_id == community.id, Score.period == period.value, Score.period_start == start)
-        rows = (
-            await session.execute(
-                select(Score.member_id, Member.display_name, Score.points)
-                .join(Member, Member.id == Score.member_id)
-                .where(*board)
-                .order_by(Score.points.desc(), Member.display_name, Member.id)
-                .limit(limit)
-            )
-        ).all()
-        caller_id = member.id if member else None
-        ranked = scoring.competition_ranks([((member_id, name), points) for member_id, name, points in rows])
-        entries = tuple(
-            LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == caller_id) for r in ranked
-        )
-        caller = None
-        if member is not None:
-            own = await session.scalar(select(Score.points).where(*board, Score.member_id == member.id))
-            if own is not None:
-                higher = await session.scalar(select(func.count()).where(*board, Score.points > own))
-                caller = LeaderboardEntry(higher + 1, member.display_name, own, is_caller=True)
-        total = await session.scalar(select(func.count()).where(*board))
-        return Leaderboard(period, scoring.period_label(period, today), entries, caller, total or 0)
 
     async def stats(self, actor: Actor, *, member_user_id: str | None = None) -> Stats:
         async with self.read_sessions() as session:
