@@ -84,6 +84,10 @@ class StudyService:
         self._assignments: dict[tuple[int, dt.date | None], str] = {}
         self._prepared_questions: dict[str, _Prepared] = {}
         self._candidates: dict[frozenset[str], tuple[str, ...]] = {}
+        self._figure_forms = [
+            ((figure.name, *figure.aliases), {normalise(form) for form in (figure.name, *figure.aliases)})
+            for figure in bank.figures.values()
+        ]
         # Retired questions stay answerable from old buttons; set by bootstrap after the content sync.
         self._retired: dict[str, Question] = {}
         self.schedules: ScheduleService  # attached by bootstrap: teachers' schedules and scheduled posts
@@ -279,9 +283,8 @@ class StudyService:
             accepted = (str(question.answer), *question.accept)
             right = {normalise(form) for form in accepted}
             rejected = [*question.wrong]
-            for figure in self.bank.figures.values():
-                forms = [figure.name, *figure.aliases]
-                if not right & {normalise(form) for form in forms}:
+            for forms, folded in self._figure_forms:
+                if not right & folded:
                     rejected.extend(forms)
             display = f"{letter}) {dict(options)[letter]}" if letter else question.answer_text
             prepared = _Prepared(options, letter, display, ShortAnswer(accepted, rejected))

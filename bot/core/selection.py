@@ -22,11 +22,18 @@ def choose_daily(candidates: Sequence[str], times_asked: Mapping[str, int], seed
     """
     if not candidates:
         raise ValueError("no candidates")
-    if times_asked:
-        counts = [times_asked.get(question, 0) for question in candidates]
-        fewest = min(counts)
-        candidates = [question for question, count in zip(candidates, counts, strict=True) if count == fewest]
-    return _rng("daily", seed).choice(candidates)
+    rng = _rng("daily", seed)
+    if not times_asked:
+        return rng.choice(candidates)
+    if len(times_asked) * 2 < len(candidates):
+        # Most questions are still unasked: draw until one is (thousands of classes share a slot).
+        for _ in range(32):
+            question = rng.choice(candidates)
+            if not times_asked.get(question):
+                return question
+    counts = [times_asked.get(question, 0) for question in candidates]
+    fewest = min(counts)
+    return rng.choice([question for question, count in zip(candidates, counts, strict=True) if count == fewest])
 
 
 def choose_practice(candidates: Sequence[str], times_seen: Mapping[str, int], exclude: set[str], seed: str) -> str:

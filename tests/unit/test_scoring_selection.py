@@ -56,3 +56,11 @@ def test_option_order_is_fixed_per_question_and_keeps_every_option():
 def test_question_refs_round_trip():
     for ref in (QuestionRef("ps-001", Mode.DAILY, FRI), QuestionRef("eco-010", Mode.PRACTICE)):
         assert QuestionRef.decode(ref.encode()) == ref
+
+
+def test_daily_choice_never_repeats_while_unasked_questions_remain():
+    candidates = [f"q{i:03d}" for i in range(100)]
+    for asked_count in (10, 49, 50, 99):
+        asked = {q: 1 for q in candidates[:asked_count]}
+        for day in range(50):
+            assert selection.choose_daily(candidates, asked, f"class:{day}") not in asked
