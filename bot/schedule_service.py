@@ -268,15 +268,22 @@ class ScheduleService:
         if not claims:
             return []
         async with self._sessions.begin() as session:
+            # Plain rows, not ORM objects: there may be ten thousand of each.
             schedules = {
-                schedule.id: schedule
+                row.id: row
                 for chunk in chunks(sorted({claim.schedule_id for claim in claims}))
-                for schedule in (await session.scalars(select(Schedule).where(Schedule.id.in_(chunk)))).all()
+                for row in await session.execute(
+                    select(Schedule.id, Schedule.community_id, Schedule.leaderboard_weekday).where(Schedule.id.in_(chunk))
+                )
             }
             communities = {
-                community.id: community
+                row.id: row
                 for chunk in chunks(sorted({schedule.community_id for schedule in schedules.values()}))
-                for community in (await session.scalars(select(Community).where(Community.id.in_(chunk)))).all()
+                for row in await session.execute(
+                    select(Community.id, Community.platform, Community.external_id, Community.daily_topics).where(
+                        Community.id.in_(chunk)
+                    )
+                )
             }
             wanted = [(communities[schedules[claim.schedule_id].community_id], claim.local_date) for claim in claims]
             questions = await self.study.assignments(session, wanted)

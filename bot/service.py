@@ -519,7 +519,8 @@ class StudyService:
         self, session: AsyncSession, wanted: list[tuple[Community, dt.date]]
     ) -> dict[tuple[int, dt.date], str]:
         """The daily question of each (community, local date), choosing and storing the missing ones
-        in bulk (the scheduler asks for thousands at once). The unique (community, date) constraint
+        in bulk (the scheduler asks for thousands at once). A community may be a model object or a
+        row with its id, platform, external_id and daily_topics. The unique (community, date) constraint
         decides a race: everyone gets the question that was stored first."""
         keys = {(community.id, day) for community, day in wanted}
         found = await self._stored_assignments(session, keys)
