@@ -90,16 +90,33 @@ def parse_period(text: str) -> Period:
         ) from None
 
 
-def parse_schedule_set(text: str) -> tuple[str, str | None, str | None]:
-    """`"08:30 Europe/London mon-fri"` -> `("08:30", "Europe/London", "mon-fri")`; the zone and days are optional."""
-    words = text.split()
+@dataclass(frozen=True, slots=True)
+class ScheduleArgs:
+    time: str
+    timezone: str | None = None
+    days: str | None = None
+    topics: str | None = None  # "rivals,terror", or "all"
+    weekly_leaderboard: str | None = None  # a weekday, or "off"
+
+
+def parse_schedule_set(text: str) -> ScheduleArgs:
+    """`"08:30 Europe/London mon-fri topics=rivals,terror board=off"`: the zone, days and the
+    `topics=` / `board=` options are optional."""
+    options = {}
+    words = []
+    for word in text.split():
+        key, sep, value = word.partition("=")
+        if sep and key.lower() in {"topics", "topic", "board", "leaderboard"}:
+            options["topics" if key.lower().startswith("topic") else "board"] = value
+        else:
+            words.append(word)
     if not words:
         raise InvalidInput(f"Give a time: `{render.COMMAND} schedule set 08:30 Europe/London mon-fri`.")
     time, rest = words[0], words[1:]
     if rest and rest[0].lower() in {"am", "pm"}:
         time += rest.pop(0)
     zone = rest.pop(0) if rest and not _DAYS_WORD.match(rest[0]) else None
-    return time, zone, " ".join(rest) or None
+    return ScheduleArgs(time, zone, " ".join(rest) or None, options.get("topics"), options.get("board"))
 
 
 def _required(text: str, usage: str) -> str:
@@ -233,9 +250,10 @@ def register(app: AsyncApp, service: StudyService) -> None:
             return render.teacher_changed(mention.group(1), added=verb == "add")
         try:
             if action == "set":
-                time, zone, days = parse_schedule_set(rest)
+                args = parse_schedule_set(rest)
                 info = await schedules.set(
-                    actor, channel_id, time=time, timezone=zone, days=days, channel_name=body.get("channel_name") or ""
+                    actor, channel_id, time=args.time, timezone=args.timezone, days=args.days, topics=args.topics,
+                    weekly_leaderboard=args.weekly_leaderboard, channel_name=body.get("channel_name") or "",
                 )
                 return render.schedule(info, "Schedule saved.")
             if action == "show":

@@ -10,6 +10,7 @@ from bot.adapters.slack import manifest_text, render
 from bot.adapters.slack.listeners import (
     actor_from,
     closest_subcommand,
+    ScheduleArgs,
     parse_schedule_set,
     split_command,
 )
@@ -235,11 +236,14 @@ def test_forget_me_asks_first_and_schedule_arguments_parse():
         ("Yes, delete my data", render.FORGET_CONFIRM_ACTION, "danger"),
         ("Cancel", render.FORGET_CANCEL_ACTION, None),
     ]
-    assert parse_schedule_set("08:30") == ("08:30", None, None)
-    assert parse_schedule_set("08:30 Europe/Paris") == ("08:30", "Europe/Paris", None)
-    assert parse_schedule_set("8:30 mon,wed") == ("8:30", None, "mon,wed")
-    assert parse_schedule_set("8:30 every day") == ("8:30", None, "every day")
-    assert parse_schedule_set("7:45 pm America/New_York mon - fri") == ("7:45pm", "America/New_York", "mon - fri")
-    assert parse_schedule_set("08:30 UTC weekdays") == ("08:30", "UTC", "weekdays")
+    assert parse_schedule_set("08:30") == ScheduleArgs("08:30")
+    assert parse_schedule_set("08:30 Europe/Paris") == ScheduleArgs("08:30", "Europe/Paris")
+    assert parse_schedule_set("8:30 mon,wed") == ScheduleArgs("8:30", None, "mon,wed")
+    assert parse_schedule_set("8:30 every day") == ScheduleArgs("8:30", None, "every day")
+    assert parse_schedule_set("7:45 pm America/New_York mon - fri") == ScheduleArgs("7:45pm", "America/New_York", "mon - fri")
+    assert parse_schedule_set("08:30 UTC weekdays") == ScheduleArgs("08:30", "UTC", "weekdays")
+    assert parse_schedule_set("08:30 topics=rivals,terror board=off") == ScheduleArgs("08:30", None, None, "rivals,terror", "off")
+    assert parse_schedule_set("08:30 Europe/London mon-fri Board=thu") == ScheduleArgs(
+        "08:30", "Europe/London", "mon-fri", None, "thu")
     assert closest_subcommand("schedul") == "schedule"
     assert render.teacher_changed("U9", added=True)["text"].startswith("<@U9> is now a teacher")

@@ -108,6 +108,9 @@ async def test_schedule_set_forms_usage_and_off(slack, directory):
     every = all_text(await slack.ask("schedule set 06:00 every day", channel="C8", **ADMIN))
     assert "*06:00* (Europe/London), every day" in every
     assert "Next post: *Saturday 28 November at 06:00*" in every
+    filtered = all_text(await slack.ask("schedule set 08:30 topics=rivals board=off", channel="C8", **ADMIN))
+    assert "Topics: The rivals." in filtered and "No weekly leaderboard post." in filtered
+    assert "There is no topic" in all_text(await slack.ask("schedule set 08:30 topics=cold-war", channel="C8", **ADMIN))
     assert "not a time zone" in all_text(await slack.ask("schedule set 08:30 Mars/Olympus", channel="C8", **ADMIN))
     assert "not a time of day" in all_text(await slack.ask("schedule set 25:00", channel="C8", **ADMIN))
     assert "/study schedule set 08:30" in all_text(await slack.ask("schedule set", channel="C8", **ADMIN))
