@@ -14,6 +14,7 @@ from bot.adapters.console import render
 from bot.core.actor import Actor, Platform
 from bot.core.errors import StudyError
 from bot.core.replies import DailyPost
+from bot.core.schedules import parse_schedule_text
 from bot.core.grading import clean_input, normalise
 from bot.service import StudyService
 
@@ -30,7 +31,8 @@ HELP = """Commands:
   stats                      your accuracy and streaks
   user <name>                act as another student of this class
   forget-me                  delete your answers and scores (asks first)
-  schedule set <HH:MM> [time zone] [days] | show | pause [from..to] | resume | off
+  schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]
+  schedule show | pause [from..to] | resume | off
                              post the daily question here by itself (try a time a minute away)
   help, quit"""
 CHANNEL = "console"
@@ -146,10 +148,11 @@ class Console:
         action, _, rest = text.partition(" ")
         action = action.lower() or "show"
         if action == "set":
-            time, zone, days = (rest.split(maxsplit=2) + [None, None, None])[:3]
-            if time is None:
-                return "Give a time, such as: schedule set 08:30 Europe/London mon-fri"
-            info = await schedules.set(self.actor, CHANNEL, time=time, timezone=zone, days=days, channel_name="console")
+            args = parse_schedule_text(rest, "schedule set 08:30 Europe/London mon-fri")
+            info = await schedules.set(
+                self.actor, CHANNEL, time=args.time, timezone=args.timezone, days=args.days, topics=args.topics,
+                weekly_leaderboard=args.weekly_leaderboard, channel_name="console",
+            )
         elif action == "show":
             info = await schedules.show(self.actor, CHANNEL)
         elif action == "pause":

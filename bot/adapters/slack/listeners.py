@@ -23,6 +23,7 @@ from bot.adapters.slack import render
 from bot.adapters.slack.admins import AdminCache
 from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NotAllowed, NotFound, StudyError
+from bot.core.schedules import parse_schedule_text
 from bot.core.replies import Period
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ SUBCOMMANDS = (
 _SUGGEST_CUTOFF = 55
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # A word that starts the days of `schedule set` (so the optional time zone before it can be left out).
-_DAYS_WORD = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun|weekday|weekend|daily|every|all|school)", re.IGNORECASE)
 
 Work = Callable[[], Awaitable[render.Message | None]]
 ButtonHandler = Callable[[dict[str, Any], str, "Replier"], Awaitable[render.Message | None]]
@@ -88,35 +88,6 @@ def parse_period(text: str) -> Period:
         raise InvalidInput(
             f"Choose `week`, `month` or `all` (for example `{render.COMMAND} leaderboard month`)."
         ) from None
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleArgs:
-    time: str
-    timezone: str | None = None
-    days: str | None = None
-    topics: str | None = None  # "rivals,terror", or "all"
-    weekly_leaderboard: str | None = None  # a weekday, or "off"
-
-
-def parse_schedule_set(text: str) -> ScheduleArgs:
-    """`"08:30 Europe/London mon-fri topics=rivals,terror board=off"`: the zone, days and the
-    `topics=` / `board=` options are optional."""
-    options = {}
-    words = []
-    for word in text.split():
-        key, sep, value = word.partition("=")
-        if sep and key.lower() in {"topics", "topic", "board", "leaderboard"}:
-            options["topics" if key.lower().startswith("topic") else "board"] = value
-        else:
-            words.append(word)
-    if not words:
-        raise InvalidInput(f"Give a time: `{render.COMMAND} schedule set 08:30 Europe/London mon-fri`.")
-    time, rest = words[0], words[1:]
-    if rest and rest[0].lower() in {"am", "pm"}:
-        time += rest.pop(0)
-    zone = rest.pop(0) if rest and not _DAYS_WORD.match(rest[0]) else None
-    return ScheduleArgs(time, zone, " ".join(rest) or None, options.get("topics"), options.get("board"))
 
 
 def _required(text: str, usage: str) -> str:
@@ -250,7 +221,7 @@ def register(app: AsyncApp, service: StudyService) -> None:
             return render.teacher_changed(mention.group(1), added=verb == "add")
         try:
             if action == "set":
-                args = parse_schedule_set(rest)
+                args = parse_schedule_text(rest, f"{render.COMMAND} schedule set 08:30 Europe/London mon-fri")
                 info = await schedules.set(
                     actor, channel_id, time=args.time, timezone=args.timezone, days=args.days, topics=args.topics,
                     weekly_leaderboard=args.weekly_leaderboard, channel_name=body.get("channel_name") or "",

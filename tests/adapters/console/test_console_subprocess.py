@@ -124,3 +124,13 @@ def test_help_on_every_command(tmp_path):
     for args in (["--help"], ["console", "--help"], ["db", "--help"], ["content", "--help"], ["slack", "--help"]):
         result = run_bot(args, "", db=tmp_path / "x.db")
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_schedule_commands_in_the_console(tmp_path):
+    script = "schedule show\nschedule set\nschedule set 08:30 Europe/Paris mon,wed topics=rivals board=off\nschedule pause 2026-12-19..2027-01-04\nschedule off\nquit\n"
+    out = run_bot(["console"], script, db=tmp_path / "x.db").stdout
+    assert "No daily-question schedule here." in out
+    assert "Give a time: `schedule set 08:30 Europe/London mon-fri`." in out
+    assert "Daily question at 08:30 Europe/Paris, Mon, Wed." in out and "Topics: The rivals." in out
+    assert "Weekly leaderboard" not in out
+    assert "Paused 19 Dec 2026 to 04 Jan 2027." in out

@@ -10,11 +10,10 @@ from bot.adapters.slack import manifest_text, render
 from bot.adapters.slack.listeners import (
     actor_from,
     closest_subcommand,
-    ScheduleArgs,
-    parse_schedule_set,
     split_command,
 )
 from bot.core.actor import Platform
+from bot.core.schedules import ScheduleArgs, parse_schedule_text
 from bot.core.errors import InvalidInput, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
@@ -236,14 +235,17 @@ def test_forget_me_asks_first_and_schedule_arguments_parse():
         ("Yes, delete my data", render.FORGET_CONFIRM_ACTION, "danger"),
         ("Cancel", render.FORGET_CANCEL_ACTION, None),
     ]
-    assert parse_schedule_set("08:30") == ScheduleArgs("08:30")
-    assert parse_schedule_set("08:30 Europe/Paris") == ScheduleArgs("08:30", "Europe/Paris")
-    assert parse_schedule_set("8:30 mon,wed") == ScheduleArgs("8:30", None, "mon,wed")
-    assert parse_schedule_set("8:30 every day") == ScheduleArgs("8:30", None, "every day")
-    assert parse_schedule_set("7:45 pm America/New_York mon - fri") == ScheduleArgs("7:45pm", "America/New_York", "mon - fri")
-    assert parse_schedule_set("08:30 UTC weekdays") == ScheduleArgs("08:30", "UTC", "weekdays")
-    assert parse_schedule_set("08:30 topics=rivals,terror board=off") == ScheduleArgs("08:30", None, None, "rivals,terror", "off")
-    assert parse_schedule_set("08:30 Europe/London mon-fri Board=thu") == ScheduleArgs(
+    def parse_set(text: str) -> ScheduleArgs:
+        return parse_schedule_text(text, "/study schedule set 08:30")
+
+    assert parse_set("08:30") == ScheduleArgs("08:30")
+    assert parse_set("08:30 Europe/Paris") == ScheduleArgs("08:30", "Europe/Paris")
+    assert parse_set("8:30 mon,wed") == ScheduleArgs("8:30", None, "mon,wed")
+    assert parse_set("8:30 every day") == ScheduleArgs("8:30", None, "every day")
+    assert parse_set("7:45 pm America/New_York mon - fri") == ScheduleArgs("7:45pm", "America/New_York", "mon - fri")
+    assert parse_set("08:30 UTC weekdays") == ScheduleArgs("08:30", "UTC", "weekdays")
+    assert parse_set("08:30 topics=rivals,terror board=off") == ScheduleArgs("08:30", None, None, "rivals,terror", "off")
+    assert parse_set("08:30 Europe/London mon-fri Board=thu") == ScheduleArgs(
         "08:30", "Europe/London", "mon-fri", None, "thu")
     assert closest_subcommand("schedul") == "schedule"
     assert render.teacher_changed("U9", added=True)["text"].startswith("<@U9> is now a teacher")
