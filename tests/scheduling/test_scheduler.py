@@ -269,3 +269,27 @@ async def test_posts_for_many_classes_are_built_together_each_with_its_own_revea
         assert [e.points for e in post.leaderboard.entries] == [10] * n + [0]
         assert post.leaderboard.total_ranked == n + 1
         assert post.question.ref.daily_date == dt.date(2026, 11, 27)
+
+
+async def test_two_bot_processes_on_one_database_post_each_channel_once(any_service, database_url, tmp_path, clock):
+    import subprocess
+    import sys
+
+    from tests.conftest import FIXTURE_CONTENT
+
+    clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+    channels = [f"room-{n}" for n in range(40)]
+    for channel in channels:
+        await any_service.schedules.set(TEACHER, channel, time="08:30")
+    go, outs = tmp_path / "go", [tmp_path / "one.txt", tmp_path / "two.txt"]
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "tests.scheduling.run_one_tick", database_url, str(FIXTURE_CONTENT), str(go), str(out)])
+        for out in outs
+    ]
+    await asyncio.sleep(1.5)  # both processes start up and wait
+    go.touch()
+    for process in processes:
+        assert process.wait(timeout=60) == 0
+    sent = [line for out in outs if out.exists() for line in out.read_text().split()]
+    assert sorted(sent) == sorted(channels)  # every channel once, between the two processes
+    assert [s for _, s, _ in await posts(any_service)] == ["sent"] * len(channels)
