@@ -44,6 +44,7 @@ class Claim:
 
 
 def rule_of(schedule: Schedule) -> rules.ScheduleRule:
+    """The rule a stored schedule (a model object or a row with the same columns) follows."""
     return rules.ScheduleRule(
         time_of_day=schedule.time_of_day,
         timezone=schedule.timezone,
@@ -113,10 +114,9 @@ class ScheduleService:
         return await self._change(actor, channel_id, lambda s: _add_pause(s, pause))
 
     async def resume(self, actor: Actor, channel_id: str) -> ScheduleInfo:
-        today = None
+        """Lift an open-ended pause and any holiday pause still running or to come."""
 
         def resume(schedule: Schedule) -> None:
-            nonlocal today
             today = rule_of(schedule).local_date(self.now())
             schedule.paused = False
             schedule.pauses = [[a, b] for a, b in schedule.pauses if dt.date.fromisoformat(b) < today]
@@ -200,22 +200,19 @@ class ScheduleService:
         platforms = list(platforms)
         owner = f"{owner}:{uuid.uuid4().hex[:8]}"  # per call: two ticks of one scheduler never share a claim
         async with self._sessions.begin() as session:
-            rows = (
-                await session.execute(
-                    select(Schedule.id, Schedule.time_of_day, Schedule.timezone, Schedule.weekdays, Schedule.pauses)
-                    .join(Community, Community.id == Schedule.community_id)
-                    .where(Community.platform.in_(platforms), Schedule.paused.is_(False))
+            rows = await session.execute(  # plain rows: there may be ten thousand
+                select(
+                    Schedule.id, Schedule.time_of_day, Schedule.timezone, Schedule.weekdays, Schedule.pauses,
+                    Schedule.leaderboard_weekday,
                 )
-            ).all()
+                .join(Community, Community.id == Schedule.community_id)
+                .where(Community.platform.in_(platforms), Schedule.paused.is_(False))
+            )
             due = []
-            for schedule_id, time_of_day, zone, weekdays, pauses in rows:
-                rule = rules.ScheduleRule(
-                    time_of_day, zone, frozenset(int(d) for d in weekdays.split(",") if d),
-                    tuple(rules.Pause(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in pauses or ()),
-                )
-                day = rule.due_now(now)
+            for row in rows:
+                day = rule_of(row).due_now(now)
                 if day is not None:
-                    due.append({"schedule_id": schedule_id, "local_date": day})
+                    due.append({"schedule_id": row.id, "local_date": day})
             if due:
                 dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
                 statement = dialect.insert(ScheduledPost).values(
