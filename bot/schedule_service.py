@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import schedules as rules
@@ -20,7 +19,7 @@ from bot.core.errors import InvalidInput, NotAllowed
 from bot.core import scoring
 from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, Mode, Period, QuestionRef, Reveal, ScheduleInfo, StreakHolder
 from bot.service import StudyService
-from bot.store.db import chunks
+from bot.store.db import chunks, upsert_insert
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Schedule, ScheduledPost, Score, Teacher
 
 log = logging.getLogger(__name__)
@@ -214,8 +213,7 @@ class ScheduleService:
                 if day is not None:
                     due.append({"schedule_id": row.id, "local_date": day})
             if due:
-                dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-                statement = dialect.insert(ScheduledPost).values(
+                statement = upsert_insert(session.bind.dialect.name)(ScheduledPost).values(
                     status="pending", owner=owner, attempts=0, claimed_at=now, next_try_at=now
                 )
                 for start in range(0, len(due), 5000):

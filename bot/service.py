@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Integer, Select, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -47,7 +46,7 @@ from bot.core.replies import (
     TopicStats,
 )
 from bot.store.answers import AnswerRecord, AnswerWriter
-from bot.store.db import chunks, read_session_factory, session_factory
+from bot.store.db import chunks, read_session_factory, session_factory, upsert_insert
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
 from bot.store.models import Question as QuestionRow
 
@@ -107,7 +106,7 @@ class StudyService:
     async def daily_question(self, actor: Actor) -> QuestionCard:
         async with self.sessions.begin() as session:
             community, member = await self.enrol(session, actor)
-            today = self.today_in(community)
+            today = self.today_in(community.timezone)
             question_id = await self.assignment(session, community, today)
             answered = await session.scalar(
                 select(func.count()).where(Attempt.member_id == member.id, Attempt.daily_date == today)
@@ -120,7 +119,7 @@ class StudyService:
         candidates = self._practice_candidates(topic, figure)
         async with self.sessions.begin() as session:
             community, member = await self.enrol(session, actor)
-            today = self.today_in(community)
+            today = self.today_in(community.timezone)
             seen = dict(
                 (
                     await session.execute(
@@ -182,7 +181,7 @@ class StudyService:
             ref = await self._pending_of(community_id, actor.user_id)
         question = self.question(ref.question_id)
         correct, shown = self._grade(question, given)
-        today = self.clock().astimezone(ZoneInfo(timezone)).date()
+        today = self.today_in(timezone)
         note = ""
         if ref.mode is Mode.DAILY:
             if await self._assigned(community_id, ref.daily_date) != question.id:
@@ -309,7 +308,7 @@ class StudyService:
         """The top of the actor's community board for the period, and the actor's own rank: two reads."""
         period = scoring.parse_period(period)
         community_id, timezone = await self._community_info(actor)
-        today = self.clock().astimezone(ZoneInfo(timezone)).date()
+        today = self.today_in(timezone)
         start = scoring.period_start(period, today)
         board = (Score.community_id == community_id, Score.period == period.value, Score.period_start == start)
         async with self.read_sessions() as session:
@@ -376,12 +375,13 @@ class StudyService:
                 totals[0] += answered
                 totals[1] += int(correct or 0)
                 by_mode[mode] += answered
+            today = self.today_in(community.timezone)
             latest = await session.scalar(
                 select(func.max(DailyAssignment.local_date)).where(
-                    DailyAssignment.community_id == community.id, DailyAssignment.local_date < self.today_in(community)
+                    DailyAssignment.community_id == community.id, DailyAssignment.local_date < today
                 )
             )
-            streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, self.today_in(community))
+            streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, today)
             topics = tuple(
                 TopicStats(self.topic_title(topic_id), answered, correct)
                 for topic_id, (answered, correct) in sorted(per_topic.items(), key=lambda item: self.topic_title(item[0]))
@@ -497,8 +497,9 @@ class StudyService:
         )
         return QuestionCard(ref, self.topic_title(question.topic), question.kind, question.prompt, options, figures, already_answered)
 
-    def today_in(self, community: Community) -> dt.date:
-        return self.clock().astimezone(ZoneInfo(community.timezone)).date()
+    def today_in(self, timezone: str) -> dt.date:
+        """Today's date where a community is (its time zone name)."""
+        return self.clock().astimezone(ZoneInfo(timezone)).date()
 
     @staticmethod
     def _set_pending(member: Member, ref: QuestionRef | None) -> None:
@@ -542,9 +543,9 @@ class StudyService:
             seed = f"{community.platform}:{community.external_id}:{day}"
             chosen.append({"community_id": community.id, "local_date": day, "question_id": selection.choose_daily(
                 candidates, asked.get(community.id, {}), seed), "created_at": self.clock()})
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        insert = upsert_insert(session.bind.dialect.name)
         for chunk in chunks(chosen):
-            await session.execute(dialect.insert(DailyAssignment).on_conflict_do_nothing(), chunk)
+            await session.execute(insert(DailyAssignment).on_conflict_do_nothing(), chunk)
         return found | await self._stored_assignments(session, {(c.id, day) for c, day in missing})
 
     def _daily_candidates(self, topics: frozenset[str]) -> tuple[str, ...]:

@@ -64,7 +64,7 @@ def summary(bank: Bank, report: CoverageReport) -> str:
     kinds = list(QuestionKind)
     short = {QuestionKind.MULTIPLE_CHOICE: "choice", QuestionKind.TRUE_FALSE: "t/f", QuestionKind.SHORT_ANSWER: "short"}
     lines = [f"{'topic':<24}{''.join(f'{short[k]:>8}' for k in kinds)}{'total':>8}"]
-    for topic_id, topic in bank.topics.items():
+    for topic_id in bank.topics:
         counts = report.per_topic_kind.get(topic_id, Counter())
         lines.append(f"{topic_id:<24}{''.join(f'{counts[k]:>8}' for k in kinds)}{sum(counts.values()):>8}")
     lines.append(f"{'all':<24}{''.join(f'{report.per_kind[k]:>8}' for k in kinds)}{len(bank.questions):>8}")

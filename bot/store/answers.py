@@ -18,13 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core import scoring
 from bot.core.replies import Period
-from bot.store.db import checkpoint, create_sync_sqlite_engine, writing
+from bot.store.db import checkpoint, create_sync_sqlite_engine, upsert_insert, writing
 from bot.store.models import Attempt, DailyAssignment, Member, Score, utcnow
 
 log = logging.getLogger(__name__)
@@ -80,7 +79,7 @@ class AnswerWriter:
         self._max_batch = max_batch
         self._task: asyncio.Task[None] | None = None
         self._previous_day: dict[tuple[int, dt.date], dt.date | None] = {}
-        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._insert = upsert_insert(engine.dialect.name)
 
     async def record(self, answer: AnswerRecord) -> Recorded:
         if self._task is None or self._task.done():
@@ -207,7 +206,7 @@ class AnswerWriter:
                 [{"member": m, "streak": members[m].streak, "best": members[m].best, "last": members[m].last_daily} for m in scored],
             )
         if points_by_key:
-            statement = self._dialect.insert(Score)
+            statement = self._insert(Score)
             connection.execute(
                 statement.on_conflict_do_update(
                     index_elements=[Score.member_id, Score.period, Score.period_start],
@@ -247,7 +246,7 @@ class AnswerWriter:
         missing = set(names) - {(row.community_id, row.external_id) for row in rows}
         if missing:
             connection.execute(
-                self._dialect.insert(members_table).on_conflict_do_nothing(),
+                self._insert(members_table).on_conflict_do_nothing(),
                 [
                     {"community_id": c, "external_id": e, "display_name": names[(c, e)], "current_streak": 0,
                      "best_streak": 0, "created_at": utcnow()}

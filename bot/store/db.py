@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy import URL, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -21,10 +22,6 @@ def redact(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # an unparsable URL is shown only by its scheme
         return url.split(":", 1)[0] + ":..."
-
-
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -106,6 +103,11 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
 
 def writing(engine: AsyncEngine | Engine) -> AsyncEngine | Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def upsert_insert(dialect_name: str):  # noqa: ANN201 - the dialect's insert() construct
+    """INSERT with ON CONFLICT support, for the database in use (PostgreSQL or SQLite)."""
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
 def chunks(items: list, size: int = 500) -> list[list]:
