@@ -14,13 +14,32 @@ from sqlalchemy import Integer, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import schedules as rules
+from bot.core import scoring
 from bot.core.actor import Actor
 from bot.core.errors import InvalidInput, NotAllowed
-from bot.core import scoring
-from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, Mode, Period, QuestionRef, Reveal, ScheduleInfo, StreakHolder
+from bot.core.replies import (
+    DailyPost,
+    Leaderboard,
+    LeaderboardEntry,
+    Mode,
+    Period,
+    QuestionRef,
+    Reveal,
+    ScheduleInfo,
+    StreakHolder,
+)
 from bot.service import StudyService
 from bot.store.db import chunks, upsert_insert
-from bot.store.models import Attempt, Community, DailyAssignment, Member, Schedule, ScheduledPost, Score, Teacher
+from bot.store.models import (
+    Attempt,
+    Community,
+    DailyAssignment,
+    Member,
+    Schedule,
+    ScheduledPost,
+    Score,
+    Teacher,
+)
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-from bot.core.publishing import PublishError, Publisher
+from bot.core.publishing import Publisher, PublishError
 from bot.core.replies import DailyPost
 from bot.schedule_service import Claim, ScheduleService
 

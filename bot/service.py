@@ -24,7 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot.content.schema import Bank, Figure, Question, Term
 from bot.core import scoring, selection
 from bot.core.actor import Actor
-from bot.core.errors import InvalidInput, NoQuestionPending, NoQuestionsAvailable, NotFound, UnknownTopic
+from bot.core.errors import (
+    InvalidInput,
+    NoQuestionPending,
+    NoQuestionsAvailable,
+    NotFound,
+    UnknownTopic,
+)
 from bot.core.grading import ShortAnswer, clean_input, normalise, parse_true_false, pick_option
 from bot.core.lookup import Entry, NameIndex
 from bot.core.replies import (

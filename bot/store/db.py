@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy import URL, Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 

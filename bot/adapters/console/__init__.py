@@ -13,9 +13,9 @@ from rapidfuzz import process
 from bot.adapters.console import render
 from bot.core.actor import Actor, Platform
 from bot.core.errors import StudyError
+from bot.core.grading import clean_input, normalise
 from bot.core.replies import DailyPost
 from bot.core.schedules import parse_schedule_text
-from bot.core.grading import clean_input, normalise
 from bot.service import StudyService
 
 log = logging.getLogger(__name__)

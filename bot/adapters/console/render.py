@@ -7,12 +7,12 @@ import textwrap
 from bot.core.replies import (
     AnswerFeedback,
     DailyPost,
-    ScheduleInfo,
     Forgotten,
     Leaderboard,
     QuestionCard,
     QuestionKind,
     ReferenceCard,
+    ScheduleInfo,
     Stats,
     TopicInfo,
 )

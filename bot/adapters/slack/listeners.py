@@ -23,8 +23,8 @@ from bot.adapters.slack import render
 from bot.adapters.slack.admins import AdminCache
 from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NotAllowed, NotFound, StudyError
-from bot.core.schedules import parse_schedule_text
 from bot.core.replies import Period
+from bot.core.schedules import parse_schedule_text
 
 if TYPE_CHECKING:
     from bot.service import StudyService
