@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import sqlite3
 from pathlib import Path
 
+import aiosqlite
 import sqlalchemy
 from sqlalchemy import URL, Engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,11 +42,38 @@ def create_engine(url: str) -> AsyncEngine:
         path = sqlite_path(url)
         if path is not None and not path.parent.exists():
             raise DatabaseUnavailable(f"Cannot open the database {path}: the folder {path.parent} does not exist.")
-        engine = create_async_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(parsed, async_creator=lambda: _open_aiosqlite(engine, parsed))
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)
+
+
+class _AiosqliteConnection(aiosqlite.Connection):
+    """An aiosqlite connection whose `stop()` only acts once.
+
+    When a task is cancelled mid-query, SQLAlchemy closes its connection gracefully under a shield and,
+    if cancelled again, stops it by force. aiosqlite's close then asks its worker thread to stop a
+    second time, but the thread has already exited after the first request, so the close (and the
+    event loop's shutdown, which waits for it) hangs forever (sqlalchemy/sqlalchemy#13039).
+    """
+
+    _stop_requested = False
+
+    def stop(self) -> asyncio.Future | None:
+        if self._stop_requested:
+            return None
+        self._stop_requested = True
+        return super().stop()
+
+
+def _open_aiosqlite(engine: AsyncEngine, url: URL) -> aiosqlite.Connection:
+    args, options = engine.dialect.create_connect_args(url)
+    options["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+    connection = _AiosqliteConnection(functools.partial(sqlite3.connect, *args, **options), iter_chunk_size=64)
+    # As SQLAlchemy's own aiosqlite connect does: a connection left open never keeps the process alive.
+    connection._thread.daemon = True
+    return connection
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects

@@ -1,0 +1,51 @@
+"""Stopping the bot while database work is in flight (Ctrl-C, a front end failing, a redeploy)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+# Run in its own process: a hang here must fail this test, not freeze the whole suite.
+STOP_MID_QUERY = textwrap.dedent(
+    """
+    import asyncio, sys
+    from sqlalchemy import text
+    from bot.store.db import create_engine
+
+    SLOW_QUERY = text(
+        "SELECT pg_sleep(2)" if sys.argv[1].startswith("postgresql") else
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
+        "SELECT count(*) FROM n"
+    )
+
+    async def main(url):
+        engine = create_engine(url)
+
+        async def query():
+            async with engine.connect() as connection:
+                await connection.execute(SLOW_QUERY)
+
+        queries = [asyncio.create_task(query()) for _ in range(3)]
+        await asyncio.sleep(0.2)
+        for task in queries:
+            task.cancel()
+        await asyncio.sleep(0)
+        # Return with the connections still being torn down, as the process does on a signal.
+
+    asyncio.run(main(sys.argv[1]))
+    print("stopped")
+    """
+)
+
+
+def test_the_process_stops_when_queries_are_cancelled_mid_flight(database_url: str) -> None:
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-c", STOP_MID_QUERY, database_url], capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the event loop never finished closing its database connections") from None
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.strip() == "stopped"
+    assert "Traceback" not in finished.stderr
