@@ -38,11 +38,49 @@ def clean_input(text: str | None, *, what: str = "Your answer", limit: int = MAX
 
 
 def normalise(text: str) -> str:
-    """Case, accents, curly quotes, punctuation, leading articles and 'in 1928' all folded away."""
+    """Case, accents, curly quotes, punctuation, leading articles and 'in 1928' all folded away;
+    numbers written as words become digits ('Fifteenth Congress' is '15th congress')."""
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = _SPACE.sub(" ", _NON_WORD.sub(" ", text.replace("'", ""))).strip()
-    return _LEADING.sub("", text).strip()
+    return _LEADING.sub("", _numbers_as_digits(text)).strip()
+
+
+_UNITS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_UNIT_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+).split()
+_TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_CARDINALS = {word: n for n, word in enumerate(_UNITS, 1)} | _TENS
+_ORDINALS = {word: n for n, word in enumerate(_UNIT_ORDINALS, 1)} | {
+    word.removesuffix("y") + "ieth": n for word, n in _TENS.items()
+}
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _numbers_as_digits(text: str) -> str:
+    """'twenty first' -> '21st', 'five year plan' -> '5 year plan' (one to ninety-nine)."""
+    words, out = text.split(" "), []
+    while words:
+        word = words.pop(0)
+        unit = words[0] if word in _TENS and words else ""
+        if _CARDINALS.get(unit, 10) < 10:
+            out.append(str(_TENS[word] + _CARDINALS[words.pop(0)]))
+        elif _ORDINALS.get(unit, 10) < 10:
+            out.append(_ordinal(_TENS[word] + _ORDINALS[words.pop(0)]))
+        elif word in _CARDINALS:
+            out.append(str(_CARDINALS[word]))
+        else:
+            out.append(_ordinal(_ORDINALS[word]) if word in _ORDINALS else word)
+    return " ".join(out)
 
 
 _NUMBER_WORDS = re.compile(

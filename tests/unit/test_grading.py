@@ -12,7 +12,11 @@ from bot.core.grading import clean_input, match_short_answer, normalise, parse_t
     ("given", "folded"),
     [
         ("  The Scissors Crisis! ", "scissors crisis"),
-        ("\u201cSocialism in One Country\u201d", "socialism in one country"),
+        ("\u201cSocialism in One Country\u201d", "socialism in 1 country"),
+        ("the Fifteenth Party Congress", "15th party congress"),
+        ("Twenty-first", "21st"),
+        ("First Five-Year Plan", "1st 5 year plan"),
+        ("ninety nine", "99"),
         ("in 1928", "1928"),
         ("Zinóviev", "zinoviev"),
         ("Stalin\u2019s", "stalins"),
@@ -40,6 +44,12 @@ def test_normalise(given, folded):
         ("Kamenev", ["Kamenev"], ["Kamenov"], True),
         ("Kamenov", ["Kamenev"], ["Kamenov"], False),
         ("", ["Kamenev"], [], False),
+        ("15th Congress", ["Fifteenth Congress"], [], True),
+        ("the fifteenth congress", ["15th Congress"], [], True),
+        ("1st Five Year Plan", ["First Five-Year Plan"], [], True),
+        ("Sixteenth Congress", ["Fifteenth Congress"], [], False),
+        ("16th Congress", ["Fifteenth Congress"], [], False),
+        ("Fiftenth Congress", ["Fifteenth Congress"], [], False),
     ],
 )
 def test_short_answers(given, accepted, rejected, matched):
