@@ -127,6 +127,17 @@ class ScheduleService:
             elsewhere = tuple(f"#{name or channel}: {error}" for channel, name, error in failing)
             return dataclasses.replace(info, failing_elsewhere=elsewhere) if elsewhere else info
 
+    async def list_all(self, actor: Actor) -> tuple[ScheduleInfo, ...]:
+        """Every channel's schedule in the teacher's server or workspace, failing ones included."""
+        async with self._sessions.begin() as session:
+            community = await self._authorised(session, actor)
+            schedules = await session.scalars(
+                select(Schedule)
+                .where(Schedule.community_id == community.id)
+                .order_by(Schedule.channel_name, Schedule.channel_id)
+            )
+            return tuple(self._info(schedule, community) for schedule in schedules)
+
     async def pause(self, actor: Actor, channel_id: str, period: str | None = None) -> ScheduleInfo:
         pause = rules.parse_pause(period) if period and period.strip() else None
         return await self._change(actor, channel_id, lambda s: _add_pause(s, pause))
@@ -158,6 +169,15 @@ class ScheduleService:
             community = await self.study.community_of(session, actor)
             if await session.get(Teacher, (community.id, user_id)) is None:
                 session.add(Teacher(community_id=community.id, external_id=user_id, added_by=actor.user_id))
+
+    async def teachers(self, actor: Actor) -> tuple[str, ...]:
+        """The user ids of the named teachers (admins and teachers may see who they are)."""
+        async with self._sessions.begin() as session:
+            community = await self._authorised(session, actor)
+            named = await session.scalars(
+                select(Teacher.external_id).where(Teacher.community_id == community.id).order_by(Teacher.external_id)
+            )
+            return tuple(named)
 
     async def remove_teacher(self, actor: Actor, user_id: str) -> None:
         if not actor.is_admin:

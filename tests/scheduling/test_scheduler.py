@@ -69,6 +69,28 @@ async def test_named_teachers_may_manage_schedules(any_service):
         await any_service.schedules.add_teacher(ann, "bob")
 
 
+async def test_teachers_list_every_schedule_and_the_named_teachers_of_their_class(any_service, clock):
+    await any_service.schedules.set(TEACHER, "c2", time="09:15", channel_name="year-13")
+    await any_service.schedules.set(TEACHER, "c1", time="08:30", channel_name="year-12")
+    await any_service.schedules.pause(TEACHER, "c2")
+    other_class = Actor(Platform.CONSOLE, "class-2", "teacher", "Mr Other", is_admin=True)
+    await any_service.schedules.set(other_class, "c9", time="10:00", channel_name="elsewhere")
+    await any_service.schedules.add_teacher(TEACHER, "zoe")
+    await any_service.schedules.add_teacher(TEACHER, "ann")
+
+    listed = await any_service.schedules.list_all(TEACHER)
+    assert [(info.channel_name, f"{info.time_of_day:%H:%M}", info.paused) for info in listed] == [
+        ("year-12", "08:30", False), ("year-13", "09:15", True),
+    ]
+    assert listed[0].next_post is not None and listed[1].next_post is None
+    assert await any_service.schedules.teachers(TEACHER) == ("ann", "zoe")
+    assert await any_service.schedules.teachers(student("Zoe", "class-1")) == ("ann", "zoe")  # a named teacher
+    assert await any_service.schedules.teachers(other_class) == ()
+    for not_a_teacher in (any_service.schedules.list_all, any_service.schedules.teachers):
+        with pytest.raises(NotAllowed):
+            await not_a_teacher(student("Bob", "class-1"))
+
+
 async def test_a_due_slot_is_posted_once_with_buttons_data(any_service, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "general", time="08:30")

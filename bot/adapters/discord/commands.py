@@ -257,6 +257,11 @@ async def schedule_off(interaction: discord.Interaction) -> None:
                   lambda _: render.schedule_removed(), ephemeral=True)
 
 
+async def schedule_list(interaction: discord.Interaction) -> None:
+    actor = actor_from(interaction)
+    await deliver(interaction, service_of(interaction).schedules.list_all(actor), render.schedule_list, ephemeral=True)
+
+
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
 SCHEDULE_COMMANDS: tuple[tuple[str, str, Callback], ...] = (
@@ -265,6 +270,7 @@ SCHEDULE_COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("pause", "Pause this channel's posts, for some dates or until resumed", schedule_pause),
     ("resume", "Resume this channel's posts (clears current and future pauses)", schedule_resume),
     ("off", "Stop posting the daily question in this channel", schedule_off),
+    ("list", "Every channel's schedule in this server, and any that keep failing", schedule_list),
 )
 
 

@@ -8,6 +8,7 @@ can neither format nor ping, and every piece of text is cut to fit before Discor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import discord
@@ -333,6 +334,33 @@ def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Rep
     if elsewhere:
         _field(embed, "Other channels failing", clip(elsewhere, 1000) + "\nUse `/schedule off` there, or fix the bot's access.")
     return Reply(content=heading or None, embed=fit(embed))
+
+
+def schedule_list(infos: Sequence[ScheduleInfo]) -> Reply:
+    """Every schedule in the server, a line per channel, for the teacher who asked (ephemeral)."""
+    if not infos:
+        return Reply(content="No channel in this server has a daily question scheduled yet. "
+                             "Set one in a class channel with `/schedule set time:08:30`.")
+    lines = []
+    for info in infos:
+        line = f"<#{info.channel_id}> · {info.time_of_day:%H:%M} {info.timezone}, {info.days}"
+        if info.paused:
+            line += " · **paused**"
+        elif info.next_post is not None:
+            line += f" · next <t:{int(info.next_post.timestamp())}:R>"
+        if info.last_error:
+            line += f"\n ⚠️ last post failed: {user_text(info.last_error, 150)}"
+        lines.append(line)
+    shown, length = [], 0
+    for line in lines:
+        if length + len(line) + 1 > EMBED_DESCRIPTION - 100:  # room for the "and N more" line
+            shown.append(f"… and {len(lines) - len(shown)} more")
+            break
+        shown.append(line)
+        length += len(line) + 1
+    embed = _embed(f"Daily question schedules ({len(infos)})", "\n".join(shown), RED if any(i.last_error for i in infos) else BLUE)
+    _footer(embed, "Change one with /schedule in its channel")
+    return Reply(embed=fit(embed))
 
 
 def schedule_removed() -> Reply:

@@ -200,8 +200,8 @@ def register(app: AsyncApp, service: StudyService) -> None:
         return render.help_message(unknown=name, suggestion=closest_subcommand(name))
 
     async def _schedule(actor: Actor, text: str, body: dict[str, Any], client: AsyncWebClient) -> render.Message:
-        """`schedule set|show|pause|resume|off` for the command's channel, `schedule teachers add|remove @name`.
-        The service decides who may (admins and named teachers); here we only find out who is an admin."""
+        """`schedule set|show|pause|resume|off` for the command's channel, `schedule list` for all of them,
+        `schedule teachers [add|remove @name]`. The service decides who may (admins and named teachers); here we only find out who is an admin."""
         action, rest = split_command(text)
         action = "show" if action == "help" and not text.strip() else action
         channel_id = body.get("channel_id") or ""
@@ -210,15 +210,7 @@ def register(app: AsyncApp, service: StudyService) -> None:
         actor = replace(actor, is_admin=await admins.is_admin(client, actor.community_id, actor.user_id))
         schedules = service.schedules
         if action in {"teachers", "teacher"}:
-            verb, who = split_command(rest)
-            mention = _MENTION.search(who)
-            if verb not in {"add", "remove"} or mention is None:
-                raise InvalidInput(f"Try `{render.COMMAND} schedule teachers add @name` (or `remove @name`).")
-            if verb == "add":
-                await schedules.add_teacher(actor, mention.group(1))
-            else:
-                await schedules.remove_teacher(actor, mention.group(1))
-            return render.teacher_changed(mention.group(1), added=verb == "add")
+            return await _teachers(actor, rest)
         try:
             if action == "set":
                 args = parse_schedule_text(rest, f"{render.COMMAND} schedule set 08:30 Europe/London mon-fri")
@@ -236,9 +228,28 @@ def register(app: AsyncApp, service: StudyService) -> None:
                 return render.schedule(await schedules.resume(actor, channel_id), "Resumed.")
             if action == "off":
                 return render.schedule(await schedules.off(actor, channel_id), "Schedule removed.")
+            if action == "list":
+                return render.schedule_list(await schedules.list_all(actor))
         except NotAllowed:
             raise NotAllowed(render.NOT_TEACHER) from None  # the service's wording is not Slack's
         raise InvalidInput(render.SCHEDULE_USAGE)
+
+    async def _teachers(actor: Actor, text: str) -> render.Message:
+        """`schedule teachers` lists them; `schedule teachers add|remove @name` names them."""
+        verb, who = split_command(text)
+        if verb in {"help", "list"} and not who:
+            try:
+                return render.teachers(await service.schedules.teachers(actor))
+            except NotAllowed:
+                raise NotAllowed(render.NOT_TEACHER) from None
+        mention = _MENTION.search(who)
+        if verb not in {"add", "remove"} or mention is None:
+            raise InvalidInput(f"Try `{render.COMMAND} schedule teachers add @name` (or `remove @name`).")
+        if verb == "add":
+            await service.schedules.add_teacher(actor, mention.group(1))
+        else:
+            await service.schedules.remove_teacher(actor, mention.group(1))
+        return render.teacher_changed(mention.group(1), added=verb == "add")
 
     def on_button(
         action_id: str | re.Pattern[str], what: str, *, replace_original: bool = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ HEADER_TEXT = 150
 BUTTON_TEXT = 75
 ACTION_VALUE = 2000
 MAX_BLOCKS = 50
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")  # a Slack user id, safe to mention back
 MAX_ACTIONS = 25
 MODAL_TITLE = 24
 MODAL_BUTTON = 24
@@ -69,7 +71,8 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]",
      "teachers: post the daily question in this channel by itself"),
     ("schedule show|pause [from..to]|resume|off", "teachers: see or change this channel's schedule"),
-    ("schedule teachers add|remove @name", "workspace admins: name the teachers who manage schedules"),
+    ("schedule list", "teachers: every channel's schedule in this workspace"),
+    ("schedule teachers [add|remove @name]", "workspace admins: name the teachers who manage schedules"),
     ("help", "this list"),
 )
 
@@ -80,7 +83,7 @@ NOT_TEACHER = (
 SCHEDULE_USAGE = (
     f"Try `{COMMAND} schedule set 08:30 Europe/London mon-fri`, `{COMMAND} schedule show`, "
     f"`{COMMAND} schedule pause 2026-12-19..2027-01-04`, `{COMMAND} schedule resume`, `{COMMAND} schedule off`, "
-    f"or `{COMMAND} schedule teachers add @name`."
+    f"`{COMMAND} schedule list`, or `{COMMAND} schedule teachers add @name`."
 )
 
 Message = dict[str, Any]
@@ -454,6 +457,44 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
     ))
     when = f" Next: {_when(info.next_post)}." if info.next_post and not info.paused else ""
     return _message(f"Daily question at {info.time_of_day:%H:%M} {info.timezone}, {info.days}.{when}", blocks)
+
+
+def schedule_list(infos: Sequence[ScheduleInfo]) -> Message:
+    """Every schedule in the workspace, a line per channel: when, the next post or why none, failures."""
+    if not infos:
+        text = "No channel here has a daily-question schedule yet."
+        return _message(text, [_section(text), _context(f"Set one in a class channel: `{COMMAND} schedule set 08:30`.")])
+    lines = []
+    for info in infos:
+        line = f"<#{info.channel_id}> *{info.time_of_day:%H:%M}* ({escape(info.timezone)}), {escape(info.days)}"
+        if info.paused:
+            line += " \u00b7 *paused*"
+        elif info.next_post is not None:
+            line += f" \u00b7 next {_when(info.next_post)}"
+        if info.last_error:
+            line += f"\n:warning: last post failed: {escape(truncate(info.last_error, 200))}"
+        lines.append(line)
+    blocks = [_header(f"Daily-question schedules ({len(infos)})")]
+    section = ""
+    for line in lines:
+        if len(section) + len(line) + 1 > SECTION_TEXT - 100:
+            blocks.append(_section(section))
+            section = ""
+        section = f"{section}\n{line}" if section else line
+    blocks.append(_section(section))
+    blocks = blocks[: MAX_BLOCKS - 1]  # a workspace with thousands of channels sees the first ~100 000 characters
+    blocks.append(_context(f"Change one in its channel: `{COMMAND} schedule set|pause|resume|off`."))
+    return _message(f"{len(infos)} daily-question schedules.", blocks)
+
+
+def teachers(user_ids: Sequence[str]) -> Message:
+    """The named teachers, as mentions (ephemeral: nobody is pinged)."""
+    if user_ids:
+        named = ", ".join(f"<@{user_id}>" for user_id in user_ids if _USER_ID.fullmatch(user_id))
+        text = f"Named teachers: {named}. Workspace admins can always manage schedules too."
+    else:
+        text = "No teachers are named yet; workspace admins can always manage schedules."
+    return _message(text, [_section(text), _context(f"`{COMMAND} schedule teachers add|remove @name`")])
 
 
 def teacher_changed(user_id: str, *, added: bool) -> Message:

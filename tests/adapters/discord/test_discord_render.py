@@ -241,6 +241,18 @@ def test_schedule_shows_the_next_post_in_local_time_and_as_a_discord_timestamp()
     assert [f.name for f in elsewhere.embed.fields] == ["Other channels failing"]
 
 
+def test_a_server_wide_schedule_list_fits_one_embed_and_says_how_many_are_left_out() -> None:
+    many = [schedule_info(channel_id=str(10**17 + n), last_error="Unknown Channel" if n % 9 == 0 else None)
+            for n in range(2000)]
+    reply = render.schedule_list(many)
+    assert refused(reply) == [] and reply.embed.title == "Daily question schedules (2000)"
+    assert reply.embed.colour == render.RED and "\u26a0\ufe0f last post failed: Unknown Channel" in reply.embed.description
+    last_line = reply.embed.description.splitlines()[-1]
+    shown = reply.embed.description.count("<#")
+    assert last_line == f"\u2026 and {2000 - shown} more" and shown > 20
+    assert "No channel in this server" in render.schedule_list([]).content
+
+
 class _Response:
     def __init__(self, status: int, reason: str = "") -> None:
         self.status, self.reason = status, reason

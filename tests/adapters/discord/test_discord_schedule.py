@@ -59,7 +59,7 @@ async def test_schedule_commands_are_for_managers_only_and_servers_only(fake: Fa
     group = synced["schedule"]
     assert int(group["default_member_permissions"]) == 0x20  # Manage Server: hidden from ordinary members
     assert group["contexts"] == [0] and group["dm_permission"] is False
-    assert [o["name"] for o in group["options"]] == ["set", "show", "pause", "resume", "off"]
+    assert [o["name"] for o in group["options"]] == ["set", "show", "pause", "resume", "off", "list"]
     assert all(o["type"] == 1 for o in group["options"])  # subcommands
     options = {o["name"]: o for o in group["options"][0]["options"]}
     assert list(options) == ["time", "timezone", "days", "topics", "weekly_leaderboard"]
@@ -234,6 +234,33 @@ async def test_a_deleted_channel_is_recorded_as_permanently_failed_and_shown(
     assert_private(shown)
     assert "The last post failed" in shown.text
     assert "The channel no longer exists (Discord: Unknown Channel)." in shown.text
+
+
+async def test_list_shows_every_channels_schedule_in_the_server(
+    fake: FakeDiscord, bot: StudyBot, service: StudyService, clock: FakeClock
+) -> None:
+    clock.now = FRIDAY_0800
+    empty = await fake.slash("schedule list", TEACHER, SCHOOL_A)
+    assert_private(empty)
+    assert "No channel in this server has a daily question scheduled yet" in empty.text
+    await teacher_sets(fake, time="08:30")
+    await teacher_sets(fake, channel=SCHOOL_A.channel_id, time="09:15", days="every day")
+    await fake.slash("schedule pause", TEACHER, SCHOOL_A, in_channel=SCHOOL_A.channel_id)
+    await fake.delete_channel(SCHOOL_A, HISTORY_9B)
+    clock.advance(minutes=31)
+    await Scheduler(service.schedules, {"discord": DiscordPublisher(bot)}).tick()
+
+    listed = await fake.slash("schedule list", TEACHER, SCHOOL_A)
+    assert_private(listed)
+    assert "Daily question schedules (2)" in listed.text
+    assert f"<#{SCHOOL_A.channel_id}> \u00b7 09:15 Europe/London, every day \u00b7 **paused**" in listed.text
+    monday = dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC)
+    assert f"<#{HISTORY_9B}> \u00b7 08:30 Europe/London, Monday to Friday \u00b7 next <t:{stamp(monday)}:R>" in listed.text
+    assert "last post failed" in listed.text and "The channel no longer exists" in listed.text
+
+    refused = await fake.slash("schedule list", ANNA, SCHOOL_A)
+    assert_private(refused)
+    assert "Only teachers can manage the daily-question schedule" in refused.text
 
 
 async def test_lost_access_is_permanent_and_a_discord_outage_is_retried(

@@ -229,6 +229,26 @@ def test_schedule_shows_when_the_next_post_goes_out_and_the_last_error():
     assert ":warning: *Other channels failing:*\n#old-room: channel_not_found" in all_text(elsewhere)
 
 
+def test_a_workspace_wide_schedule_list_stays_within_block_kit_limits():
+    many = [
+        schedule_info(channel_id=f"C{n:05d}", last_error="channel_not_found <gone>" if n % 7 == 0 else None)
+        for n in range(2000)
+    ]
+    message = render.schedule_list(many)
+    text = all_text(message)
+    assert check_message(message) == []
+    assert "Daily-question schedules (2000)" in text and "<#C00001> *07:45* (America/New_York)" in text
+    assert ":warning: last post failed: channel_not_found &lt;gone&gt;" in text
+    assert "schedule set|pause|resume|off" in text  # the closing hint survives the cut
+    assert "No channel here has" in all_text(render.schedule_list([]))
+
+
+def test_named_teachers_are_mentioned_only_by_a_real_user_id():
+    text = all_text(render.teachers(["UTEACH", "W0ENTERPRISE", "<!channel>"]))
+    assert "<@UTEACH>, <@W0ENTERPRISE>." in text and "<!channel>" not in text
+    assert "No teachers are named yet" in all_text(render.teachers([]))
+
+
 def test_forget_me_asks_first_and_schedule_arguments_parse():
     confirm = render.forget_confirm()
     assert [(b["text"]["text"], b["action_id"], b.get("style")) for b in buttons(confirm)] == [

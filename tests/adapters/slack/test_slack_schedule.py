@@ -95,6 +95,26 @@ async def test_admins_and_named_teachers_manage_schedules_students_cannot(slack,
     assert all(call.headers["Authorization"] == f"Bearer {BOT_TOKEN}" for call in fake_slack.api_calls("users.info"))
 
 
+async def test_teachers_list_the_workspace_schedules_and_the_named_teachers(slack, directory):
+    assert "No channel here has a daily-question schedule yet" in all_text(
+        await slack.ask("schedule list", channel="C7", **ADMIN)
+    )
+    await slack.ask("schedule set 08:30", channel="C7", **ADMIN)
+    await slack.ask("schedule set 09:15 every day", channel="C8", **ADMIN)
+    await slack.ask("schedule pause", channel="C8", **ADMIN)
+    listed = all_text(await slack.ask("schedule list", channel="C1", **ADMIN))
+    assert "Daily-question schedules (2)" in listed
+    assert "<#C7> *08:30* (Europe/London), Monday to Friday \u00b7 next Monday 30 November at 08:30" in listed
+    assert "<#C8> *09:15* (Europe/London), every day \u00b7 *paused*" in listed
+
+    assert "No teachers are named yet" in all_text(await slack.ask("schedule teachers", channel="C7", **ADMIN))
+    await slack.ask("schedule teachers add <@UTEACH|ms_teach>", channel="C7", **ADMIN)
+    assert "Named teachers: <@UTEACH>." in all_text(await slack.ask("schedule teachers list", channel="C7", **TEACHER))
+    assert "<#C7>" in all_text(await slack.ask("schedule list", channel="C7", **TEACHER))
+    for students_ask in ("schedule list", "schedule teachers"):
+        assert render.NOT_TEACHER in all_text(await slack.ask(students_ask, channel="C7", **STUDENT))
+
+
 async def test_an_unknown_member_or_a_failing_lookup_is_not_an_admin(slack, fake_slack, directory):
     assert render.NOT_TEACHER in all_text(await slack.ask("schedule set 08:30", user="UGHOST", name="ghost"))
     fake_slack.fail("users.info", "missing_scope")
