@@ -55,7 +55,7 @@ class _AiosqliteConnection(aiosqlite.Connection):
     When a task is cancelled mid-query, SQLAlchemy closes its connection gracefully under a shield and,
     if cancelled again, stops it by force. aiosqlite's close then asks its worker thread to stop a
     second time, but the thread has already exited after the first request, so the close (and the
-    event loop's shutdown, which waits for it) hangs forever (sqlalchemy/sqlalchemy#13039).
+    event loop's shutdown, which waits for it) hangs forever (as reported in wapiti-scanner/wapiti#802).
     """
 
     _stop_requested = False
