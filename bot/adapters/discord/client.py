@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import add_commands
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.respond import NO_PINGS, report_error
-from bot.adapters.discord.views import PERSISTENT_ITEMS
+from bot.adapters.discord.views import PERSISTENT_ITEMS, submit_typed_answer
 from bot.service import StudyService
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,9 @@ class StudyBot(discord.Client):
                 log.error("Could not sync commands to guild %s: %s %s", guild_id, error.status, error.text)
             else:
                 log.info("Synced %d commands to guild %s", len(synced), guild_id)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await submit_typed_answer(interaction)  # other interactions go to the tree and the buttons
 
     async def on_ready(self) -> None:
         log.info("Discord: logged in as %s in %d server(s)", self.user, len(self.guilds))

@@ -13,6 +13,7 @@ MAX_LENGTH = 100
 # Templates are matched with re.fullmatch against the whole custom_id.
 ANSWER = r"ans\|(?P<ref>[^|]+)\|(?P<answer>[^|]+)"  # a choice: "ans|d:2026-11-27:rise-001|B"
 TYPED = r"typed\|(?P<ref>[^|]+)"  # opens the short-answer modal
+TYPED_ANSWER = r"typed-answer\|(?P<ref>[^|]+)"  # the short-answer modal itself, submitted
 CARD = r"card\|(?P<query>.+)"  # shows a figure card or glossary entry (card id or name)
 QUIZ = r"quiz\|(?P<card>.+)"  # a practice question about a card
 FORGET = r"forget\|(?P<choice>yes|no)"  # the /forgetme confirmation
@@ -24,6 +25,10 @@ def answer(ref: QuestionRef, choice: str) -> str:
 
 def typed(ref: QuestionRef) -> str:
     return _checked(f"typed|{_part(ref.encode())}")
+
+
+def typed_answer(ref: QuestionRef) -> str:
+    return _checked(f"typed-answer|{_part(ref.encode())}")
 
 
 def card(query: str) -> str:

@@ -2,7 +2,8 @@
 
 Every button is a DynamicItem: its custom_id (custom_ids.py) carries all the click needs, and the
 classes are registered with the client at start-up, so buttons on messages sent before a restart
-keep working. Nothing is kept in memory per message.
+keep working. The modal works the same way: its custom_id carries the question, and its submission
+is handled from that (`submit_typed_answer`), not by an object in memory. Nothing is kept per message.
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from bot.adapters.discord.respond import actor_from, deliver, report_error, send
 from bot.core.grading import MAX_INPUT
 from bot.core.replies import QuestionRef
 
-MODAL_TITLE = 45
-INPUT_LABEL = 45
 INPUT_DESCRIPTION = 100
-MODAL_TIMEOUT = 15 * 60  # a modal left open longer than this is dropped
+ANSWER_INPUT = "answer"
 
 
 class _Persistent:
@@ -64,7 +63,7 @@ class TypeAnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=cus
         ref = QuestionRef.decode(match["ref"])
         message = interaction.message
         prompt = message.embeds[0].description if message is not None and message.embeds else None
-        await interaction.response.send_modal(AnswerModal(ref, prompt or ""))
+        await interaction.response.send_modal(answer_modal(ref, prompt or ""))
 
 
 class CardButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CARD):
@@ -105,21 +104,39 @@ def build_view(buttons: Sequence[render.Button]) -> discord.ui.View | None:
     return view
 
 
-class AnswerModal(discord.ui.Modal):
-    """Asks for a typed answer. Lives in memory for MODAL_TIMEOUT; the button that opens it is persistent."""
+def answer_modal(ref: QuestionRef, prompt: str) -> discord.ui.Modal:
+    """The "Type your answer" modal. It is stopped before it is sent, so discord.py does not keep it
+    in memory (where a restart would lose it): `submit_typed_answer` handles its submission."""
+    modal = discord.ui.Modal(title="Your answer", custom_id=custom_ids.typed_answer(ref), timeout=None)
+    answer = discord.ui.TextInput(custom_id=ANSWER_INPUT, style=discord.TextStyle.short, max_length=MAX_INPUT, required=True)
+    modal.add_item(discord.ui.Label(text="Your answer", description=render.clip(prompt, INPUT_DESCRIPTION) or None,
+                                    component=answer))
+    modal.stop()
+    return modal
 
-    def __init__(self, ref: QuestionRef, prompt: str) -> None:
-        super().__init__(title="Your answer", timeout=MODAL_TIMEOUT)
-        self.ref = ref
-        self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-            style=discord.TextStyle.short, max_length=MAX_INPUT, required=True)
-        self.add_item(discord.ui.Label(text="Your answer", description=render.clip(prompt, INPUT_DESCRIPTION) or None,
-                                       component=self.answer))
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+async def submit_typed_answer(interaction: discord.Interaction) -> bool:
+    """Score a submitted answer modal, whenever it was opened; False if the interaction is not one."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    match = re.fullmatch(custom_ids.TYPED_ANSWER, str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return False
+    try:
         actor = actor_from(interaction)
-        await deliver(interaction, service_of(interaction).submit_answer(actor, self.answer.value, self.ref),
+        ref = QuestionRef.decode(match["ref"])
+        await deliver(interaction, service_of(interaction).submit_answer(actor, _typed_value(data), ref),
                       render.feedback, ephemeral=True)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+    except Exception as error:  # noqa: BLE001 - report_error logs it and answers the user
         await report_error(interaction, error)
+    return True
+
+
+def _typed_value(data: dict[str, Any]) -> str:
+    """The answer input's value, wherever it sits (in a label, or an action row in older clients)."""
+    pending = list(data.get("components") or [])
+    while pending:
+        component = pending.pop()
+        if component.get("custom_id") == ANSWER_INPUT and "value" in component:
+            return str(component["value"])
+        pending += [component["component"]] if "component" in component else component.get("components") or []
+    return ""

@@ -173,6 +173,27 @@ async def test_buttons_still_work_after_a_restart(
         assert "**1.** Anna \u2014 10 pts" in board.text
 
 
+async def test_a_modal_opened_before_a_restart_still_scores_when_submitted_after_it(
+    fake: FakeDiscord, bots: Bots, service: StudyService, sqlite_url: str, clock: FakeClock
+) -> None:
+    first_bot = await bots.start(service)
+    card = await fake.slash("rival", ANNA, SCHOOL_A, name="zinoviev")
+    quiz_button = next(b for b in card.buttons if b["label"] == "Quiz me on this")
+    practice = await fake.click(card.message, quiz_button["custom_id"], ANNA, SCHOOL_A)
+    [typed] = practice.buttons
+    opened = await fake.click(practice.message, typed["custom_id"], ANNA, SCHOOL_A)
+    await bots.stop(first_bot)  # the student is still typing
+
+    async with open_service(sqlite_url, FIXTURE_CONTENT, clock=clock) as reopened:
+        await bots.start(reopened)
+        result = await fake.submit(opened.callback["data"], "grigory zinoviev", ANNA, SCHOOL_A)
+        assert_private(result)
+        assert "Correct" in result.text and "Your answer grigory zinoviev" in result.text
+        wrong = await fake.submit(opened.callback["data"], "Kamenev", BORIS, SCHOOL_A)
+        assert_private(wrong)
+        assert "Not quite" in wrong.text and "Your answer Kamenev" in wrong.text
+
+
 # ---------------------------------------------------------------- cards
 
 
