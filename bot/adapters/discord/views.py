@@ -115,12 +115,12 @@ def answer_modal(ref: QuestionRef, prompt: str) -> discord.ui.Modal:
     return modal
 
 
-async def submit_typed_answer(interaction: discord.Interaction) -> bool:
-    """Score a submitted answer modal, whenever it was opened; False if the interaction is not one."""
+async def submit_typed_answer(interaction: discord.Interaction) -> None:
+    """Score a submitted answer modal, whenever it was opened; ignore any other interaction."""
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
     match = re.fullmatch(custom_ids.TYPED_ANSWER, str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
-        return False
+        return
     try:
         actor = actor_from(interaction)
         ref = QuestionRef.decode(match["ref"])
@@ -128,7 +128,6 @@ async def submit_typed_answer(interaction: discord.Interaction) -> bool:
                       render.feedback, ephemeral=True)
     except Exception as error:  # noqa: BLE001 - report_error logs it and answers the user
         await report_error(interaction, error)
-    return True
 
 
 def _typed_value(data: dict[str, Any]) -> str:
