@@ -7,6 +7,7 @@ answer as to a right one.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -37,6 +38,7 @@ def clean_input(text: str | None, *, what: str = "Your answer", limit: int = MAX
     return cleaned
 
 
+@functools.lru_cache(maxsize=4096)  # the same names are folded again and again (every figure, per question)
 def normalise(text: str) -> str:
     """Case, accents, curly quotes, punctuation, leading articles and 'in 1928' all folded away;
     numbers written as words become digits ('Fifteenth Congress' is '15th congress')."""

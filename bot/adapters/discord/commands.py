@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 from zoneinfo import available_timezones
@@ -250,11 +251,38 @@ async def schedule_resume(interaction: discord.Interaction) -> None:
                   lambda info: render.schedule(info, heading="Resumed."), ephemeral=True)
 
 
-async def schedule_off(interaction: discord.Interaction) -> None:
+async def scheduled_channels(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The server's scheduled channels, deleted ones included (by the name they had), for teachers."""
+    try:
+        infos = await service_of(interaction).schedules.list_all(actor_from(interaction))
+    except StudyError:  # not a teacher: nothing to offer
+        return []
+    except Exception:
+        log.exception("autocomplete of scheduled channels failed")
+        return []
+    typed = current.strip().lstrip("#").lower()
+    return _choices([
+        (info.channel_id, f"#{info.channel_name or info.channel_id}" + (" (failing)" if info.last_error else ""))
+        for info in infos if typed in info.channel_name.lower() or typed in info.channel_id
+    ])
+
+
+@app_commands.describe(channel="Another channel to stop posting in, such as a deleted one (default: this channel)")
+@app_commands.autocomplete(channel=scheduled_channels)
+async def schedule_off(interaction: discord.Interaction, channel: app_commands.Range[str, 1, 40] | None = None) -> None:
     actor = actor_from(interaction)
-    channel_id, _ = _channel(interaction)
+    here, _ = _channel(interaction)
+    channel_id = _picked_channel(channel) if channel else here
     await deliver(interaction, service_of(interaction).schedules.off(actor, channel_id),
-                  lambda _: render.schedule_removed(), ephemeral=True)
+                  lambda _: render.schedule_removed(None if channel_id == here else channel_id), ephemeral=True)
+
+
+def _picked_channel(picked: str) -> str:
+    """A channel id from the autocomplete list, or typed as an id or a #mention."""
+    found = re.fullmatch(r"<?#?(\d{15,25})>?", picked.strip())
+    if found is None:
+        raise StudyError("Pick the channel from the list that appears as you type.")
+    return found.group(1)
 
 
 async def schedule_list(interaction: discord.Interaction) -> None:

@@ -343,28 +343,31 @@ def schedule_list(infos: Sequence[ScheduleInfo]) -> Reply:
                              "Set one in a class channel with `/schedule set time:08:30`.")
     lines = []
     for info in infos:
-        line = f"<#{info.channel_id}> · {info.time_of_day:%H:%M} {info.timezone}, {info.days}"
+        line = f"<#{info.channel_id}> \u00b7 {info.time_of_day:%H:%M} {info.timezone}, {info.days}"
         if info.paused:
-            line += " · **paused**"
+            line += " \u00b7 **paused**"
         elif info.next_post is not None:
-            line += f" · next <t:{int(info.next_post.timestamp())}:R>"
-        if info.last_error:
-            line += f"\n ⚠️ last post failed: {user_text(info.last_error, 150)}"
+            line += f" \u00b7 next <t:{int(info.next_post.timestamp())}:R>"
+        if info.last_error:  # named as it was, since Discord cannot show a deleted channel
+            name = user_text(info.channel_name or info.channel_id, 100)
+            line += f"\n\u2003\u26a0\ufe0f #{name}: last post failed: {user_text(info.last_error, 150)}"
         lines.append(line)
     shown, length = [], 0
     for line in lines:
         if length + len(line) + 1 > EMBED_DESCRIPTION - 100:  # room for the "and N more" line
-            shown.append(f"… and {len(lines) - len(shown)} more")
+            shown.append(f"\u2026 and {len(lines) - len(shown)} more")
             break
         shown.append(line)
         length += len(line) + 1
     embed = _embed(f"Daily question schedules ({len(infos)})", "\n".join(shown), RED if any(i.last_error for i in infos) else BLUE)
-    _footer(embed, "Change one with /schedule in its channel")
+    _footer(embed, "Change one with /schedule in its channel; stop a deleted one with /schedule off channel:")
     return Reply(embed=fit(embed))
 
 
-def schedule_removed() -> Reply:
-    return Reply(content=SCHEDULE_REMOVED)
+def schedule_removed(other_channel_id: str | None = None) -> Reply:
+    if other_channel_id is None:
+        return Reply(content=SCHEDULE_REMOVED)
+    return Reply(content=f"Done: the daily question is no longer posted in <#{other_channel_id}>.")
 
 
 def _day(day: dt.date) -> str:

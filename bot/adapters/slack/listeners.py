@@ -36,6 +36,7 @@ SUBCOMMANDS = (
 )
 _SUGGEST_CUTOFF = 55
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 # A word that starts the days of `schedule set` (so the optional time zone before it can be left out).
 
 Work = Callable[[], Awaitable[render.Message | None]]
@@ -227,12 +228,28 @@ def register(app: AsyncApp, service: StudyService) -> None:
             if action == "resume":
                 return render.schedule(await schedules.resume(actor, channel_id), "Resumed.")
             if action == "off":
+                other = await _scheduled_channel(actor, rest) if rest else channel_id
+                if other != channel_id:  # `schedule off #old-room`, e.g. for a deleted channel
+                    await schedules.off(actor, other)
+                    return render.schedule_removed_elsewhere(other)
                 return render.schedule(await schedules.off(actor, channel_id), "Schedule removed.")
             if action == "list":
                 return render.schedule_list(await schedules.list_all(actor))
         except NotAllowed:
             raise NotAllowed(render.NOT_TEACHER) from None  # the service's wording is not Slack's
         raise InvalidInput(render.SCHEDULE_USAGE)
+
+    async def _scheduled_channel(actor: Actor, text: str) -> str:
+        """A channel by its #mention, or, for a deleted channel (Slack no longer links it), by the
+        name or id it was scheduled under."""
+        mention = _CHANNEL.search(text)
+        if mention:
+            return mention.group(1)
+        wanted = text.strip().lstrip("#").lower()
+        for info in await service.schedules.list_all(actor):
+            if wanted in (info.channel_id.lower(), info.channel_name.lower()):
+                return info.channel_id
+        raise InvalidInput(f"No channel with a schedule has that name. `{render.COMMAND} schedule list` shows them all.")
 
     async def _teachers(actor: Actor, text: str) -> render.Message:
         """`schedule teachers` lists them; `schedule teachers add|remove @name` names them."""

@@ -71,6 +71,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]",
      "teachers: post the daily question in this channel by itself"),
     ("schedule show|pause [from..to]|resume|off", "teachers: see or change this channel's schedule"),
+    ("schedule off #channel", "teachers: stop another channel's posts (a deleted one, say)"),
     ("schedule list", "teachers: every channel's schedule in this workspace"),
     ("schedule teachers [add|remove @name]", "workspace admins: name the teachers who manage schedules"),
     ("help", "this list"),
@@ -471,8 +472,9 @@ def schedule_list(infos: Sequence[ScheduleInfo]) -> Message:
             line += " \u00b7 *paused*"
         elif info.next_post is not None:
             line += f" \u00b7 next {_when(info.next_post)}"
-        if info.last_error:
-            line += f"\n:warning: last post failed: {escape(truncate(info.last_error, 200))}"
+        if info.last_error:  # name it as it was: Slack cannot link a deleted channel
+            line += f"\n:warning: #{escape(info.channel_name or info.channel_id)}: last post failed: " \
+                    f"{escape(truncate(info.last_error, 200))}"
         lines.append(line)
     blocks = [_header(f"Daily-question schedules ({len(infos)})")]
     section = ""
@@ -483,7 +485,10 @@ def schedule_list(infos: Sequence[ScheduleInfo]) -> Message:
         section = f"{section}\n{line}" if section else line
     blocks.append(_section(section))
     blocks = blocks[: MAX_BLOCKS - 1]  # a workspace with thousands of channels sees the first ~100 000 characters
-    blocks.append(_context(f"Change one in its channel: `{COMMAND} schedule set|pause|resume|off`."))
+    blocks.append(_context(
+        f"Change one in its channel: `{COMMAND} schedule set|pause|resume|off`. "
+        f"Stop a deleted one with `{COMMAND} schedule off #its-name`."
+    ))
     return _message(f"{len(infos)} daily-question schedules.", blocks)
 
 
@@ -495,6 +500,12 @@ def teachers(user_ids: Sequence[str]) -> Message:
     else:
         text = "No teachers are named yet; workspace admins can always manage schedules."
     return _message(text, [_section(text), _context(f"`{COMMAND} schedule teachers add|remove @name`")])
+
+
+def schedule_removed_elsewhere(channel_id: str) -> Message:
+    """`channel_id` comes from Slack's own `<#C...|name>` escape."""
+    text = f"Schedule removed: the daily question is no longer posted in <#{channel_id}>."
+    return _message(text, [_section(text)])
 
 
 def teacher_changed(user_id: str, *, added: bool) -> Message:

@@ -246,7 +246,7 @@ def test_a_server_wide_schedule_list_fits_one_embed_and_says_how_many_are_left_o
             for n in range(2000)]
     reply = render.schedule_list(many)
     assert refused(reply) == [] and reply.embed.title == "Daily question schedules (2000)"
-    assert reply.embed.colour == render.RED and "\u26a0\ufe0f last post failed: Unknown Channel" in reply.embed.description
+    assert reply.embed.colour == render.RED and "\u26a0\ufe0f #history\\_9b: last post failed: Unknown Channel" in reply.embed.description
     last_line = reply.embed.description.splitlines()[-1]
     shown = reply.embed.description.count("<#")
     assert last_line == f"\u2026 and {2000 - shown} more" and shown > 20

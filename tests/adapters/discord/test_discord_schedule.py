@@ -258,9 +258,23 @@ async def test_list_shows_every_channels_schedule_in_the_server(
     assert f"<#{HISTORY_9B}> \u00b7 08:30 Europe/London, Monday to Friday \u00b7 next <t:{stamp(monday)}:R>" in listed.text
     assert "last post failed" in listed.text and "The channel no longer exists" in listed.text
 
+    assert "#history-9b: last post failed" in listed.text  # named as it was: Discord cannot show it now
+
     refused = await fake.slash("schedule list", ANNA, SCHOOL_A)
     assert_private(refused)
     assert "Only teachers can manage the daily-question schedule" in refused.text
+
+    # The deleted channel's schedule is stopped from another channel, picked by the name it had.
+    picked = await fake.autocomplete("schedule off", "channel", "hist", TEACHER, SCHOOL_A)
+    assert picked == [{"name": "#history-9b (failing)", "value": HISTORY_9B}]
+    assert await fake.autocomplete("schedule off", "channel", "", ANNA, SCHOOL_A) == []
+    unclear = await fake.slash("schedule off", TEACHER, SCHOOL_A, channel="history")
+    assert_private(unclear)
+    assert "Pick the channel from the list" in unclear.text
+    stopped = await fake.slash("schedule off", TEACHER, SCHOOL_A, channel=HISTORY_9B)
+    assert_private(stopped)
+    assert stopped.data["content"] == f"Done: the daily question is no longer posted in <#{HISTORY_9B}>."
+    assert [schedule.channel_id for schedule in await stored(service, Schedule)] == [SCHOOL_A.channel_id]
 
 
 async def test_lost_access_is_permanent_and_a_discord_outage_is_retried(

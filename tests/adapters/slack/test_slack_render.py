@@ -238,7 +238,7 @@ def test_a_workspace_wide_schedule_list_stays_within_block_kit_limits():
     text = all_text(message)
     assert check_message(message) == []
     assert "Daily-question schedules (2000)" in text and "<#C00001> *07:45* (America/New_York)" in text
-    assert ":warning: last post failed: channel_not_found &lt;gone&gt;" in text
+    assert ":warning: #history: last post failed: channel_not_found &lt;gone&gt;" in text
     assert "schedule set|pause|resume|off" in text  # the closing hint survives the cut
     assert "No channel here has" in all_text(render.schedule_list([]))
 

@@ -111,8 +111,19 @@ async def test_teachers_list_the_workspace_schedules_and_the_named_teachers(slac
     await slack.ask("schedule teachers add <@UTEACH|ms_teach>", channel="C7", **ADMIN)
     assert "Named teachers: <@UTEACH>." in all_text(await slack.ask("schedule teachers list", channel="C7", **TEACHER))
     assert "<#C7>" in all_text(await slack.ask("schedule list", channel="C7", **TEACHER))
-    for students_ask in ("schedule list", "schedule teachers"):
+    for students_ask in ("schedule list", "schedule teachers", "schedule off <#C8|history>"):
         assert render.NOT_TEACHER in all_text(await slack.ask(students_ask, channel="C7", **STUDENT))
+
+    # Another channel's schedule is stopped from here: by its #mention, or by the id or name it had.
+    assert "No channel with a schedule has that name" in all_text(
+        await slack.ask("schedule off #nowhere", channel="C7", **ADMIN)
+    )
+    stopped = all_text(await slack.ask("schedule off <#C8|history>", channel="C7", **ADMIN))
+    assert "no longer posted in <#C8>" in stopped
+    assert "<#C8>" not in all_text(await slack.ask("schedule list", channel="C7", **ADMIN))
+    await slack.ask("schedule set 09:15", channel="C8", **ADMIN)
+    assert "no longer posted in <#C8>" in all_text(await slack.ask("schedule off C8", channel="C7", **ADMIN))
+    assert "<#C7>" in all_text(await slack.ask("schedule show", channel="C7", **ADMIN))  # untouched
 
 
 async def test_an_unknown_member_or_a_failing_lookup_is_not_an_admin(slack, fake_slack, directory):
