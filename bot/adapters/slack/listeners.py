@@ -201,8 +201,9 @@ def register(app: AsyncApp, service: StudyService) -> None:
         return render.help_message(unknown=name, suggestion=closest_subcommand(name))
 
     async def _schedule(actor: Actor, text: str, body: dict[str, Any], client: AsyncWebClient) -> render.Message:
-        """`schedule set|show|pause|resume|off` for the command's channel, `schedule list` for all of them,
-        `schedule teachers [add|remove @name]`. The service decides who may (admins and named teachers); here we only find out who is an admin."""
+        """`schedule set|show|pause|resume|off` for the command's channel, `schedule list` for all of
+        them, `schedule teachers [add|remove @name]`. The service decides who may (admins and named
+        teachers); here we only find out who is an admin."""
         action, rest = split_command(text)
         action = "show" if action == "help" and not text.strip() else action
         channel_id = body.get("channel_id") or ""
