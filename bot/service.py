@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Integer, Select, delete, func, select
+from sqlalchemy import Connection, Integer, Row, Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -52,7 +52,7 @@ from bot.core.replies import (
     TopicStats,
 )
 from bot.store.answers import AnswerRecord, AnswerWriter
-from bot.store.db import chunks, read_session_factory, session_factory, upsert_insert
+from bot.store.db import OneHopReader, chunks, read_session_factory, session_factory, upsert_insert
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
 from bot.store.models import Question as QuestionRow
 
@@ -84,6 +84,7 @@ class StudyService:
         self.sessions = session_factory(engine)  # use cases that write
         self.read_sessions = read_session_factory(engine)  # use cases that only read
         self.writer = AnswerWriter(engine)
+        self.read_in_one_hop = OneHopReader(engine)  # small, frequent reads: the leaderboard
         self.clock = clock
         self._communities: dict[tuple[str, str], tuple[int, str, float]] = {}  # id, time zone, cached at
         self._assignments: dict[tuple[int, dt.date | None], str] = {}
@@ -259,6 +260,7 @@ class StudyService:
 
     async def close(self) -> None:
         await self.writer.close()
+        await self.read_in_one_hop.close()
 
     def _grade(self, question: Question, given: str) -> tuple[bool, str]:
         """(correct?, the answer as it should be shown back)."""
@@ -317,25 +319,26 @@ class StudyService:
         today = self.today_in(timezone)
         start = scoring.period_start(period, today)
         board = (Score.community_id == community_id, Score.period == period.value, Score.period_start == start)
-        async with self.read_sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Member.external_id, Member.display_name, Score.points)
-                    .join(Member, Member.id == Score.member_id)
-                    .where(*board)
-                    .order_by(Score.points.desc(), Member.display_name, Member.id)
-                    .limit(limit)
-                )
-            ).all()
-            own = (
-                select(Score.points)
-                .join(Member, Member.id == Score.member_id)
-                .where(*board, Member.community_id == community_id, Member.external_id == actor.user_id)
-                .scalar_subquery()
-            )
-            higher = select(func.count()).select_from(Score).where(*board, Score.points > own).scalar_subquery()
-            total = select(func.count()).select_from(Score).where(*board).scalar_subquery()
-            own_points, above, ranked_total = (await session.execute(select(own, higher, total))).one()
+        top = (
+            select(Member.external_id, Member.display_name, Score.points)
+            .join(Member, Member.id == Score.member_id)
+            .where(*board)
+            .order_by(Score.points.desc(), Member.display_name, Member.id)
+            .limit(limit)
+        )
+        own = (
+            select(Score.points)
+            .join(Member, Member.id == Score.member_id)
+            .where(*board, Member.community_id == community_id, Member.external_id == actor.user_id)
+            .scalar_subquery()
+        )
+        higher = select(func.count()).select_from(Score).where(*board, Score.points > own).scalar_subquery()
+        total = select(func.count()).select_from(Score).where(*board).scalar_subquery()
+
+        def read(connection: Connection) -> tuple[list[Row], Row]:
+            return connection.execute(top).all(), connection.execute(select(own, higher, total)).one()
+
+        rows, (own_points, above, ranked_total) = await self.read_in_one_hop(read)
         ranked = scoring.competition_ranks([((key, name), points) for key, name, points in rows])
         entries = tuple(
             LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == actor.user_id) for r in ranked

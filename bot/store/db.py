@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 import sqlalchemy
@@ -15,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
 
 
 class DatabaseUnavailable(Exception):
@@ -144,3 +148,38 @@ def upsert_insert(dialect_name: str):  # noqa: ANN201 - the dialect's insert() c
 def chunks(items: list, size: int = 500) -> list[list]:
     """Split long IN lists and bulk inserts into pieces every database accepts."""
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+class OneHopReader:
+    """Runs a short synchronous read in one hop to the database.
+
+    On SQLite that is one hop to a reader thread holding a plain connection: through aiosqlite every
+    statement costs several hops between the event loop and a connection's thread (begin, cursor,
+    execute, fetch, rollback), which is most of a small read's time. Elsewhere the read runs through
+    `run_sync` on the async engine.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, threads: int = 2) -> None:
+        self._engine = engine
+        self._sync_engine: Engine | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        if engine.dialect.name == "sqlite":
+            self._sync_engine = create_sync_sqlite_engine(engine.url)
+            self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reader")
+
+    async def __call__(self, read: Callable[[sqlalchemy.Connection], T]) -> T:
+        if self._threads is None:
+            async with self._engine.connect() as connection:
+                return await connection.run_sync(read)
+        return await asyncio.get_running_loop().run_in_executor(self._threads, self._read_in_thread, read)
+
+    def _read_in_thread(self, read: Callable[[sqlalchemy.Connection], T]) -> T:
+        assert self._sync_engine is not None
+        with self._sync_engine.connect() as connection:
+            return read(connection)
+
+    async def close(self) -> None:
+        if self._threads is not None and self._sync_engine is not None:
+            await asyncio.get_running_loop().run_in_executor(self._threads, self._sync_engine.dispose)
+            self._threads.shutdown()
+            self._threads = None
