@@ -7,7 +7,14 @@ import datetime as dt
 import pytest
 
 from bot.core.errors import InvalidInput
-from bot.core.schedules import Pause, ScheduleRule, parse_days, parse_pause, parse_time, parse_timezone
+from bot.core.schedules import (
+    Pause,
+    ScheduleRule,
+    parse_days,
+    parse_pause,
+    parse_time,
+    parse_timezone,
+)
 
 LONDON = ScheduleRule(dt.time(8, 30))
 

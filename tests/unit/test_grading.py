@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.core.errors import InvalidInput
-from bot.core.grading import clean_input, match_short_answer, normalise, parse_true_false, pick_option
+from bot.core.grading import (
+    clean_input,
+    match_short_answer,
+    normalise,
+    parse_true_false,
+    pick_option,
+)
 
 
 @pytest.mark.parametrize(

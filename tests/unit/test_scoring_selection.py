@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core import scoring, selection
-from bot.core.replies import Period, QuestionRef, Mode
+from bot.core.replies import Mode, Period, QuestionRef
 
 FRI = dt.date(2026, 11, 27)
 

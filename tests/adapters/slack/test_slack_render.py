@@ -13,7 +13,6 @@ from bot.adapters.slack.listeners import (
     split_command,
 )
 from bot.core.actor import Platform
-from bot.core.schedules import ScheduleArgs, parse_schedule_text
 from bot.core.errors import InvalidInput, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
@@ -34,6 +33,7 @@ from bot.core.replies import (
     Stats,
     StreakHolder,
 )
+from bot.core.schedules import ScheduleArgs, parse_schedule_text
 
 from .fake_slack import all_text, buttons, check_message, check_view
 
