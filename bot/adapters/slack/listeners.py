@@ -21,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.admins import AdminCache
+from bot.adapters.slack.names import NameDirectory
 from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NotAllowed, NotFound, StudyError
 from bot.core.replies import Period
@@ -157,6 +158,12 @@ async def _reply(replier: Replier, what: str, work: Work, *, replace: bool = Fal
 def register(app: AsyncApp, service: StudyService) -> None:
     """All of the Slack front end, registered in one place."""
     admins = AdminCache()
+    names = NameDirectory()
+
+    async def named(body: dict[str, Any], client: AsyncWebClient) -> Actor:
+        """The member behind the request, under the name Slack shows for them (not their handle)."""
+        actor = actor_from(body)
+        return replace(actor, display_name=await names.name(client, actor.community_id, actor.user_id, actor.display_name))
 
     @app.middleware
     async def skip_retries(req, next_):  # bolt injects arguments by name
@@ -174,7 +181,7 @@ def register(app: AsyncApp, service: StudyService) -> None:
         await _reply(Replier.for_body(body, client), f"command {name!r}", lambda: _command(name, rest, body, client))
 
     async def _command(name: str, rest: str, body: dict[str, Any], client: AsyncWebClient) -> render.Message:
-        actor = actor_from(body)
+        actor = await named(body, client)
         if name == "daily":
             return render.question(await service.daily_question(actor))
         if name == "quiz":
@@ -291,7 +298,7 @@ def register(app: AsyncApp, service: StudyService) -> None:
     @on_button(re.compile("^" + re.escape(render.ANSWER_ACTION_PREFIX)), "answer button")
     async def answer_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
         ref, letter = _decode(render.parse_answer_value, value)
-        return render.feedback(await service.submit_answer(actor_from(body), letter, ref))
+        return render.feedback(await service.submit_answer(await named(body, replier.client), letter, ref))
 
     @on_button(render.OPEN_MODAL_ACTION, "open answer modal")
     async def open_answer_modal(body: dict[str, Any], value: str, replier: Replier) -> None:
@@ -334,7 +341,7 @@ def register(app: AsyncApp, service: StudyService) -> None:
         async def work() -> render.Message:
             if ref is None:
                 raise NotFound("That form no longer works. Ask for a new question.")
-            return render.feedback(await service.submit_answer(actor_from(body), text, ref))
+            return render.feedback(await service.submit_answer(await named(body, client), text, ref))
 
         await _reply(replier, "answer modal", work)
 

@@ -44,7 +44,7 @@ class FakeSlack:
     _outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes for the websocket
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
-    # users.info answers: user id -> fields of its `user` object (is_admin, is_owner, ...)
+    # users.info and users.list answers: user id -> fields of its `user` object (is_admin, profile, ...)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     # (method, channel or None) -> the Slack error code that call gets
     failures: dict[tuple[str, str | None], str] = field(default_factory=dict)
@@ -156,6 +156,15 @@ class FakeSlack:
                        "ts": ts, "bot_id": "BBOT", "user": "UBOT"}
             answer |= {"channel": body.get("channel"), "ts": ts, "message": message}
             self.channel_messages.append({"channel": body.get("channel"), **message})
+        elif method == "users.list":  # the directory, a page at a time (`limit`, `cursor`)
+            ids = sorted(self.users)
+            start, size = int(body.get("cursor") or 0), int(body.get("limit") or 100)
+            page = ids[start : start + size]
+            answer |= {
+                "members": [{"id": user_id, "name": user_id.lower(), "deleted": False, **self.users[user_id]}
+                            for user_id in page],
+                "response_metadata": {"next_cursor": str(start + size) if start + size < len(ids) else ""},
+            }
         elif method == "users.info":
             user_id = body.get("user", "")
             if user_id not in self.users:
