@@ -52,7 +52,7 @@ from bot.core.replies import (
     TopicStats,
 )
 from bot.store.answers import AnswerRecord, AnswerWriter
-from bot.store.db import OneHopReader, chunks, read_session_factory, session_factory, upsert_insert
+from bot.store.db import OneHop, chunks, read_session_factory, session_factory, upsert_insert
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
 from bot.store.models import Question as QuestionRow
 
@@ -84,7 +84,7 @@ class StudyService:
         self.sessions = session_factory(engine)  # use cases that write
         self.read_sessions = read_session_factory(engine)  # use cases that only read
         self.writer = AnswerWriter(engine)
-        self.read_in_one_hop = OneHopReader(engine)  # small, frequent reads: the leaderboard
+        self.read_in_one_hop = OneHop(engine, name="reader")  # small, frequent reads: the leaderboard
         self.clock = clock
         self._communities: dict[tuple[str, str], tuple[int, str, float]] = {}  # id, time zone, cached at
         self._assignments: dict[tuple[int, dt.date | None], str] = {}

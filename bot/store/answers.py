@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select, update
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core import scoring
 from bot.core.replies import Period
-from bot.store.db import checkpoint, create_sync_sqlite_engine, upsert_insert, writing
+from bot.store.db import OneHop, checkpoint, upsert_insert
 from bot.store.models import Attempt, DailyAssignment, Member, Score, utcnow
 
 log = logging.getLogger(__name__)
@@ -65,13 +65,9 @@ class Recorded:
 class AnswerWriter:
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
         self._sqlite = engine.dialect.name == "sqlite"
-        self._engine = writing(engine)
-        self._thread: ThreadPoolExecutor | None = None
-        if self._sqlite:
-            # SQLite: a whole batch in one hop to a thread of its own, on a plain connection whose
-            # commits never stop to checkpoint the WAL (a side task does that).
-            self._sync_engine = writing(create_sync_sqlite_engine(engine.url, checkpoints=False))
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-writer")
+        # A whole batch in one hop (on SQLite, a thread of its own), one writer at a time; its commits
+        # never stop to checkpoint the WAL: a side task does that.
+        self._write_in_one_hop = OneHop(engine, writes=True, threads=1, checkpoints=False, name="answer-writer")
         self._checkpoint_engine = engine
         self._checkpointing: asyncio.Task[None] | None = None
         self._last_checkpoint = 0.0
@@ -98,10 +94,7 @@ class AnswerWriter:
             _, future = self._queue.get_nowait()
             if not future.done():
                 future.set_exception(RuntimeError("the answer writer was closed"))
-        if self._thread is not None:
-            await asyncio.get_running_loop().run_in_executor(self._thread, self._sync_engine.dispose)
-            self._thread.shutdown()
-            self._thread = None
+        await self._write_in_one_hop.close()
 
     def _maybe_checkpoint(self) -> None:
         """At most once a second, and never two at once, checkpoint the WAL on another connection."""
@@ -143,18 +136,10 @@ class AnswerWriter:
 
     async def _write(self, batch: list[tuple[AnswerRecord, asyncio.Future[Recorded]]]) -> None:
         answers = [answer for answer, _ in batch]
-        if self._thread is not None:
-            outcomes = await asyncio.get_running_loop().run_in_executor(self._thread, self._write_in_thread, answers)
-        else:
-            async with self._engine.begin() as connection:
-                outcomes = await connection.run_sync(self._apply, answers)
+        outcomes = await self._write_in_one_hop(functools.partial(self._apply, answers=answers))
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if not future.done():
                 future.set_result(outcome)
-
-    def _write_in_thread(self, answers: list[AnswerRecord]) -> list[Recorded]:
-        with self._sync_engine.begin() as connection:
-            return self._apply(connection, answers)
 
     def _apply(self, connection: Connection, answers: list[AnswerRecord]) -> list[Recorded]:
         """Record one batch in the caller's transaction (synchronous: one thread hop per batch on SQLite)."""

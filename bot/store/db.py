@@ -150,33 +150,41 @@ def chunks(items: list, size: int = 500) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-class OneHopReader:
-    """Runs a short synchronous read in one hop to the database.
+class OneHop:
+    """Runs a short synchronous piece of database work in one hop to the database.
 
-    On SQLite that is one hop to a reader thread holding a plain connection: through aiosqlite every
-    statement costs several hops between the event loop and a connection's thread (begin, cursor,
-    execute, fetch, rollback), which is most of a small read's time. Elsewhere the read runs through
-    `run_sync` on the async engine.
+    On SQLite that is one hop to a thread of its own holding a plain connection: through aiosqlite
+    every statement costs several hops between the event loop and a connection's thread (begin,
+    cursor, execute, fetch, commit), which is most of a small read's or write's time. Elsewhere the
+    work runs through `run_sync` on the async engine.
+
+    `writes=True` runs the work in a writing transaction (committed when it returns); otherwise on a
+    plain connection, for reads. `checkpoints=False` leaves WAL checkpoints to `checkpoint()`.
     """
 
-    def __init__(self, engine: AsyncEngine, *, threads: int = 2) -> None:
-        self._engine = engine
+    def __init__(
+        self, engine: AsyncEngine, *, writes: bool = False, threads: int = 2, checkpoints: bool = True,
+        name: str = "db-hop",
+    ) -> None:
+        self._writes = writes
+        self._engine = writing(engine) if writes else engine
         self._sync_engine: Engine | None = None
         self._threads: ThreadPoolExecutor | None = None
         if engine.dialect.name == "sqlite":
-            self._sync_engine = create_sync_sqlite_engine(engine.url)
-            self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reader")
+            sync_engine = create_sync_sqlite_engine(engine.url, checkpoints=checkpoints)
+            self._sync_engine = writing(sync_engine) if writes else sync_engine
+            self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name)
 
-    async def __call__(self, read: Callable[[sqlalchemy.Connection], T]) -> T:
+    async def __call__(self, work: Callable[[sqlalchemy.Connection], T]) -> T:
         if self._threads is None:
-            async with self._engine.connect() as connection:
-                return await connection.run_sync(read)
-        return await asyncio.get_running_loop().run_in_executor(self._threads, self._read_in_thread, read)
+            async with self._engine.begin() if self._writes else self._engine.connect() as connection:
+                return await connection.run_sync(work)
+        return await asyncio.get_running_loop().run_in_executor(self._threads, self._in_thread, work)
 
-    def _read_in_thread(self, read: Callable[[sqlalchemy.Connection], T]) -> T:
+    def _in_thread(self, work: Callable[[sqlalchemy.Connection], T]) -> T:
         assert self._sync_engine is not None
-        with self._sync_engine.connect() as connection:
-            return read(connection)
+        with self._sync_engine.begin() if self._writes else self._sync_engine.connect() as connection:
+            return work(connection)
 
     async def close(self) -> None:
         if self._threads is not None and self._sync_engine is not None:
