@@ -1,7 +1,7 @@
 """Scenario 3: the daily fan-out. Every channel is scheduled for the same minute; one scheduler tick
 must choose and claim every post and build it (the question, yesterday's reveal). Sending is
-excluded: the publishers here return at once. The target figure is claim_due plus build_posts (or,
-with posts built one by one, the whole tick); marking each post sent is timed and reported apart.
+excluded: the publishers here return at once. The target figure is claim_due plus build_posts;
+marking each post sent is timed and reported apart.
 
 Data: one schedule per community (half Discord, half Slack) at 08:30 Europe/London on school days,
 ten past daily questions per community and a few members who answered yesterday's (so each post
@@ -149,20 +149,14 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
             result["data"] = await build_data(bulk, cfg, sorted(service.bank.questions))
             result["build_s"] = round(time.perf_counter() - started, 2)
             schedules = ScheduleService(service)
-            in_bulk = hasattr(schedules, "build_posts")  # posts built together (else one build_post each)
             claim = schedules.claim_due = Timed(schedules.claim_due)
-            if in_bulk:
-                build = schedules.build_posts = Timed(schedules.build_posts)
-            else:
-                build = schedules.build_post = Timed(schedules.build_post)
+            build = schedules.build_posts = Timed(schedules.build_posts)
             mark = schedules.mark_sent = Timed(schedules.mark_sent)
             publisher = NullPublisher()
             scheduler = Scheduler(schedules, {Platform.DISCORD.value: publisher, Platform.SLACK.value: publisher})
             note(f"scenario 3 [{target.backend}]: one scheduler tick for {cfg.channels:,} channels due at the same minute")
             began = time.perf_counter()
             mark.stop_after = began + cfg.time_limit
-            if not in_bulk:
-                build.stop_after = began + cfg.time_limit
             finished = True
             try:
                 outcomes = await scheduler.tick()
@@ -181,15 +175,10 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
             await bulk.close()
     marked = len(mark.samples)
     claim_s = claim.samples[0] if claim.samples else 0.0
-    if in_bulk:
-        # Choosing and claiming: claim_due, then every post built in one go; sending (and marking sent) excluded.
-        core = claim_s + (build.samples[0] if build.samples else 0.0)
-    else:  # posts built one by one between sends: the whole tick is the core's time
-        core = tick if finished else cfg.channels / max(marked, 1) * tick
+    # Choosing and claiming: claim_due, then every post built in one go; sending (and marking sent) excluded.
+    core = claim_s + (build.samples[0] if build.samples else 0.0)
     result.update({
-        "posts_built_in_bulk": in_bulk,
         "core_s": round(core, 3),
-        "core_projected": not in_bulk and not finished,
         "claim_s": round(claim_s, 3),
         "build": summary_ms(build.samples),
         "build_total_s": round(sum(build.samples), 3),
