@@ -31,8 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--user", default="Student", help="act as this student of the local class")
     commands.add_parser("discord", help="run the Discord front end (needs DISCORD_TOKEN)")
     slack = commands.add_parser("slack", help="run the Slack front end (needs SLACK_BOT_TOKEN)")
-    slack.add_argument("action", nargs="?", choices=["run", "manifest"], default="run", help="`manifest` prints the Slack app manifest")
-    slack.add_argument("url", nargs="?", help="with `manifest`: the public base URL for HTTP mode (default: Socket Mode)")
+    slack.add_argument(
+        "action", nargs="?", choices=["run", "manifest"], default="run", help="`manifest` prints the Slack app manifest"
+    )
+    slack.add_argument(
+        "url", nargs="?", help="with `manifest`: the public base URL for HTTP mode (default: Socket Mode)"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade the database to the latest schema")
     content = commands.add_parser("content", help="content tools")
@@ -195,7 +199,10 @@ def _run(coroutine: Awaitable[int]) -> int:
         return 2
     except Exception as error:  # the last line of defence: one clear line, the traceback only at DEBUG
         log.debug("fatal error", exc_info=True)
-        print(f"The bot stopped on an unexpected error: {_first_line(error)} (set LOG_LEVEL=DEBUG for details)", file=sys.stderr)
+        print(
+            f"The bot stopped on an unexpected error: {_first_line(error)} (set LOG_LEVEL=DEBUG for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

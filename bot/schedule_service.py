@@ -17,17 +17,8 @@ from bot.core import schedules as rules
 from bot.core import scoring
 from bot.core.actor import Actor
 from bot.core.errors import InvalidInput, NotAllowed
-from bot.core.replies import (
-    DailyPost,
-    Leaderboard,
-    LeaderboardEntry,
-    Mode,
-    Period,
-    QuestionRef,
-    Reveal,
-    ScheduleInfo,
-    StreakHolder,
-)
+from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, QuestionRef, Reveal, ScheduleInfo, StreakHolder
+from bot.core.vocabulary import Mode, Period
 from bot.service import StudyService
 from bot.store.db import chunks, upsert_insert
 from bot.store.models import (
@@ -82,8 +73,16 @@ class ScheduleService:
     # ----------------------------------------------------------------- teachers' commands
 
     async def set(
-        self, actor: Actor, channel_id: str, *, time: str, timezone: str | None = None, days: str | None = None,
-        topics: str | None = None, weekly_leaderboard: str | None = None, channel_name: str = "",
+        self,
+        actor: Actor,
+        channel_id: str,
+        *,
+        time: str,
+        timezone: str | None = None,
+        days: str | None = None,
+        topics: str | None = None,
+        weekly_leaderboard: str | None = None,
+        channel_name: str = "",
     ) -> ScheduleInfo:
         time_of_day = rules.parse_time(time)
         zone = rules.parse_timezone(timezone)
@@ -121,7 +120,9 @@ class ScheduleService:
             info = self._info(schedule, community) if schedule else _none(channel_id)
             failing = await session.execute(
                 select(Schedule.channel_id, Schedule.channel_name, Schedule.last_error).where(
-                    Schedule.community_id == community.id, Schedule.channel_id != channel_id, Schedule.last_error.is_not(None)
+                    Schedule.community_id == community.id,
+                    Schedule.channel_id != channel_id,
+                    Schedule.last_error.is_not(None),
                 )
             )
             elsewhere = tuple(f"#{name or channel}: {error}" for channel, name, error in failing)
@@ -240,7 +241,11 @@ class ScheduleService:
         async with self._sessions.begin() as session:
             rows = await session.execute(  # plain rows: there may be ten thousand
                 select(
-                    Schedule.id, Schedule.time_of_day, Schedule.timezone, Schedule.weekdays, Schedule.pauses,
+                    Schedule.id,
+                    Schedule.time_of_day,
+                    Schedule.timezone,
+                    Schedule.weekdays,
+                    Schedule.pauses,
                     Schedule.leaderboard_weekday,
                 )
                 .join(Community, Community.id == Schedule.community_id)
@@ -263,20 +268,30 @@ class ScheduleService:
                 .where(
                     ScheduledPost.status == "pending",
                     ScheduledPost.next_try_at <= now,
-                    or_(ScheduledPost.owner.is_(None), and_(ScheduledPost.owner != owner, ScheduledPost.claimed_at < now - LEASE)),
+                    or_(
+                        ScheduledPost.owner.is_(None),
+                        and_(ScheduledPost.owner != owner, ScheduledPost.claimed_at < now - LEASE),
+                    ),
                 )
                 .values(owner=owner, claimed_at=now)
             )
             claimed = await session.execute(
                 select(
-                    ScheduledPost.id, ScheduledPost.schedule_id, ScheduledPost.local_date, ScheduledPost.attempts,
-                    Schedule.channel_id, Schedule.timezone, Community.platform,
+                    ScheduledPost.id,
+                    ScheduledPost.schedule_id,
+                    ScheduledPost.local_date,
+                    ScheduledPost.attempts,
+                    Schedule.channel_id,
+                    Schedule.timezone,
+                    Community.platform,
                 )
                 .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
                 .join(Community, Community.id == Schedule.community_id)
                 .where(
-                    ScheduledPost.owner == owner, ScheduledPost.status == "pending",
-                    ScheduledPost.claimed_at == now, Community.platform.in_(platforms),
+                    ScheduledPost.owner == owner,
+                    ScheduledPost.status == "pending",
+                    ScheduledPost.claimed_at == now,
+                    Community.platform.in_(platforms),
                 )
             )
             claims, expired = [], []
@@ -287,9 +302,9 @@ class ScheduleService:
                     claims.append(Claim(post_id, schedule_id, platform, channel_id, local_date, attempts + 1))
             if expired:
                 await session.execute(
-                    update(ScheduledPost).where(ScheduledPost.id.in_(expired)).values(
-                        status="skipped", last_error="the day was over before it could be sent"
-                    )
+                    update(ScheduledPost)
+                    .where(ScheduledPost.id.in_(expired))
+                    .values(status="skipped", last_error="the day was over before it could be sent")
                 )
             return claims
 
@@ -307,7 +322,9 @@ class ScheduleService:
                 row.id: row
                 for chunk in chunks(sorted({claim.schedule_id for claim in claims}))
                 for row in await session.execute(
-                    select(Schedule.id, Schedule.community_id, Schedule.leaderboard_weekday).where(Schedule.id.in_(chunk))
+                    select(Schedule.id, Schedule.community_id, Schedule.leaderboard_weekday).where(
+                        Schedule.id.in_(chunk)
+                    )
                 )
             }
             communities = {
@@ -337,7 +354,9 @@ class ScheduleService:
             posts.append(DailyPost(card, reveals.get(key), boards.get(key)))
         return posts
 
-    async def _reveals(self, session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], Reveal]:
+    async def _reveals(
+        self, session: AsyncSession, keys: set[tuple[int, dt.date]]
+    ) -> dict[tuple[int, dt.date], Reveal]:
         """The previous daily question before each (community, day), with how the class did. Only
         people who got it right are named (the top streaks)."""
         previous: dict[tuple[int, dt.date], tuple[dt.date, str]] = {}
@@ -353,7 +372,8 @@ class ScheduleService:
                 rows = await session.execute(
                     select(DailyAssignment.community_id, DailyAssignment.local_date, DailyAssignment.question_id).join(
                         latest,
-                        (latest.c.community_id == DailyAssignment.community_id) & (latest.c.day == DailyAssignment.local_date),
+                        (latest.c.community_id == DailyAssignment.community_id)
+                        & (latest.c.day == DailyAssignment.local_date),
                     )
                 )
                 previous.update({(community, day): (before, question) for community, before, question in rows})
@@ -372,16 +392,23 @@ class ScheduleService:
                 results[(community, before)] = [answered, int(correct or 0)]
             ranked = (
                 select(
-                    Attempt.community_id, Attempt.daily_date, Member.display_name, Attempt.streak,
-                    func.row_number().over(
+                    Attempt.community_id,
+                    Attempt.daily_date,
+                    Member.display_name,
+                    Attempt.streak,
+                    func.row_number()
+                    .over(
                         partition_by=(Attempt.community_id, Attempt.daily_date),
                         order_by=(Attempt.streak.desc(), Member.display_name),
-                    ).label("place"),
+                    )
+                    .label("place"),
                 )
                 .join(Member, Member.id == Attempt.member_id)
                 .where(
-                    Attempt.community_id.in_(chunk), Attempt.daily_date.in_(before_days),
-                    Attempt.correct.is_(True), Attempt.streak > 1,
+                    Attempt.community_id.in_(chunk),
+                    Attempt.daily_date.in_(before_days),
+                    Attempt.correct.is_(True),
+                    Attempt.streak > 1,
                 )
                 .subquery()
             )
@@ -397,12 +424,19 @@ class ScheduleService:
             question = self.study.question(question_id)
             answered, correct = results.get((key[0], before), (0, 0))
             reveals[key] = Reveal(
-                before, question.prompt, self.study.correct_answer(question), question.explanation, answered, correct,
+                before,
+                question.prompt,
+                self.study.correct_answer(question),
+                question.explanation,
+                answered,
+                correct,
                 tuple(streaks.get((key[0], before), ())),
             )
         return reveals
 
-    async def _boards(self, session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], Leaderboard]:
+    async def _boards(
+        self, session: AsyncSession, keys: set[tuple[int, dt.date]]
+    ) -> dict[tuple[int, dt.date], Leaderboard]:
         """Each community's weekly board (top ten), for the posts that carry one."""
         boards: dict[tuple[int, dt.date], Leaderboard] = {}
         for day in {day for _, day in keys}:
@@ -412,14 +446,21 @@ class ScheduleService:
             for chunk in chunks(communities):
                 ranked = (
                     select(
-                        Score.community_id, Member.display_name, Score.points,
-                        func.row_number().over(
-                            partition_by=Score.community_id, order_by=(Score.points.desc(), Member.display_name, Member.id)
-                        ).label("place"),
+                        Score.community_id,
+                        Member.display_name,
+                        Score.points,
+                        func.row_number()
+                        .over(
+                            partition_by=Score.community_id,
+                            order_by=(Score.points.desc(), Member.display_name, Member.id),
+                        )
+                        .label("place"),
                         func.count().over(partition_by=Score.community_id).label("total"),
                     )
                     .join(Member, Member.id == Score.member_id)
-                    .where(Score.community_id.in_(chunk), Score.period == Period.WEEK.value, Score.period_start == start)
+                    .where(
+                        Score.community_id.in_(chunk), Score.period == Period.WEEK.value, Score.period_start == start
+                    )
                     .subquery()
                 )
                 rows = await session.execute(
@@ -441,8 +482,14 @@ class ScheduleService:
     async def mark_sent(self, claim: Claim, message_ref: str) -> None:
         async with self._sessions.begin() as session:
             await session.execute(
-                update(ScheduledPost).where(ScheduledPost.id == claim.post_id).values(
-                    status="sent", sent_at=self.now(), message_ref=message_ref[:200], attempts=claim.attempt, last_error=None
+                update(ScheduledPost)
+                .where(ScheduledPost.id == claim.post_id)
+                .values(
+                    status="sent",
+                    sent_at=self.now(),
+                    message_ref=message_ref[:200],
+                    attempts=claim.attempt,
+                    last_error=None,
                 )
             )
             await session.execute(update(Schedule).where(Schedule.id == claim.schedule_id).values(last_error=None))
@@ -453,16 +500,21 @@ class ScheduleService:
         now = self.now()
         async with self._sessions.begin() as session:
             await session.execute(
-                update(ScheduledPost).where(ScheduledPost.id == claim.post_id).values(
-                    status="pending" if retry else "failed", owner=None, attempts=claim.attempt,
-                    next_try_at=now + rules.retry_delay(claim.attempt), last_error=error[:500],
+                update(ScheduledPost)
+                .where(ScheduledPost.id == claim.post_id)
+                .values(
+                    status="pending" if retry else "failed",
+                    owner=None,
+                    attempts=claim.attempt,
+                    next_try_at=now + rules.retry_delay(claim.attempt),
+                    last_error=error[:500],
                 )
             )
             if not retry:
                 await session.execute(
-                    update(Schedule).where(Schedule.id == claim.schedule_id).values(
-                        last_error=f"{now:%Y-%m-%d %H:%M} UTC: {error[:300]}"
-                    )
+                    update(Schedule)
+                    .where(Schedule.id == claim.schedule_id)
+                    .values(last_error=f"{now:%Y-%m-%d %H:%M} UTC: {error[:300]}")
                 )
         return retry
 
@@ -483,7 +535,8 @@ class ScheduleService:
                 .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
                 .join(Community, Community.id == Schedule.community_id)
                 .where(
-                    ScheduledPost.status == "pending", Community.platform.in_(platforms),
+                    ScheduledPost.status == "pending",
+                    Community.platform.in_(platforms),
                     or_(ScheduledPost.owner.is_(None), ScheduledPost.claimed_at < now - LEASE),
                 )
             )
@@ -491,8 +544,6 @@ class ScheduleService:
         if retry is not None:
             slots.append(retry if retry.tzinfo else retry.replace(tzinfo=dt.UTC))
         return min(slots, default=None)
-
-
 
 
 def _none(channel_id: str) -> ScheduleInfo:

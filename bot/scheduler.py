@@ -77,8 +77,14 @@ class Scheduler:
                 reference = await self.publishers[claim.platform].publish(claim.channel_id, post)
             except PublishError as error:
                 retried = await self.schedules.mark_failed(claim, str(error), permanent=error.permanent)
-                log.warning("post to %s/%s failed (attempt %d%s): %s", claim.platform, claim.channel_id,
-                            claim.attempt, ", will retry" if retried else ", giving up", error)
+                log.warning(
+                    "post to %s/%s failed (attempt %d%s): %s",
+                    claim.platform,
+                    claim.channel_id,
+                    claim.attempt,
+                    ", will retry" if retried else ", giving up",
+                    error,
+                )
                 return False
             except Exception as error:
                 log.exception("post to %s/%s failed unexpectedly", claim.platform, claim.channel_id)

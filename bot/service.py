@@ -40,17 +40,15 @@ from bot.core.replies import (
     Forgotten,
     Leaderboard,
     LeaderboardEntry,
-    Mode,
     Option,
-    Period,
     QuestionCard,
-    QuestionKind,
     QuestionRef,
     ReferenceCard,
     Stats,
     TopicInfo,
     TopicStats,
 )
+from bot.core.vocabulary import Mode, Period, QuestionKind
 from bot.store.answers import AnswerRecord, AnswerWriter
 from bot.store.db import OneHop, chunks, read_session_factory, session_factory, upsert_insert
 from bot.store.models import Attempt, Community, DailyAssignment, Member, Score
@@ -122,7 +120,9 @@ class StudyService:
             self._set_pending(member, ref)
             return self.card(ref, already_answered=bool(answered))
 
-    async def practice_question(self, actor: Actor, topic: str | None = None, *, figure: str | None = None) -> QuestionCard:
+    async def practice_question(
+        self, actor: Actor, topic: str | None = None, *, figure: str | None = None
+    ) -> QuestionCard:
         candidates = self._practice_candidates(topic, figure)
         async with self.sessions.begin() as session:
             community, member = await self.enrol(session, actor)
@@ -199,17 +199,29 @@ class StudyService:
         name = clean_input(actor.display_name or actor.user_id, what="The display name", limit=10_000)[:100]
         outcome = await self.writer.record(
             AnswerRecord(
-                member_key=actor.user_id, display_name=name, community_id=community_id, question_id=question.id,
-                daily_date=ref.daily_date if ref.mode is Mode.DAILY else None, answer_given=shown[:500],
-                correct=correct, answered_at=self.clock(),
+                member_key=actor.user_id,
+                display_name=name,
+                community_id=community_id,
+                question_id=question.id,
+                daily_date=ref.daily_date if ref.mode is Mode.DAILY else None,
+                answer_given=shown[:500],
+                correct=correct,
+                answered_at=self.clock(),
             )
         )
         if outcome.repeated:
             note = "You've already answered today's question; here is your first answer. No extra points."
             question = self.question(outcome.question_id)
         return self._feedback(
-            question, ref, outcome.correct, outcome.answer_given, outcome.points, outcome.streak,
-            outcome.total_points, repeated=outcome.repeated, note=note,
+            question,
+            ref,
+            outcome.correct,
+            outcome.answer_given,
+            outcome.points,
+            outcome.streak,
+            outcome.total_points,
+            repeated=outcome.repeated,
+            note=note,
         )
 
     async def _pending_of(self, community_id: int, user_id: str) -> QuestionRef:
@@ -251,7 +263,11 @@ class StudyService:
     def _remember(self, actor: Actor, community: Community) -> tuple[int, str]:
         if len(self._communities) > CACHE_LIMIT:
             self._communities.clear()
-        self._communities[(actor.platform.value, actor.community_id)] = (community.id, community.timezone, time.monotonic())
+        self._communities[(actor.platform.value, actor.community_id)] = (
+            community.id,
+            community.timezone,
+            time.monotonic(),
+        )
         return community.id, community.timezone
 
     def community_changed(self, community_id: int) -> None:
@@ -299,15 +315,32 @@ class StudyService:
         return prepared
 
     def _feedback(
-        self, question: Question, ref: QuestionRef, correct: bool, shown: str, points: int, streak: int,
-        total: int, *, repeated: bool = False, note: str = "",
+        self,
+        question: Question,
+        ref: QuestionRef,
+        correct: bool,
+        shown: str,
+        points: int,
+        streak: int,
+        total: int,
+        *,
+        repeated: bool = False,
+        note: str = "",
     ) -> AnswerFeedback:
         correct_answer = self.correct_answer(question)
         figure = next((self.bank.figures[f] for f in question.figures if f in self.bank.figures), None)
         return AnswerFeedback(
-            ref=ref, correct=correct, given=shown, correct_answer=correct_answer, explanation=question.explanation,
-            points=points, streak=streak, total_points=total, repeated=repeated,
-            figure=FigureLink(figure.id, figure.name) if figure else None, note=note,
+            ref=ref,
+            correct=correct,
+            given=shown,
+            correct_answer=correct_answer,
+            explanation=question.explanation,
+            points=points,
+            streak=streak,
+            total_points=total,
+            repeated=repeated,
+            figure=FigureLink(figure.id, figure.name) if figure else None,
+            note=note,
         )
 
     # ----------------------------------------------------------------- leaderboard and stats
@@ -341,7 +374,8 @@ class StudyService:
         rows, (own_points, above, ranked_total) = await self.read_in_one_hop(read)
         ranked = scoring.competition_ranks([((key, name), points) for key, name, points in rows])
         entries = tuple(
-            LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == actor.user_id) for r in ranked
+            LeaderboardEntry(r.rank, r.member_key[1], r.points, is_caller=r.member_key[0] == actor.user_id)
+            for r in ranked
         )
         caller = None
         if own_points is not None:
@@ -393,7 +427,9 @@ class StudyService:
             streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, today)
             topics = tuple(
                 TopicStats(self.topic_title(topic_id), answered, correct)
-                for topic_id, (answered, correct) in sorted(per_topic.items(), key=lambda item: self.topic_title(item[0]))
+                for topic_id, (answered, correct) in sorted(
+                    per_topic.items(), key=lambda item: self.topic_title(item[0])
+                )
             )
             return Stats(
                 name=member.display_name,
@@ -461,8 +497,13 @@ class StudyService:
         ]
         summary = f"{figure.summary} ({figure.lifespan})" if figure.lifespan else figure.summary
         return ReferenceCard(
-            figure.id, "figure", figure.name, summary, tuple(s for s in sections if s.text),
-            tuple(figure.aliases), has_questions=bool(self._figure_questions.get(figure.id)),
+            figure.id,
+            "figure",
+            figure.name,
+            summary,
+            tuple(s for s in sections if s.text),
+            tuple(figure.aliases),
+            has_questions=bool(self._figure_questions.get(figure.id)),
         )
 
     def _term_card(self, term: Term) -> ReferenceCard:
@@ -473,7 +514,12 @@ class StudyService:
             CardSection("See also", ", ".join(related)),
         ]
         return ReferenceCard(
-            term.id, "term", term.term, term.definition, tuple(s for s in sections if s.text), tuple(term.aliases),
+            term.id,
+            "term",
+            term.term,
+            term.definition,
+            tuple(s for s in sections if s.text),
+            tuple(term.aliases),
             has_questions=bool(self._figure_questions.get(term.id)),
         )
 
@@ -501,10 +547,10 @@ class StudyService:
             options = (Option("True", "True"), Option("False", "False"))
         else:
             options = ()
-        figures = tuple(
-            FigureLink(f, self.bank.figures[f].name) for f in question.figures if f in self.bank.figures
+        figures = tuple(FigureLink(f, self.bank.figures[f].name) for f in question.figures if f in self.bank.figures)
+        return QuestionCard(
+            ref, self.topic_title(question.topic), question.kind, question.prompt, options, figures, already_answered
         )
-        return QuestionCard(ref, self.topic_title(question.topic), question.kind, question.prompt, options, figures, already_answered)
 
     def today_in(self, timezone: str) -> dt.date:
         """Today's date where a community is (its time zone name)."""
@@ -550,8 +596,14 @@ class StudyService:
         for community, day in missing:
             candidates = self._daily_candidates(frozenset(community.daily_topics or ()))
             seed = f"{community.platform}:{community.external_id}:{day}"
-            chosen.append({"community_id": community.id, "local_date": day, "question_id": selection.choose_daily(
-                candidates, asked.get(community.id, {}), seed), "created_at": self.clock()})
+            chosen.append(
+                {
+                    "community_id": community.id,
+                    "local_date": day,
+                    "question_id": selection.choose_daily(candidates, asked.get(community.id, {}), seed),
+                    "created_at": self.clock(),
+                }
+            )
         insert = upsert_insert(session.bind.dialect.name)
         for chunk in chunks(chosen):
             await session.execute(insert(DailyAssignment).on_conflict_do_nothing(), chunk)
@@ -567,7 +619,9 @@ class StudyService:
         return self._candidates[topics]
 
     @staticmethod
-    async def _stored_assignments(session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:
+    async def _stored_assignments(
+        session: AsyncSession, keys: set[tuple[int, dt.date]]
+    ) -> dict[tuple[int, dt.date], str]:
         found: dict[tuple[int, dt.date], str] = {}
         days = {day for _, day in keys}
         for chunk in chunks(sorted({community_id for community_id, _ in keys})):
@@ -580,11 +634,17 @@ class StudyService:
         return found
 
     async def community_of(self, session: AsyncSession, actor: Actor, *, create: bool = True) -> Community | None:
-        query = select(Community).where(Community.platform == actor.platform.value, Community.external_id == actor.community_id)
+        query = select(Community).where(
+            Community.platform == actor.platform.value, Community.external_id == actor.community_id
+        )
         community = await session.scalar(query)
         if community is None and create:
             community = await self._insert_or_get(
-                session, Community(platform=actor.platform.value, external_id=actor.community_id, name=actor.community_name[:200]), query
+                session,
+                Community(
+                    platform=actor.platform.value, external_id=actor.community_id, name=actor.community_name[:200]
+                ),
+                query,
             )
         return community
 

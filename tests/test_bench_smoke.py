@@ -23,9 +23,26 @@ def run_bench(tmp_path: Path, *args: str) -> dict:
     out = tmp_path / "bench.json"
     env = {k: v for k, v in os.environ.items() if k not in TOKENS and k != "DATABASE_URL"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.bench", "--scale", "0.001", "--duration", "0.5", "--workdir", str(tmp_path / "work"),
-         "--json", str(out), *args],
-        check=False, capture_output=True, text=True, cwd=REPO, env=env, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "bot.bench",
+            "--scale",
+            "0.001",
+            "--duration",
+            "0.5",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+            *args,
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]

@@ -39,7 +39,8 @@ from bot.content.schema import Question
 from bot.core import scoring, selection
 from bot.core.actor import Actor, Platform
 from bot.core.grading import normalise
-from bot.core.replies import Mode, Period, QuestionKind, QuestionRef
+from bot.core.replies import QuestionRef
+from bot.core.vocabulary import Mode, Period, QuestionKind
 
 START = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)  # a Friday morning in London
 
@@ -78,8 +79,13 @@ def answer_texts(question: Question) -> tuple[str, str]:
 
 
 def actor(community: int, member: int) -> Actor:
-    return Actor(Platform.DISCORD, f"guild-{community}", f"user-{community}-{member}",
-                 f"Student {community}-{member}", community_name=f"School {community}")
+    return Actor(
+        Platform.DISCORD,
+        f"guild-{community}",
+        f"user-{community}-{member}",
+        f"Student {community}-{member}",
+        community_name=f"School {community}",
+    )
 
 
 @dataclass
@@ -175,14 +181,20 @@ class Tally:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "submitted": self.submitted, "ok": self.ok, "ok_daily": self.ok_daily, "repeated": self.repeated,
-            "database_locked": self.locked, "other_errors": sum(self.errors.values()),
-            "errors_by_type": dict(self.errors), "error_samples": self.samples,
+            "submitted": self.submitted,
+            "ok": self.ok,
+            "ok_daily": self.ok_daily,
+            "repeated": self.repeated,
+            "database_locked": self.locked,
+            "other_errors": sum(self.errors.values()),
+            "errors_by_type": dict(self.errors),
+            "error_samples": self.samples,
         }
 
 
-async def answer_once(service: Any, load: Load, tally: Tally, student: int | None,
-                      scheduled: float | None = None) -> None:
+async def answer_once(
+    service: Any, load: Load, tally: Tally, student: int | None, scheduled: float | None = None
+) -> None:
     who, text, ref, daily = load.next(student)
     tally.submitted += 1
     started = time.perf_counter() if scheduled is None else scheduled
@@ -203,8 +215,9 @@ async def answer_once(service: Any, load: Load, tally: Tally, student: int | Non
 # ----------------------------------------------------------------------------------- the two phases
 
 
-async def closed_loop(service: Any, load: Load, students: int, duration: float, *,
-                      anyone: bool = False) -> tuple[Tally, float]:
+async def closed_loop(
+    service: Any, load: Load, students: int, duration: float, *, anyone: bool = False
+) -> tuple[Tally, float]:
     """`students` tasks, each answering again as soon as answered, for `duration` seconds. Practice
     answers come from each student's own member, or with `anyone` from a random member each time."""
     tally = Tally()
@@ -219,8 +232,9 @@ async def closed_loop(service: Any, load: Load, students: int, duration: float, 
     return tally, time.perf_counter() - started
 
 
-async def open_loop(service: Any, load: Load, rate: float, duration: float, max_in_flight: int,
-                    students: int) -> tuple[Tally, dict]:
+async def open_loop(
+    service: Any, load: Load, rate: float, duration: float, max_in_flight: int, students: int
+) -> tuple[Tally, dict]:
     """Answers launched at `rate` per second on a fixed schedule, whatever the service's pace; practice
     answers from the same simulated students as the closed loop, daily ones from the whole membership."""
     tally = Tally()
@@ -246,9 +260,14 @@ async def open_loop(service: Any, load: Load, rate: float, duration: float, max_
     await asyncio.gather(*in_flight)
     elapsed = time.perf_counter() - started
     return tally, {
-        "offered_rate_per_s": rate, "offered": total, "launched": total - shed, "shed": shed,
-        "launch_window_s": round(offered_for, 3), "elapsed_s": round(elapsed, 3),
-        "achieved_rate_per_s": round(tally.ok / elapsed, 1) if elapsed else None, "peak_in_flight": peak,
+        "offered_rate_per_s": rate,
+        "offered": total,
+        "launched": total - shed,
+        "shed": shed,
+        "launch_window_s": round(offered_for, 3),
+        "elapsed_s": round(elapsed, 3),
+        "achieved_rate_per_s": round(tally.ok / elapsed, 1) if elapsed else None,
+        "peak_in_flight": peak,
     }
 
 
@@ -261,10 +280,13 @@ def sqlite_floor(bot_db: Path, floor_db: Path, seconds: float) -> dict[str, Any]
     for suffix in ("", "-wal", "-shm"):
         Path(f"{floor_db}{suffix}").unlink(missing_ok=True)
     source = sqlite3.connect(bot_db)
-    ddl = [sql for (sql,) in source.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name IN ('attempts', 'scores') AND sql IS NOT NULL "
-        "ORDER BY type DESC"  # tables before indexes
-    )]
+    ddl = [
+        sql
+        for (sql,) in source.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name IN ('attempts', 'scores') AND sql IS NOT NULL "
+            "ORDER BY type DESC"  # tables before indexes
+        )
+    ]
     source.close()
     connection = sqlite3.connect(floor_db, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
@@ -274,14 +296,19 @@ def sqlite_floor(bot_db: Path, floor_db: Path, seconds: float) -> dict[str, Any]
     members = 10_000
     connection.execute("BEGIN")
     connection.executemany(
-        "INSERT INTO scores (member_id, period, period_start, community_id, points) VALUES (?, 'all', '2000-01-03', 1, 0)",
+        "INSERT INTO scores (member_id, period, period_start, community_id, points) "
+        "VALUES (?, 'all', '2000-01-03', 1, 0)",
         [(member,) for member in range(1, members + 1)],
     )
     connection.execute("COMMIT")
     rng = random.Random(7)
-    insert = ("INSERT INTO attempts (member_id, community_id, question_id, mode, daily_date, answer_given, correct, "
-              "points, streak, created_at) VALUES (?, 1, 'q-1', 'practice', NULL, 'B) Bukharin', 1, 0, 0, ?)")
-    update = "UPDATE scores SET points = points + 10 WHERE member_id = ? AND period = 'all' AND period_start = '2000-01-03'"
+    insert = (
+        "INSERT INTO attempts (member_id, community_id, question_id, mode, daily_date, answer_given, correct, "
+        "points, streak, created_at) VALUES (?, 1, 'q-1', 'practice', NULL, 'B) Bukharin', 1, 0, 0, ?)"
+    )
+    update = (
+        "UPDATE scores SET points = points + 10 WHERE member_id = ? AND period = 'all' AND period_start = '2000-01-03'"
+    )
     count = 0
     started = time.perf_counter()
     stop = started + seconds
@@ -303,8 +330,8 @@ def sqlite_floor(bot_db: Path, floor_db: Path, seconds: float) -> dict[str, Any]
 
 async def check_integrity(bulk: Bulk, expected_attempts: int, expected_daily: int) -> dict[str, Any]:
     """Every answer stored exactly once; every score row equals the sum of its daily attempts."""
-    (attempts,), = await bulk.fetch("SELECT COUNT(*) FROM attempts")
-    (daily,), = await bulk.fetch("SELECT COUNT(*) FROM attempts WHERE mode = 'daily'")
+    ((attempts,),) = await bulk.fetch("SELECT COUNT(*) FROM attempts")
+    ((daily,),) = await bulk.fetch("SELECT COUNT(*) FROM attempts WHERE mode = 'daily'")
     expected_scores: dict[tuple[int, str, dt.date], int] = collections.Counter()
     for member_id, day, points in await bulk.fetch(
         "SELECT member_id, daily_date, points FROM attempts WHERE mode = 'daily'"
@@ -312,9 +339,10 @@ async def check_integrity(bulk: Bulk, expected_attempts: int, expected_daily: in
         day = as_date(day)
         for period in Period:
             expected_scores[(member_id, period.value, scoring.period_start(period, day))] += points
-    stored = {(m, p, as_date(s)): points for m, p, s, points in await bulk.fetch(
-        "SELECT member_id, period, period_start, points FROM scores"
-    )}
+    stored = {
+        (m, p, as_date(s)): points
+        for m, p, s, points in await bulk.fetch("SELECT member_id, period, period_start, points FROM scores")
+    }
     mismatched = {key for key in expected_scores.keys() | stored.keys() if expected_scores.get(key) != stored.get(key)}
     all_time = [key for key in mismatched if key[1] == Period.ALL.value]
     return {
@@ -337,16 +365,24 @@ async def check_integrity(bulk: Bulk, expected_attempts: int, expected_daily: in
 async def build_members(bulk: Bulk, cfg: AnswersConfig) -> None:
     created = bulk.ts(START - dt.timedelta(days=60))
     await bulk.insert(
-        "communities", ("platform", "external_id", "name", "timezone", "created_at"),
-        ((Platform.DISCORD.value, f"guild-{c}", f"School {c}", "Europe/London", created) for c in range(cfg.communities)),
+        "communities",
+        ("platform", "external_id", "name", "timezone", "created_at"),
+        (
+            (Platform.DISCORD.value, f"guild-{c}", f"School {c}", "Europe/London", created)
+            for c in range(cfg.communities)
+        ),
     )
     ids = {external: key for key, external in await bulk.fetch("SELECT id, external_id FROM communities")}
     total = cfg.communities * cfg.members_per_community
     progress = Progress("scenario 1: members", total)
     await bulk.insert(
-        "members", ("community_id", "external_id", "display_name", "current_streak", "best_streak", "created_at"),
-        ((ids[f"guild-{c}"], f"user-{c}-{m}", f"Student {c}-{m}", 0, 0, created)
-         for c in range(cfg.communities) for m in range(cfg.members_per_community)),
+        "members",
+        ("community_id", "external_id", "display_name", "current_streak", "best_streak", "created_at"),
+        (
+            (ids[f"guild-{c}"], f"user-{c}-{m}", f"Student {c}-{m}", 0, 0, created)
+            for c in range(cfg.communities)
+            for m in range(cfg.members_per_community)
+        ),
         progress=progress,
     )
     progress.finish()
@@ -355,11 +391,17 @@ async def build_members(bulk: Bulk, cfg: AnswersConfig) -> None:
 async def run(target: Target, content_dir: Path, cfg: AnswersConfig, workdir: Path) -> dict[str, Any]:
     clock = BenchClock(START)
     rng = random.Random(cfg.seed)
-    result: dict[str, Any] = {"config": {
-        "communities": cfg.communities, "members_per_community": cfg.members_per_community,
-        "students": cfg.students, "open_loop_rate_per_s": cfg.rate, "phase_seconds": cfg.duration,
-        "daily_share": cfg.daily_share, "practice_answers_from": "each student's own member",
-    }}
+    result: dict[str, Any] = {
+        "config": {
+            "communities": cfg.communities,
+            "members_per_community": cfg.members_per_community,
+            "students": cfg.students,
+            "open_loop_rate_per_s": cfg.rate,
+            "phase_seconds": cfg.duration,
+            "daily_share": cfg.daily_share,
+            "practice_answers_from": "each student's own member",
+        }
+    }
     async with open_service(target.url, content_dir, clock=clock) as service:
         bulk = await Bulk.open(target)
         try:
@@ -376,7 +418,10 @@ async def run(target: Target, content_dir: Path, cfg: AnswersConfig, workdir: Pa
             warm, _ = await closed_loop(service, load, cfg.students, cfg.warmup)
             total.merged(warm)
 
-            note(f"scenario 1 [{target.backend}]: throughput, {cfg.students} students closed loop for {cfg.duration:.1f} s")
+            note(
+                f"scenario 1 [{target.backend}]: throughput, "
+                f"{cfg.students} students closed loop for {cfg.duration:.1f} s"
+            )
             profiler = cProfile.Profile() if cfg.profile else None
             if profiler:
                 profiler.enable()
@@ -386,19 +431,23 @@ async def run(target: Target, content_dir: Path, cfg: AnswersConfig, workdir: Pa
                 result["profile"] = write_profile(profiler, cfg.profile)
             total.merged(busy)
             throughput = {
-                **busy.as_dict(), "elapsed_s": round(elapsed, 3),
+                **busy.as_dict(),
+                "elapsed_s": round(elapsed, 3),
                 "answers_per_s": round(busy.ok / elapsed, 1) if elapsed else None,
                 "latency": summary_ms(busy.latencies),
             }
             result["throughput"] = throughput
 
             if cfg.cold_duration > 0:
-                note(f"scenario 1 [{target.backend}]: throughput with every answer from a random member "
-                     f"(cold caches) for {cfg.cold_duration:.1f} s")
+                note(
+                    f"scenario 1 [{target.backend}]: throughput with every answer from a random member "
+                    f"(cold caches) for {cfg.cold_duration:.1f} s"
+                )
                 cold, elapsed = await closed_loop(service, load, cfg.students, cfg.cold_duration, anyone=True)
                 total.merged(cold)
                 result["throughput_any_member"] = {
-                    **cold.as_dict(), "elapsed_s": round(elapsed, 3),
+                    **cold.as_dict(),
+                    "elapsed_s": round(elapsed, 3),
                     "answers_per_s": round(cold.ok / elapsed, 1) if elapsed else None,
                     "latency": summary_ms(cold.latencies),
                 }
@@ -412,7 +461,10 @@ async def run(target: Target, content_dir: Path, cfg: AnswersConfig, workdir: Pa
             clock.advance(days=1)
             await load.new_day(service, clock().date())
             # The first answers of a new day fill the service's caches for it; time them apart.
-            note(f"scenario 1 [{target.backend}]: a new day: open loop at {cfg.rate:.0f}/s for {cfg.warmup:.1f} s (warm-up)")
+            note(
+                f"scenario 1 [{target.backend}]: a new day: "
+                f"open loop at {cfg.rate:.0f}/s for {cfg.warmup:.1f} s (warm-up)"
+            )
             start_of_day, shape = await open_loop(service, load, cfg.rate, cfg.warmup, cfg.max_in_flight, cfg.students)
             total.merged(start_of_day)
             result["latency_start_of_day"] = {**shape, "latency": summary_ms(start_of_day.latencies)}
@@ -440,4 +492,3 @@ def write_profile(profiler: cProfile.Profile, path: Path) -> dict[str, Any]:
     path.with_suffix(".txt").write_text(text.getvalue())
     note(f"profile of the throughput phase written to {path} (and {path.with_suffix('.txt')})")
     return {"pstats": str(path), "text": str(path.with_suffix(".txt"))}
-

@@ -24,7 +24,7 @@ from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_m
 from bot.bootstrap import open_service
 from bot.core import scoring
 from bot.core.actor import Actor, Platform
-from bot.core.replies import Mode, Period
+from bot.core.vocabulary import Mode, Period
 from bot.store.db import create_engine
 
 YEAR_START = dt.date(2026, 9, 1)
@@ -65,24 +65,38 @@ async def build(bulk: Bulk, cfg: BoardsConfig, question_ids: list[str]) -> dict[
     rng = random.Random(cfg.seed)
     days = school_days()
     created = bulk.ts(dt.datetime.combine(YEAR_START, dt.time(7), tzinfo=dt.UTC) - dt.timedelta(days=7))
-    await bulk.insert("communities", ("platform", "external_id", "name", "timezone", "created_at"),
-                      [(Platform.SLACK.value, COMMUNITY, "Big School", "Europe/London", created)])
+    await bulk.insert(
+        "communities",
+        ("platform", "external_id", "name", "timezone", "created_at"),
+        [(Platform.SLACK.value, COMMUNITY, "Big School", "Europe/London", created)],
+    )
     ((community_id,),) = await bulk.fetch("SELECT id FROM communities WHERE external_id = ?", COMMUNITY)
     daily_question = [question_ids[i % len(question_ids)] for i in range(len(days))]
     await bulk.insert(
-        "daily_assignments", ("community_id", "local_date", "question_id", "created_at"),
-        ((community_id, bulk.date(day), daily_question[i], bulk.ts(dt.datetime.combine(day, dt.time(7), tzinfo=dt.UTC)))
-         for i, day in enumerate(days)),
+        "daily_assignments",
+        ("community_id", "local_date", "question_id", "created_at"),
+        (
+            (
+                community_id,
+                bulk.date(day),
+                daily_question[i],
+                bulk.ts(dt.datetime.combine(day, dt.time(7), tzinfo=dt.UTC)),
+            )
+            for i, day in enumerate(days)
+        ),
     )
     await bulk.insert(
-        "members", ("community_id", "external_id", "display_name", "current_streak", "best_streak", "created_at"),
+        "members",
+        ("community_id", "external_id", "display_name", "current_streak", "best_streak", "created_at"),
         ((community_id, student(i).user_id, name_of(i), 0, 0, created) for i in range(cfg.members)),
     )
     member_ids = dict(await bulk.fetch("SELECT external_id, id FROM members WHERE community_id = ?", community_id))
     # Pre-encoded values: a handful of answer times per day, the dates as the backend stores them.
     day_values = [bulk.date(day) for day in days]
-    times = [[bulk.ts(dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC) + dt.timedelta(seconds=37 * k))
-              for k in range(64)] for day in days]
+    times = [
+        [bulk.ts(dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC) + dt.timedelta(seconds=37 * k)) for k in range(64)]
+        for day in days
+    ]
     per_member = cfg.attempts // cfg.members
     extra = cfg.attempts - per_member * cfg.members
     # Score periods by day index: the service keeps one row per member per week, month and all time.
@@ -90,7 +104,11 @@ async def build(bulk: Bulk, cfg: BoardsConfig, question_ids: list[str]) -> dict[
     months = sorted({scoring.period_start(Period.MONTH, day) for day in days})
     week_of = [weeks.index(scoring.period_start(Period.WEEK, day)) for day in days]
     month_of = [months.index(scoring.period_start(Period.MONTH, day)) for day in days]
-    week_values, month_values, epoch = [bulk.date(w) for w in weeks], [bulk.date(m) for m in months], bulk.date(scoring.EPOCH)
+    week_values, month_values, epoch = (
+        [bulk.date(w) for w in weeks],
+        [bulk.date(m) for m in months],
+        bulk.date(scoring.EPOCH),
+    )
     score_rows: list[tuple] = []
     streaks: list[tuple[int, int, Any, int]] = []
     counts = collections.Counter()
@@ -119,13 +137,33 @@ async def build(bulk: Bulk, cfg: BoardsConfig, question_ids: list[str]) -> dict[
                 daily_total += 1
                 week_points[week_of[d]] = (week_points[week_of[d]] or 0) + points
                 month_points[month_of[d]] = (month_points[month_of[d]] or 0) + points
-                yield (member_id, community_id, daily_question[d], daily, day_values[d],
-                       "A" if correct else "B", correct, points, streak, times[d][randrange(64)])
+                yield (
+                    member_id,
+                    community_id,
+                    daily_question[d],
+                    daily,
+                    day_values[d],
+                    "A" if correct else "B",
+                    correct,
+                    points,
+                    streak,
+                    times[d][randrange(64)],
+                )
             counts["daily"] += daily_total
             for _ in range(wanted - daily_total):
                 d = randrange(len(days))
-                yield (member_id, community_id, choice(question_ids), practice, None,
-                       "C", random() < accuracy, 0, 0, times[d][randrange(64)])
+                yield (
+                    member_id,
+                    community_id,
+                    choice(question_ids),
+                    practice,
+                    None,
+                    "C",
+                    random() < accuracy,
+                    0,
+                    0,
+                    times[d][randrange(64)],
+                )
             counts["practice"] += wanted - daily_total
             total = 0
             for w, points in enumerate(week_points):
@@ -142,30 +180,48 @@ async def build(bulk: Bulk, cfg: BoardsConfig, question_ids: list[str]) -> dict[
 
     progress = Progress("scenario 2: attempts", cfg.attempts)
     await bulk.insert(
-        "attempts", ("member_id", "community_id", "question_id", "mode", "daily_date", "answer_given", "correct",
-                     "points", "streak", "created_at"),
-        rows(), progress=progress,
+        "attempts",
+        (
+            "member_id",
+            "community_id",
+            "question_id",
+            "mode",
+            "daily_date",
+            "answer_given",
+            "correct",
+            "points",
+            "streak",
+            "created_at",
+        ),
+        rows(),
+        progress=progress,
     )
     progress.finish()
     progress = Progress("scenario 2: scores", len(score_rows))
-    await bulk.insert("scores", ("member_id", "period", "period_start", "community_id", "points"), score_rows,
-                      progress=progress)
+    await bulk.insert(
+        "scores", ("member_id", "period", "period_start", "community_id", "points"), score_rows, progress=progress
+    )
     progress.finish()
     await bulk.executemany(
         "UPDATE members SET current_streak = ?, best_streak = ?, last_daily_date = ? WHERE id = ?", streaks
     )
     await bulk.analyze()
-    return {"community_id": community_id, "school_days": len(days), "daily_attempts": counts["daily"],
-            "practice_attempts": counts["practice"], "score_rows": len(score_rows)}
+    return {
+        "community_id": community_id,
+        "school_days": len(days),
+        "daily_attempts": counts["daily"],
+        "practice_attempts": counts["practice"],
+        "score_rows": len(score_rows),
+    }
 
 
 GROUP_BY = {
     Period.WEEK: "SELECT member_id, SUM(points) FROM attempts WHERE community_id = :community "
-                 "AND daily_date >= :start AND daily_date <= :today GROUP BY member_id ORDER BY 2 DESC LIMIT 10",
+    "AND daily_date >= :start AND daily_date <= :today GROUP BY member_id ORDER BY 2 DESC LIMIT 10",
     Period.MONTH: "SELECT member_id, SUM(points) FROM attempts WHERE community_id = :community "
-                  "AND daily_date >= :start AND daily_date <= :today GROUP BY member_id ORDER BY 2 DESC LIMIT 10",
+    "AND daily_date >= :start AND daily_date <= :today GROUP BY member_id ORDER BY 2 DESC LIMIT 10",
     Period.ALL: "SELECT member_id, SUM(points) FROM attempts WHERE community_id = :community "
-                "GROUP BY member_id ORDER BY 2 DESC LIMIT 10",
+    "GROUP BY member_id ORDER BY 2 DESC LIMIT 10",
 }
 
 

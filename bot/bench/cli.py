@@ -52,10 +52,22 @@ def make_plan(args: argparse.Namespace) -> Plan:
         if unknown:
             raise SystemExit(f"unknown scenario(s) {sorted(unknown)}: choose from 1-5")
         if 5 in chosen and not pg_url:
-            raise SystemExit("scenario 5 needs a PostgreSQL URL: --database-url or DATABASE_URL=postgresql+asyncpg://...")
+            raise SystemExit(
+                "scenario 5 needs a PostgreSQL URL: --database-url or DATABASE_URL=postgresql+asyncpg://..."
+            )
     duration = args.duration if args.duration is not None else 10.0 * min(max(scale, 0.1), 1.0)
-    return Plan(chosen, scale, duration, args.students, args.rate, pg_url, args.pg_reset, args.content.resolve(),
-                args.profile, args.fanout_limit)
+    return Plan(
+        chosen,
+        scale,
+        duration,
+        args.students,
+        args.rate,
+        pg_url,
+        args.pg_reset,
+        args.content.resolve(),
+        args.profile,
+        args.fanout_limit,
+    )
 
 
 # ----------------------------------------------------------------------------------- running
@@ -65,9 +77,14 @@ def answers_config(plan: Plan, profile: Path | None):
     from bot.bench.answers import AnswersConfig
 
     return AnswersConfig(
-        members_per_community=max(1, round(1000 * plan.scale)), students=plan.students, rate=plan.rate,
-        duration=plan.duration, warmup=min(1.0, plan.duration / 5), cold_duration=plan.duration / 2,
-        floor_seconds=min(3.0, max(0.3, plan.duration * 0.3)), max_in_flight=max(100, int(plan.rate)),
+        members_per_community=max(1, round(1000 * plan.scale)),
+        students=plan.students,
+        rate=plan.rate,
+        duration=plan.duration,
+        warmup=min(1.0, plan.duration / 5),
+        cold_duration=plan.duration / 2,
+        floor_seconds=min(3.0, max(0.3, plan.duration * 0.3)),
+        max_in_flight=max(100, int(plan.rate)),
         profile=profile,
     )
 
@@ -76,8 +93,12 @@ def boards_config(plan: Plan):
     from bot.bench.boards import BoardsConfig
 
     members = max(10, round(10_000 * plan.scale))
-    return BoardsConfig(members=members, attempts=max(members, round(2_000_000 * plan.scale)),
-                        calls=200 if plan.scale >= 0.1 else 20, budget=5.0 if plan.scale >= 0.1 else 1.0)
+    return BoardsConfig(
+        members=members,
+        attempts=max(members, round(2_000_000 * plan.scale)),
+        calls=200 if plan.scale >= 0.1 else 20,
+        budget=5.0 if plan.scale >= 0.1 else 1.0,
+    )
 
 
 def fanout_config(plan: Plan):
@@ -110,11 +131,25 @@ def meta(plan: Plan) -> dict[str, Any]:
     import sqlalchemy
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=REPO_ROOT, capture_output=True,
-                                text=True, timeout=5).stdout.strip() or None
-        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "bot", "migrations",
-                                  ":!bot/bench"],
-                                 check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=5).stdout.strip()
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                check=False,
+                cwd=REPO_ROOT,
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
+            or None
+        )
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "bot", "migrations", ":!bot/bench"],
+            check=False,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit, changed = None, ""
     return {
@@ -145,8 +180,18 @@ async def run_all(plan: Plan, workdir: Path) -> dict[str, Any]:
 
         report["results"]["startup"] = startup.run(plan.content, workdir, runs=3 if plan.scale >= 0.1 else 1)
     if 5 in plan.scenarios:
-        pg_plan = Plan(plan.scenarios & {1, 2, 3} or {1, 2, 3}, plan.scale, plan.duration, plan.students, plan.rate,
-                       plan.pg_url, plan.pg_reset, plan.content, None, plan.fanout_limit)
+        pg_plan = Plan(
+            plan.scenarios & {1, 2, 3} or {1, 2, 3},
+            plan.scale,
+            plan.duration,
+            plan.students,
+            plan.rate,
+            plan.pg_url,
+            plan.pg_reset,
+            plan.content,
+            None,
+            plan.fanout_limit,
+        )
         report["results"]["postgresql"] = await run_backend("postgresql", pg_plan, workdir)
     report["meta"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["checks"] = checks(report["results"])
@@ -168,10 +213,20 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per figure: what was measured, the target (if any) and whether it was met."""
     rows: list[dict[str, Any]] = []
 
-    def row(backend: str, scenario: str, metric: str, value: Any, unit: str = "", target: str = "",
-            ok: bool | None = None) -> None:
-        rows.append({"backend": backend, "scenario": scenario, "metric": metric, "value": value, "unit": unit,
-                     "target": target if backend == "sqlite" or backend == "-" else "", "ok": ok if backend != "postgresql" else None})
+    def row(
+        backend: str, scenario: str, metric: str, value: Any, unit: str = "", target: str = "", ok: bool | None = None
+    ) -> None:
+        rows.append(
+            {
+                "backend": backend,
+                "scenario": scenario,
+                "metric": metric,
+                "value": value,
+                "unit": unit,
+                "target": target if backend == "sqlite" or backend == "-" else "",
+                "ok": ok if backend != "postgresql" else None,
+            }
+        )
 
     for backend in ("sqlite", "postgresql"):
         found = results.get(backend) or {}
@@ -179,38 +234,115 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         if a:
             t, lat = a["throughput"], a["latency"]
             rate = t["answers_per_s"]
-            row(backend, "1 answers", f"throughput, {a['config']['students']} students closed loop", rate, "answers/s",
-                ">= 5000", rate is not None and rate >= 5000)
-            row(backend, "1 answers", "  latency under that load p50/p99", f"{_fmt(t['latency']['p50_ms'])} / "
-                f"{_fmt(t['latency']['p99_ms'])}", "ms")
+            row(
+                backend,
+                "1 answers",
+                f"throughput, {a['config']['students']} students closed loop",
+                rate,
+                "answers/s",
+                ">= 5000",
+                rate is not None and rate >= 5000,
+            )
+            row(
+                backend,
+                "1 answers",
+                "  latency under that load p50/p99",
+                f"{_fmt(t['latency']['p50_ms'])} / {_fmt(t['latency']['p99_ms'])}",
+                "ms",
+            )
             cold = a.get("throughput_any_member")
             if cold:
-                row(backend, "1 answers", "  the same, each answer from a random member (cold)", cold["answers_per_s"],
-                    "answers/s")
+                row(
+                    backend,
+                    "1 answers",
+                    "  the same, each answer from a random member (cold)",
+                    cold["answers_per_s"],
+                    "answers/s",
+                )
             p99 = lat["latency"]["p99_ms"]
-            row(backend, "1 answers", f"latency p99, open loop {lat['offered_rate_per_s']:.0f}/s", p99, "ms",
-                "< 25 (none shed)", p99 is not None and p99 < 25 and lat["shed"] == 0)
-            row(backend, "1 answers", "  p50 / p95", f"{_fmt(lat['latency']['p50_ms'])} / {_fmt(lat['latency']['p95_ms'])}", "ms")
-            row(backend, "1 answers", "  achieved rate / shed arrivals", f"{lat['achieved_rate_per_s']} / {lat['shed']}", "/s, count")
+            row(
+                backend,
+                "1 answers",
+                f"latency p99, open loop {lat['offered_rate_per_s']:.0f}/s",
+                p99,
+                "ms",
+                "< 25 (none shed)",
+                p99 is not None and p99 < 25 and lat["shed"] == 0,
+            )
+            row(
+                backend,
+                "1 answers",
+                "  p50 / p95",
+                f"{_fmt(lat['latency']['p50_ms'])} / {_fmt(lat['latency']['p95_ms'])}",
+                "ms",
+            )
+            row(
+                backend,
+                "1 answers",
+                "  achieved rate / shed arrivals",
+                f"{lat['achieved_rate_per_s']} / {lat['shed']}",
+                "/s, count",
+            )
             everything = a["all_phases"]
-            row(backend, "1 answers", '"database is locked" errors', everything["database_locked"], "", "0",
-                everything["database_locked"] == 0)
-            row(backend, "1 answers", "other errors", everything["other_errors"], "", "0", everything["other_errors"] == 0)
+            row(
+                backend,
+                "1 answers",
+                '"database is locked" errors',
+                everything["database_locked"],
+                "",
+                "0",
+                everything["database_locked"] == 0,
+            )
+            row(
+                backend,
+                "1 answers",
+                "other errors",
+                everything["other_errors"],
+                "",
+                "0",
+                everything["other_errors"] == 0,
+            )
             floor = a.get("sqlite3_floor")
             if floor:
-                row(backend, "1 answers", "plain sqlite3 loop (1 insert + 1 update per tx)", floor["transactions_per_s"], "tx/s")
-                row(backend, "1 answers", "service / sqlite3 loop", floor["service_ratio"], "ratio", ">= 0.25",
-                    floor["service_ratio"] >= 0.25)
+                row(
+                    backend,
+                    "1 answers",
+                    "plain sqlite3 loop (1 insert + 1 update per tx)",
+                    floor["transactions_per_s"],
+                    "tx/s",
+                )
+                row(
+                    backend,
+                    "1 answers",
+                    "service / sqlite3 loop",
+                    floor["service_ratio"],
+                    "ratio",
+                    ">= 0.25",
+                    floor["service_ratio"] >= 0.25,
+                )
             integrity = a["integrity"]
-            row(backend, "1 answers", "answers lost / doubled / score mismatches",
-                f"{integrity['lost']} / {integrity['doubled']} / {integrity['score_mismatches']}", "", "0 / 0 / 0",
-                integrity["ok"])
+            row(
+                backend,
+                "1 answers",
+                "answers lost / doubled / score mismatches",
+                f"{integrity['lost']} / {integrity['doubled']} / {integrity['score_mismatches']}",
+                "",
+                "0 / 0 / 0",
+                integrity["ok"],
+            )
         b = found.get("leaderboards")
         if b:
             for period, figures in b["periods"].items():
                 median = figures["service_median_ms"]
-                row(backend, "2 leaderboards", f"{period}: service median (p99)", f"{_fmt(median)} ({_fmt(figures['service']['p99_ms'])})",
-                    "ms", "< 5", median < 5)
+                row(
+                    backend,
+                    "2 leaderboards",
+                    f"{period}: service median (p99)",
+                    f"{_fmt(median)} ({_fmt(figures['service']['p99_ms'])})",
+                    "ms",
+                    "< 5",
+                    median < 5,
+                )
                 row(backend, "2 leaderboards", f"{period}: plain GROUP BY median", figures["group_by_median_ms"], "ms")
         f = found.get("fanout")
         if f:
@@ -218,27 +350,66 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                 row(backend, "3 fan-out", "skipped", f["skipped"])
             else:
                 channels = f["config"]["channels"]
-                row(backend, "3 fan-out", f"{channels:,} channels: claim + build every post", f["core_s"], "s", "< 2",
-                    f["core_s"] < 2)
+                row(
+                    backend,
+                    "3 fan-out",
+                    f"{channels:,} channels: claim + build every post",
+                    f["core_s"],
+                    "s",
+                    "< 2",
+                    f["core_s"] < 2,
+                )
                 row(backend, "3 fan-out", "  of which claiming", f["claim_s"], "s")
-                row(backend, "3 fan-out", "  marking posts sent (after sending), per post p50",
-                    f["mark_sent"]["p50_ms"], "ms")
+                row(
+                    backend,
+                    "3 fan-out",
+                    "  marking posts sent (after sending), per post p50",
+                    f["mark_sent"]["p50_ms"],
+                    "ms",
+                )
                 if f["finished"]:
                     row(backend, "3 fan-out", "  whole tick incl. marking sent", f["tick_s"], "s")
-                    row(backend, "3 fan-out", "  exactly one post per channel", f["exactly_once"], "", "yes", f["exactly_once"])
+                    row(
+                        backend,
+                        "3 fan-out",
+                        "  exactly one post per channel",
+                        f["exactly_once"],
+                        "",
+                        "yes",
+                        f["exactly_once"],
+                    )
                 else:
-                    row(backend, "3 fan-out", f"  whole tick stopped at {f['stopped_after_s']} s, projected",
-                        f["projected_tick_s"], "s")
+                    row(
+                        backend,
+                        "3 fan-out",
+                        f"  whole tick stopped at {f['stopped_after_s']} s, projected",
+                        f["projected_tick_s"],
+                        "s",
+                    )
     s = results.get("startup")
     if s:
         for key, label in (("fresh_db", "fresh DB"), ("warm_db", "warm DB")):
             ready = s[key]["ready_median_s"]
-            row("-", "4 start-up", f"console ready, {label} (exit)", f"{ready} ({s[key]['exit_median_s']})", "s", "< 1.5",
-                ready < 1.5)
+            row(
+                "-",
+                "4 start-up",
+                f"console ready, {label} (exit)",
+                f"{ready} ({s[key]['exit_median_s']})",
+                "s",
+                "< 1.5",
+                ready < 1.5,
+            )
         memory = s["footprint"]
         if "rss_mb" in memory:
-            row("-", "4 footprint", "RSS: service + discord + slack adapters", memory["rss_mb"], "MB", "< 150",
-                memory["rss_mb"] < 150)
+            row(
+                "-",
+                "4 footprint",
+                "RSS: service + discord + slack adapters",
+                memory["rss_mb"],
+                "MB",
+                "< 150",
+                memory["rss_mb"] < 150,
+            )
             for name, state in memory["adapters"].items():
                 if state != "imported and built":
                     row("-", "4 footprint", f"  {name}", state)
@@ -261,12 +432,26 @@ def _fmt(value: Any) -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     header = ("backend", "scenario", "metric", "value", "unit", "target", "")
-    body = [(r["backend"], r["scenario"], r["metric"], _fmt(r["value"]), r["unit"], r["target"],
-             "" if r["ok"] is None else "ok" if r["ok"] else "MISSED") for r in rows]
+    body = [
+        (
+            r["backend"],
+            r["scenario"],
+            r["metric"],
+            _fmt(r["value"]),
+            r["unit"],
+            r["target"],
+            "" if r["ok"] is None else "ok" if r["ok"] else "MISSED",
+        )
+        for r in rows
+    ]
     widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(width) if i != 3 else str(cell).rjust(width)
-                       for i, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
-             for line in [header, *body]]
+    lines = [
+        "  ".join(
+            str(cell).ljust(width) if i != 3 else str(cell).rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in [header, *body]
+    ]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
 
@@ -290,8 +475,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         workdir = Path(tempfile.mkdtemp(prefix="studybot-bench-"))
         cleanup = True
-    note(f"scenarios {sorted(plan.scenarios)} at scale {plan.scale} in {workdir}"
-         + (f"; PostgreSQL at {_redact(plan.pg_url)}" if plan.pg_url else ""))
+    note(
+        f"scenarios {sorted(plan.scenarios)} at scale {plan.scale} in {workdir}"
+        + (f"; PostgreSQL at {_redact(plan.pg_url)}" if plan.pg_url else "")
+    )
     try:
         report = asyncio.run(run_all(plan, workdir))
     finally:
@@ -300,10 +487,12 @@ def run(args: argparse.Namespace) -> int:
     report["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
     print(table(report["checks"]))
     meta_line = report["meta"]
-    print(f"\n{meta_line['cpus']} CPUs, Python {meta_line['python']}, SQLAlchemy {meta_line['sqlalchemy']}, "
-          f"SQLite {meta_line['sqlite']}; commit {meta_line['git_commit']}"
-          f"{' with uncommitted changes' if meta_line['uncommitted_changes'] else ''}; "
-          f"load average {meta_line['load_average_at_start']} at start; {meta_line['elapsed_s']} s in all.")
+    print(
+        f"\n{meta_line['cpus']} CPUs, Python {meta_line['python']}, SQLAlchemy {meta_line['sqlalchemy']}, "
+        f"SQLite {meta_line['sqlite']}; commit {meta_line['git_commit']}"
+        f"{' with uncommitted changes' if meta_line['uncommitted_changes'] else ''}; "
+        f"load average {meta_line['load_average_at_start']} at start; {meta_line['elapsed_s']} s in all."
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2, default=str) + "\n")

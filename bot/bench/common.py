@@ -93,8 +93,14 @@ class Progress:
     def _draw(self, *, end: str, final: bool = False) -> None:
         elapsed = time.perf_counter() - self.started
         tail = f" in {elapsed:.1f} s" if final else f" ({100 * self.done / self.total:.0f}%, {elapsed:.0f} s)"
-        print(f"[bench] {self.label}: {self.done:,}/{self.total:,}{tail}\x1b[K" if self._tty else
-              f"[bench] {self.label}: {self.done:,}/{self.total:,}{tail}", end=end, file=sys.stderr, flush=True)
+        print(
+            f"[bench] {self.label}: {self.done:,}/{self.total:,}{tail}\x1b[K"
+            if self._tty
+            else f"[bench] {self.label}: {self.done:,}/{self.total:,}{tail}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 # ----------------------------------------------------------------------------------- databases
@@ -127,8 +133,9 @@ def _plain_dsn(url: str) -> str:
 
 
 @asynccontextmanager
-async def fresh_database(backend: str, workdir: Path, name: str, *, pg_url: str | None = None,
-                         pg_reset: bool = False) -> AsyncIterator[Target]:
+async def fresh_database(
+    backend: str, workdir: Path, name: str, *, pg_url: str | None = None, pg_reset: bool = False
+) -> AsyncIterator[Target]:
     """A new empty database for one scenario.
 
     SQLite: a new file in `workdir`. PostgreSQL: a new database created next to the one in `pg_url`
@@ -228,8 +235,9 @@ class Bulk:
     def json(value: Any) -> str:
         return json.dumps(value)
 
-    async def insert(self, table: str, columns: Sequence[str], rows: Iterable[tuple], *,
-                     progress: Progress | None = None) -> int:
+    async def insert(
+        self, table: str, columns: Sequence[str], rows: Iterable[tuple], *, progress: Progress | None = None
+    ) -> int:
         """Insert rows (tuples in `columns` order) in big batches; returns how many."""
         count = 0
         batch: list[tuple] = []
@@ -297,8 +305,11 @@ def as_date(value: Any) -> dt.date | None:
 
 def bot_env(database_url: str, content_dir: Path) -> dict[str, str]:
     """The environment for a `python -m bot` child: no chat tokens, this database and content."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"}
+    }
     env.update(DATABASE_URL=database_url, STUDYBOT_CONTENT_DIR=str(content_dir.resolve()), LOG_LEVEL="WARNING")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     return env

@@ -23,7 +23,7 @@ from typing import Any
 from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_ms
 from bot.bootstrap import open_service
 from bot.core.actor import Platform
-from bot.core.replies import Mode
+from bot.core.vocabulary import Mode
 
 TICK_AT = dt.datetime(2026, 12, 2, 8, 30, tzinfo=dt.UTC)  # Wednesday 08:30 in London (GMT in December)
 SLOT = dt.time(8, 30)
@@ -92,46 +92,119 @@ async def build_data(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> 
     def external(index: int) -> tuple[str, str]:
         return (Platform.DISCORD.value, f"guild-{index}") if index % 2 == 0 else (Platform.SLACK.value, f"T{index:08d}")
 
-    await bulk.insert("communities", ("platform", "external_id", "name", "timezone", "created_at"),
-                      ((*external(i), f"School {i}", "Europe/London", created) for i in range(cfg.channels)))
-    ids = {(platform, key): community_id for community_id, platform, key in
-           await bulk.fetch("SELECT id, platform, external_id FROM communities")}
+    await bulk.insert(
+        "communities",
+        ("platform", "external_id", "name", "timezone", "created_at"),
+        ((*external(i), f"School {i}", "Europe/London", created) for i in range(cfg.channels)),
+    )
+    ids = {
+        (platform, key): community_id
+        for community_id, platform, key in await bulk.fetch("SELECT id, platform, external_id FROM communities")
+    }
     communities = [ids[external(i)] for i in range(cfg.channels)]
     await bulk.insert(
-        "schedules", ("community_id", "channel_id", "channel_name", "time_of_day", "timezone", "weekdays", "pauses",
-                      "paused", "leaderboard_weekday", "updated_at"),
-        ((community_id, f"C{i:08d}", "daily-question", bulk.time_of_day(SLOT), "Europe/London", "0,1,2,3,4",
-          bulk.json([]), False, 4, created) for i, community_id in enumerate(communities)),
+        "schedules",
+        (
+            "community_id",
+            "channel_id",
+            "channel_name",
+            "time_of_day",
+            "timezone",
+            "weekdays",
+            "pauses",
+            "paused",
+            "leaderboard_weekday",
+            "updated_at",
+        ),
+        (
+            (
+                community_id,
+                f"C{i:08d}",
+                "daily-question",
+                bulk.time_of_day(SLOT),
+                "Europe/London",
+                "0,1,2,3,4",
+                bulk.json([]),
+                False,
+                4,
+                created,
+            )
+            for i, community_id in enumerate(communities)
+        ),
     )
     history = previous_school_days(TICK_AT.date(), HISTORY_DAYS)
     progress = Progress("scenario 3: past daily questions", len(communities) * len(history))
     await bulk.insert(
-        "daily_assignments", ("community_id", "local_date", "question_id", "created_at"),
-        ((community_id, bulk.date(day), rng.choice(question_ids), bulk.ts(dt.datetime.combine(day, SLOT, tzinfo=dt.UTC)))
-         for community_id in communities for day in history),
+        "daily_assignments",
+        ("community_id", "local_date", "question_id", "created_at"),
+        (
+            (
+                community_id,
+                bulk.date(day),
+                rng.choice(question_ids),
+                bulk.ts(dt.datetime.combine(day, SLOT, tzinfo=dt.UTC)),
+            )
+            for community_id in communities
+            for day in history
+        ),
         progress=progress,
     )
     progress.finish()
     await bulk.insert(
-        "members", ("community_id", "external_id", "display_name", "current_streak", "best_streak", "created_at"),
-        ((community_id, f"user-{i}-{m}", f"Student {i}-{m}", m + 1, m + 1, created)
-         for i, community_id in enumerate(communities) for m in range(ANSWERED_YESTERDAY)),
+        "members",
+        ("community_id", "external_id", "display_name", "current_streak", "best_streak", "created_at"),
+        (
+            (community_id, f"user-{i}-{m}", f"Student {i}-{m}", m + 1, m + 1, created)
+            for i, community_id in enumerate(communities)
+            for m in range(ANSWERED_YESTERDAY)
+        ),
     )
     yesterday = history[0]
-    assigned = {community_id: question for community_id, day, question in await bulk.fetch(
-        "SELECT community_id, local_date, question_id FROM daily_assignments WHERE local_date = ?", bulk.date(yesterday)
-    )}
+    assigned = {
+        community_id: question
+        for community_id, day, question in await bulk.fetch(
+            "SELECT community_id, local_date, question_id FROM daily_assignments WHERE local_date = ?",
+            bulk.date(yesterday),
+        )
+    }
     members = await bulk.fetch("SELECT id, community_id, current_streak FROM members")
     answered_at = bulk.ts(dt.datetime.combine(yesterday, dt.time(9), tzinfo=dt.UTC))
     await bulk.insert(
-        "attempts", ("member_id", "community_id", "question_id", "mode", "daily_date", "answer_given", "correct",
-                     "points", "streak", "created_at"),
-        ((member_id, community_id, assigned[community_id], Mode.DAILY.value, bulk.date(yesterday), "A", True,
-          10 + min(streak - 1, 5), streak, answered_at) for member_id, community_id, streak in members),
+        "attempts",
+        (
+            "member_id",
+            "community_id",
+            "question_id",
+            "mode",
+            "daily_date",
+            "answer_given",
+            "correct",
+            "points",
+            "streak",
+            "created_at",
+        ),
+        (
+            (
+                member_id,
+                community_id,
+                assigned[community_id],
+                Mode.DAILY.value,
+                bulk.date(yesterday),
+                "A",
+                True,
+                10 + min(streak - 1, 5),
+                streak,
+                answered_at,
+            )
+            for member_id, community_id, streak in members
+        ),
     )
     await bulk.analyze()
-    return {"channels": len(communities), "past_daily_questions": len(communities) * len(history),
-            "members": len(members)}
+    return {
+        "channels": len(communities),
+        "past_daily_questions": len(communities) * len(history),
+        "members": len(members),
+    }
 
 
 async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str, Any]:
@@ -154,7 +227,10 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
             mark = schedules.mark_sent = Timed(schedules.mark_sent)
             publisher = NullPublisher()
             scheduler = Scheduler(schedules, {Platform.DISCORD.value: publisher, Platform.SLACK.value: publisher})
-            note(f"scenario 3 [{target.backend}]: one scheduler tick for {cfg.channels:,} channels due at the same minute")
+            note(
+                f"scenario 3 [{target.backend}]: one scheduler tick "
+                f"for {cfg.channels:,} channels due at the same minute"
+            )
             began = time.perf_counter()
             mark.stop_after = began + cfg.time_limit
             finished = True
@@ -170,33 +246,39 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
             again = await scheduler.tick() if finished else []
             status = dict(await bulk.fetch("SELECT status, COUNT(*) FROM scheduled_posts GROUP BY status"))
             ((posts, schedules_posted),) = await bulk.fetch(
-                "SELECT COUNT(*), COUNT(DISTINCT schedule_id) FROM scheduled_posts")
+                "SELECT COUNT(*), COUNT(DISTINCT schedule_id) FROM scheduled_posts"
+            )
         finally:
             await bulk.close()
     marked = len(mark.samples)
     claim_s = claim.samples[0] if claim.samples else 0.0
     # Choosing and claiming: claim_due, then every post built in one go; sending (and marking sent) excluded.
     core = claim_s + (build.samples[0] if build.samples else 0.0)
-    result.update({
-        "core_s": round(core, 3),
-        "claim_s": round(claim_s, 3),
-        "build": summary_ms(build.samples),
-        "build_total_s": round(sum(build.samples), 3),
-        "mark_sent": summary_ms(mark.samples),
-        "mark_sent_total_s": round(sum(mark.samples), 3),
-        "finished": finished,
-        "tick_s": round(tick, 3) if finished else None,
-        "stopped_after_s": None if finished else round(tick, 3),
-        "posts_marked_sent_per_s": round(marked / tick, 1) if tick else None,
-        "projected_tick_s": round(tick if finished else cfg.channels / max(marked, 1) * tick, 3),
-        "posts_claimed": len(outcomes),
-        "posts_sent": sum(1 for _, sent in outcomes if sent),
-        "published": publisher.published,
-        "second_tick_claimed": len(again),
-        "scheduled_posts_rows": posts,
-        "schedules_posted": schedules_posted,
-        "status_counts": {str(k): int(v) for k, v in status.items()},
-        "exactly_once": (posts == schedules_posted == cfg.channels and not again and publisher.published == cfg.channels)
-        if finished else None,
-    })
+    result.update(
+        {
+            "core_s": round(core, 3),
+            "claim_s": round(claim_s, 3),
+            "build": summary_ms(build.samples),
+            "build_total_s": round(sum(build.samples), 3),
+            "mark_sent": summary_ms(mark.samples),
+            "mark_sent_total_s": round(sum(mark.samples), 3),
+            "finished": finished,
+            "tick_s": round(tick, 3) if finished else None,
+            "stopped_after_s": None if finished else round(tick, 3),
+            "posts_marked_sent_per_s": round(marked / tick, 1) if tick else None,
+            "projected_tick_s": round(tick if finished else cfg.channels / max(marked, 1) * tick, 3),
+            "posts_claimed": len(outcomes),
+            "posts_sent": sum(1 for _, sent in outcomes if sent),
+            "published": publisher.published,
+            "second_tick_claimed": len(again),
+            "scheduled_posts_rows": posts,
+            "schedules_posted": schedules_posted,
+            "status_counts": {str(k): int(v) for k, v in status.items()},
+            "exactly_once": (
+                posts == schedules_posted == cfg.channels and not again and publisher.published == cfg.channels
+            )
+            if finished
+            else None,
+        }
+    )
     return result

@@ -31,8 +31,11 @@ async def measure() -> dict[str, Any]:
     async with open_service(os.environ["DATABASE_URL"], Path(os.environ["STUDYBOT_CONTENT_DIR"])) as service:
         result["after_service_kb"] = status_kb()
         settings = SimpleNamespace(
-            discord_guild_ids=[], slack_bot_token="xoxb-bench-not-a-token", slack_app_token=None,
-            slack_signing_secret="0" * 32, port=3000,
+            discord_guild_ids=[],
+            slack_bot_token="xoxb-bench-not-a-token",
+            slack_app_token=None,
+            slack_signing_secret="0" * 32,
+            port=3000,
         )
         built = []
         for name in ("bot.adapters.discord", "bot.adapters.slack"):

@@ -26,8 +26,13 @@ def time_console(database: Path, content_dir: Path, workdir: Path) -> dict[str, 
     with tempfile.TemporaryFile("w+") as errors:
         began = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "bot", "console"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=errors, env=env, cwd=workdir, text=True,
+            [sys.executable, "-m", "bot", "console"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=env,
+            cwd=workdir,
+            text=True,
         )
         assert child.stdin is not None and child.stdout is not None
         child.stdin.write("quit\n")
@@ -45,8 +50,15 @@ def time_console(database: Path, content_dir: Path, workdir: Path) -> dict[str, 
 
 def footprint(database: Path, content_dir: Path, workdir: Path) -> dict[str, Any]:
     env = bot_env(f"sqlite+aiosqlite:///{database}", content_dir)
-    child = subprocess.run([sys.executable, "-m", "bot.bench.footprint"], check=False, capture_output=True, text=True,
-                           env=env, cwd=workdir, timeout=120)
+    child = subprocess.run(
+        [sys.executable, "-m", "bot.bench.footprint"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=workdir,
+        timeout=120,
+    )
     if child.returncode != 0:
         return {"error": child.stderr.strip().splitlines()[-1] if child.stderr.strip() else f"exit {child.returncode}"}
     return json.loads(child.stdout.strip().splitlines()[-1])

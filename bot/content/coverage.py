@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.content.schema import Bank
-from bot.core.replies import QuestionKind
+from bot.core.vocabulary import QuestionKind
 
 
 @dataclass
@@ -70,7 +70,11 @@ def summary(bank: Bank, report: CoverageReport) -> str:
     lines.append(f"{'all':<24}{''.join(f'{report.per_kind[k]:>8}' for k in kinds)}{len(bank.questions):>8}")
     lines.append("areas: " + ", ".join(f"{area} {report.per_area[area]}" for area in bank.areas))
     lines.append("tags: " + ", ".join(f"{tag} {count}" for tag, count in sorted(report.per_tag.items())))
-    seeds = [f"{source.removeprefix('seed:')} {report.per_source[source]}" for source in bank.sources if source.startswith("seed:")]
+    seeds = [
+        f"{source.removeprefix('seed:')} {report.per_source[source]}"
+        for source in bank.sources
+        if source.startswith("seed:")
+    ]
     if seeds:
         lines.append("notes sections: " + ", ".join(seeds))
     lines.append(f"cards: {len(bank.figures)} figures, {len(bank.terms)} glossary terms")

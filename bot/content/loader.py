@@ -22,7 +22,7 @@ from bot.content.schema import (
     Topic,
 )
 from bot.core.grading import match_short_answer, normalise
-from bot.core.replies import QuestionKind
+from bot.core.vocabulary import QuestionKind
 
 BANNED_OPTIONS = ("all of the above", "none of the above", "both a and b")
 
@@ -212,7 +212,9 @@ def _check_references(collector: _Collector, indexed: dict[str, dict[str, _Item]
             if figure not in indexed["figures"]:
                 collector.add(item.file, item.at("figures"), f"{question.id}: unknown figure '{figure}'")
         if "which-figure" in question.tags and not question.figures:
-            collector.add(item.file, item.at("tags"), f"{question.id}: a 'which-figure' question must link a figure card")
+            collector.add(
+                item.file, item.at("tags"), f"{question.id}: a 'which-figure' question must link a figure card"
+            )
     for item in indexed["terms"].values():
         for related in item.model.related:
             if related not in indexed["figures"] and related not in indexed["terms"]:
@@ -269,4 +271,6 @@ def _check_lookup_names(collector: _Collector, indexed: dict[str, dict[str, _Ite
                 folded = normalise(name)
                 owner = owners.setdefault(folded, item.model.id)
                 if owner != item.model.id:
-                    collector.add(item.file, item.at("aliases"), f"{item.model.id}: name '{name}' is also used by '{owner}'")
+                    collector.add(
+                        item.file, item.at("aliases"), f"{item.model.id}: name '{name}' is also used by '{owner}'"
+                    )

@@ -27,9 +27,7 @@ class UnknownTopic(StudyError):
         self.known = known
         self.suggestions = suggestions
         hint = f" Did you mean {_either(suggestions)}?" if suggestions else ""
-        super().__init__(
-            f"There is no topic \u201c{query}\u201d.{hint} Topics: {', '.join(known)}."
-        )
+        super().__init__(f"There is no topic \u201c{query}\u201d.{hint} Topics: {', '.join(known)}.")
 
 
 class InvalidInput(StudyError):
@@ -38,9 +36,7 @@ class InvalidInput(StudyError):
 
 class NoQuestionPending(StudyError):
     def __init__(self) -> None:
-        super().__init__(
-            "You have no question waiting for an answer. Ask for `daily` or `quiz` first."
-        )
+        super().__init__("You have no question waiting for an answer. Ask for `daily` or `quiz` first.")
 
 
 class NoQuestionsAvailable(StudyError):

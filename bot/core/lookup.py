@@ -65,11 +65,20 @@ class NameIndex:
         pool = [entry for entry in self.entries.values() if kind is None or entry.kind == kind]
         if not folded:
             return sorted(pool, key=lambda entry: entry.name)[:limit]
-        starts = [entry for entry in pool if any(normalise(form).startswith(folded) or normalise(form).split(" ")[-1].startswith(folded) for form in (entry.name, *entry.aliases))]
+        starts = [
+            entry
+            for entry in pool
+            if any(
+                normalise(form).startswith(folded) or normalise(form).split(" ")[-1].startswith(folded)
+                for form in (entry.name, *entry.aliases)
+            )
+        ]
         result = sorted(starts, key=lambda entry: entry.name)
         if len(result) < limit and len(folded) >= 3:
             seen = {entry.card_id for entry in result}
             names = {entry.card_id: normalise(entry.name) for entry in pool if entry.card_id not in seen}
-            for _, _, card_id in process.extract(folded, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGEST_SCORE):
+            for _, _, card_id in process.extract(
+                folded, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGEST_SCORE
+            ):
                 result.append(self.entries[card_id])
         return result[:limit]

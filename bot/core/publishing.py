@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from bot.core.replies import DailyPost
@@ -19,3 +20,35 @@ class Publisher(Protocol):
     async def publish(self, channel_id: str, post: DailyPost) -> str:
         """Send the post into the channel; return a reference to the sent message."""
         ...
+
+
+class Publishers:
+    """The front ends that can post right now, by platform name.
+
+    A front end adds its publisher once connected and removes it when it stops; adding one calls
+    `on_change` (the scheduler's wake-up), so posts that fell due while it was offline go out at once.
+    """
+
+    def __init__(
+        self, initial: Mapping[str, Publisher] | None = None, *, on_change: Callable[[], None] | None = None
+    ) -> None:
+        self._by_platform: dict[str, Publisher] = dict(initial or {})
+        self._on_change = on_change or (lambda: None)
+
+    def add(self, platform: str, publisher: Publisher) -> None:
+        self._by_platform[platform] = publisher
+        self._on_change()
+
+    def remove(self, platform: str, publisher: Publisher) -> None:
+        """Remove this publisher (and not one that replaced it since)."""
+        if self._by_platform.get(platform) is publisher:
+            del self._by_platform[platform]
+
+    def get(self, platform: str) -> Publisher:
+        return self._by_platform[platform]
+
+    def platforms(self) -> list[str]:
+        return list(self._by_platform)
+
+    def __contains__(self, platform: object) -> bool:
+        return platform in self._by_platform

@@ -4,24 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-
-class QuestionKind(StrEnum):
-    MULTIPLE_CHOICE = "multiple_choice"
-    TRUE_FALSE = "true_false"
-    SHORT_ANSWER = "short_answer"
-
-
-class Mode(StrEnum):
-    DAILY = "daily"
-    PRACTICE = "practice"
-
-
-class Period(StrEnum):
-    WEEK = "week"
-    MONTH = "month"
-    ALL = "all"
+from bot.core.vocabulary import Mode, Period, QuestionKind
 
 
 @dataclass(frozen=True, slots=True)

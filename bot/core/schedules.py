@@ -93,7 +93,9 @@ def parse_timezone(text: str | None) -> str:
         lowered = {zone.lower(): zone for zone in available_timezones()}
         if name.lower() in lowered:
             return lowered[name.lower()]
-        raise InvalidInput(f"\u201c{name[:40]}\u201d is not a time zone: use an IANA name such as Europe/London.") from None
+        raise InvalidInput(
+            f"\u201c{name[:40]}\u201d is not a time zone: use an IANA name such as Europe/London."
+        ) from None
     return name
 
 
@@ -113,7 +115,9 @@ def parse_days(text: str | None) -> frozenset[int]:
             start = DAY_NAMES.index(first[:3])
             end = DAY_NAMES.index(last[:3]) if last else start
         except ValueError:
-            raise InvalidInput(f"\u201c{part[:20]}\u201d is not a day: use mon, tue, ... or ranges such as mon-fri.") from None
+            raise InvalidInput(
+                f"\u201c{part[:20]}\u201d is not a day: use mon, tue, ... or ranges such as mon-fri."
+            ) from None
         days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
     if not days:
         raise InvalidInput("Give at least one day, such as mon-fri.")

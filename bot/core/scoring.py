@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.core.replies import Period
+from bot.core.vocabulary import Period
 
 BASE_POINTS = 10
 MAX_STREAK_BONUS = 5
@@ -26,7 +26,9 @@ def points_for(correct: bool, streak: int) -> int:
     return BASE_POINTS + min(max(streak - 1, 0), MAX_STREAK_BONUS)
 
 
-def next_streak(current: int, last_answered: dt.date | None, previous_question_day: dt.date | None, today: dt.date) -> int:
+def next_streak(
+    current: int, last_answered: dt.date | None, previous_question_day: dt.date | None, today: dt.date
+) -> int:
     """The streak after answering today's daily question.
 
     The streak continues from yesterday, or from the community's previous daily question
@@ -41,7 +43,9 @@ def next_streak(current: int, last_answered: dt.date | None, previous_question_d
     return 1
 
 
-def live_streak(current: int, last_answered: dt.date | None, latest_question_day: dt.date | None, today: dt.date) -> int:
+def live_streak(
+    current: int, last_answered: dt.date | None, latest_question_day: dt.date | None, today: dt.date
+) -> int:
     """The streak as it stands today: broken if the member missed a daily question since."""
     if last_answered is None:
         return 0
@@ -71,7 +75,16 @@ def parse_period(text: str | Period | None) -> Period:
     if isinstance(text, Period):
         return text
     word = (text or "week").strip().lower()
-    aliases = {"w": "week", "weekly": "week", "m": "month", "monthly": "month", "a": "all", "all-time": "all", "alltime": "all", "ever": "all"}
+    aliases = {
+        "w": "week",
+        "weekly": "week",
+        "m": "month",
+        "monthly": "month",
+        "a": "all",
+        "all-time": "all",
+        "alltime": "all",
+        "ever": "all",
+    }
     word = aliases.get(word, word)
     try:
         return Period(word)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core import scoring
-from bot.core.replies import Period
+from bot.core.vocabulary import Period
 from bot.store.db import OneHop, checkpoint, upsert_insert
 from bot.store.models import Attempt, DailyAssignment, Member, Score, utcnow
 
@@ -160,7 +160,11 @@ class AnswerWriter:
                 answered_pending.append({"member": answer.member_id})
             if answer.daily_date is None:
                 attempts.append(_attempt_row(answer, points=0, streak=0))
-                outcomes.append(Recorded(0, state.streak, state.total, False, answer.correct, answer.answer_given, answer.question_id))
+                outcomes.append(
+                    Recorded(
+                        0, state.streak, state.total, False, answer.correct, answer.answer_given, answer.question_id
+                    )
+                )
                 continue
             key = (answer.member_id, answer.daily_date)
             if key in firsts:
@@ -178,7 +182,9 @@ class AnswerWriter:
             for period in Period:
                 start = scoring.period_start(period, answer.daily_date)
                 points_by_key.setdefault((answer.member_id, period.value, start), [answer.community_id, 0])[1] += points
-            outcomes.append(Recorded(points, streak, state.total, False, answer.correct, answer.answer_given, answer.question_id))
+            outcomes.append(
+                Recorded(points, streak, state.total, False, answer.correct, answer.answer_given, answer.question_id)
+            )
 
         members_table = Member.__table__
         if attempts:
@@ -187,8 +193,13 @@ class AnswerWriter:
             connection.execute(
                 update(members_table)
                 .where(members_table.c.id == bindparam("member"))
-                .values(current_streak=bindparam("streak"), best_streak=bindparam("best"), last_daily_date=bindparam("last")),
-                [{"member": m, "streak": members[m].streak, "best": members[m].best, "last": members[m].last_daily} for m in scored],
+                .values(
+                    current_streak=bindparam("streak"), best_streak=bindparam("best"), last_daily_date=bindparam("last")
+                ),
+                [
+                    {"member": m, "streak": members[m].streak, "best": members[m].best, "last": members[m].last_daily}
+                    for m in scored
+                ],
             )
         if points_by_key:
             statement = self._insert(Score)
@@ -216,10 +227,18 @@ class AnswerWriter:
         names = {(a.community_id, a.member_key): a.display_name for a in answers}
         members_table = Member.__table__
         query = select(
-            Member.id, Member.community_id, Member.external_id, Member.display_name, Member.current_streak,
-            Member.best_streak, Member.last_daily_date, Member.pending_question_id, Score.points,
+            Member.id,
+            Member.community_id,
+            Member.external_id,
+            Member.display_name,
+            Member.current_streak,
+            Member.best_streak,
+            Member.last_daily_date,
+            Member.pending_question_id,
+            Score.points,
         ).outerjoin(
-            Score, (Score.member_id == Member.id) & (Score.period == Period.ALL.value) & (Score.period_start == scoring.EPOCH)
+            Score,
+            (Score.member_id == Member.id) & (Score.period == Period.ALL.value) & (Score.period_start == scoring.EPOCH),
         )
 
         def lookup(keys: set) -> list:
@@ -233,22 +252,37 @@ class AnswerWriter:
             connection.execute(
                 self._insert(members_table).on_conflict_do_nothing(),
                 [
-                    {"community_id": c, "external_id": e, "display_name": names[(c, e)], "current_streak": 0,
-                     "best_streak": 0, "created_at": utcnow()}
+                    {
+                        "community_id": c,
+                        "external_id": e,
+                        "display_name": names[(c, e)],
+                        "current_streak": 0,
+                        "best_streak": 0,
+                        "created_at": utcnow(),
+                    }
                     for c, e in missing
                 ],
             )
             rows += lookup(missing)
-        renamed = [{"member": row.id, "name": names[(row.community_id, row.external_id)]}
-                   for row in rows if row.display_name != names[(row.community_id, row.external_id)]]
+        renamed = [
+            {"member": row.id, "name": names[(row.community_id, row.external_id)]}
+            for row in rows
+            if row.display_name != names[(row.community_id, row.external_id)]
+        ]
         if renamed:
             connection.execute(
-                update(members_table).where(members_table.c.id == bindparam("member")).values(display_name=bindparam("name")),
+                update(members_table)
+                .where(members_table.c.id == bindparam("member"))
+                .values(display_name=bindparam("name")),
                 renamed,
             )
         ids = {(row.community_id, row.external_id): row.id for row in rows}
-        state = {row.id: _MemberState(row.current_streak, row.best_streak, row.last_daily_date,
-                                      row.pending_question_id, row.points or 0) for row in rows}
+        state = {
+            row.id: _MemberState(
+                row.current_streak, row.best_streak, row.last_daily_date, row.pending_question_id, row.points or 0
+            )
+            for row in rows
+        }
         return ids, state
 
     def _first_answers(self, connection: Connection, daily: list[AnswerRecord]) -> dict:
@@ -256,8 +290,17 @@ class AnswerWriter:
         if not daily:
             return {}
         rows = connection.execute(
-            select(Attempt.member_id, Attempt.daily_date, Attempt.correct, Attempt.answer_given, Attempt.streak, Attempt.question_id)
-            .where(Attempt.member_id.in_({a.member_id for a in daily}), Attempt.daily_date.in_({a.daily_date for a in daily}))
+            select(
+                Attempt.member_id,
+                Attempt.daily_date,
+                Attempt.correct,
+                Attempt.answer_given,
+                Attempt.streak,
+                Attempt.question_id,
+            ).where(
+                Attempt.member_id.in_({a.member_id for a in daily}),
+                Attempt.daily_date.in_({a.daily_date for a in daily}),
+            )
         )
         firsts = {(m, d): (c, g, s, q) for m, d, c, g, s, q in rows}
         # Days before today never gain a question, so the previous question day is cached for good.
@@ -292,4 +335,3 @@ def _attempt_row(answer: AnswerRecord, *, points: int, streak: int) -> dict:
         "streak": streak,
         "created_at": answer.answered_at,
     }
-

@@ -163,7 +163,12 @@ class OneHop:
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, writes: bool = False, threads: int = 2, checkpoints: bool = True,
+        self,
+        engine: AsyncEngine,
+        *,
+        writes: bool = False,
+        threads: int = 2,
+        checkpoints: bool = True,
         name: str = "db-hop",
     ) -> None:
         self._writes = writes

@@ -153,9 +153,7 @@ class Score(Base):
     """Points per member per leaderboard period (week, month, all time), kept up to date on each answer."""
 
     __tablename__ = "scores"
-    __table_args__ = (
-        Index("ix_scores_board", "community_id", "period", "period_start", "points"),
-    )
+    __table_args__ = (Index("ix_scores_board", "community_id", "period", "period_start", "points"),)
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
     period: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -216,4 +214,18 @@ class ScheduledPost(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-__all__ = ["Attempt", "Base", "Card", "Community", "DailyAssignment", "Member", "Question", "Schedule", "ScheduledPost", "Score", "Teacher", "Topic", "func"]
+__all__ = [
+    "Attempt",
+    "Base",
+    "Card",
+    "Community",
+    "DailyAssignment",
+    "Member",
+    "Question",
+    "Schedule",
+    "ScheduledPost",
+    "Score",
+    "Teacher",
+    "Topic",
+    "func",
+]

@@ -23,11 +23,17 @@ from tests.adapters.slack.fake_slack import APP_TOKEN, BOT_TOKEN, all_text, comm
 
 async def test_discord_slack_and_the_scheduler_run_together(fake, fake_slack, service, clock, monkeypatch):  # noqa: F811
     create_bot = discord_front_end.create_bot
-    monkeypatch.setattr(discord_front_end, "create_bot", lambda *a, **kw: create_bot(*a, guild_ready_timeout=0.01, **kw))
+    monkeypatch.setattr(
+        discord_front_end, "create_bot", lambda *a, **kw: create_bot(*a, guild_ready_timeout=0.01, **kw)
+    )
     # Slack's Web API is reached through the fake, as Discord's REST is through Route.BASE.
-    monkeypatch.setattr(slack_front_end, "AsyncWebClient", functools.partial(AsyncWebClient, base_url=fake_slack.api_url))
+    monkeypatch.setattr(
+        slack_front_end, "AsyncWebClient", functools.partial(AsyncWebClient, base_url=fake_slack.api_url)
+    )
     settings = Settings(
-        _env_file=None, discord_token="fake-token", slack_bot_token=SecretStr(BOT_TOKEN),
+        _env_file=None,
+        discord_token="fake-token",
+        slack_bot_token=SecretStr(BOT_TOKEN),
         slack_app_token=SecretStr(APP_TOKEN),
     )
     clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
@@ -43,10 +49,14 @@ async def test_discord_slack_and_the_scheduler_run_together(fake, fake_slack, se
         discord_daily = await fake.slash("daily", ANNA, SCHOOL_A)
         assert "Question of the day" in discord_daily.text and discord_daily.buttons
         response_url = fake_slack.response_url()
-        await fake_slack.send_envelope({
-            "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
-            "payload": command_form("daily", response_url=response_url, channel="C9"),
-        })
+        await fake_slack.send_envelope(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": command_form("daily", response_url=response_url, channel="C9"),
+            }
+        )
         await fake_slack.ack_for("env-1")
         assert "Daily question" in all_text(await fake_slack.reply(response_url))
 

@@ -49,7 +49,9 @@ def test_unknown_key_and_its_line(content):
 def test_duplicate_id_names_both_places(content):
     problems = problems_for(content, QUESTION.replace("x-1", "t-mc-1"))
     assert len(problems) == 1
-    assert problems[0].startswith("content/questions/sample.yaml:2: duplicate id 't-mc-1' (first at content/questions/extra.yaml:2)")
+    assert problems[0].startswith(
+        "content/questions/sample.yaml:2: duplicate id 't-mc-1' (first at content/questions/extra.yaml:2)"
+    )
 
 
 def test_answer_not_among_the_options(content):
@@ -70,7 +72,10 @@ def test_short_answer_alias_that_matches_a_wrong_answer(content):
     source: "facts:power-struggle"
 """
     problems = problems_for(content, text)
-    assert "content/questions/extra.yaml:8: x-2: the wrong answer 'Kamenev' would be accepted by the answer or an alias" in problems
+    assert (
+        "content/questions/extra.yaml:8: x-2: the wrong answer 'Kamenev' would be accepted by the answer or an alias"
+        in problems
+    )
     assert "content/questions/extra.yaml:7: x-2: alias 'Kamenev' also matches a wrong answer" in problems
 
 
@@ -85,7 +90,13 @@ def test_references_are_checked(content):
     text = QUESTION.replace("topic: rise", "topic: cold-war").replace("facts:power-struggle", "facts:nowhere")
     text += "    figures: [lenin]\n    tags: [which-figure, trivia]\n"
     problems = problems_for(content, text)
-    assert any(p.endswith("tags: Value error, unknown tag(s) ['trivia']; use ['chronology', 'historians', 'misconception', 'which-figure', 'why-how']") for p in problems)
+    assert any(
+        p.endswith(
+            "tags: Value error, unknown tag(s) ['trivia']; "
+            "use ['chronology', 'historians', 'misconception', 'which-figure', 'why-how']"
+        )
+        for p in problems
+    )
     problems = problems_for(content, text.replace("which-figure, trivia", "which-figure"))
     assert "content/questions/extra.yaml:3: x-1: unknown topic 'cold-war'" in problems
     assert "content/questions/extra.yaml:9: x-1: unknown source 'facts:nowhere'" in problems

@@ -8,7 +8,7 @@ from bot.content import load_bank
 from bot.content.coverage import measure
 from bot.core.grading import match_short_answer, normalise
 from bot.core.lookup import Entry, NameIndex
-from bot.core.replies import QuestionKind
+from bot.core.vocabulary import QuestionKind
 from tests.conftest import SHIPPED_CONTENT
 
 

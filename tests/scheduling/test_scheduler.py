@@ -37,7 +37,9 @@ class RecordingPublisher:
 
 async def posts(service) -> list[tuple]:  # noqa: ANN001
     async with service.sessions() as session:
-        return (await session.execute(select(ScheduledPost.local_date, ScheduledPost.status, ScheduledPost.attempts))).all()
+        return (
+            await session.execute(select(ScheduledPost.local_date, ScheduledPost.status, ScheduledPost.attempts))
+        ).all()
 
 
 async def test_set_show_and_next_post_in_local_time(any_service, clock):
@@ -80,7 +82,8 @@ async def test_teachers_list_every_schedule_and_the_named_teachers_of_their_clas
 
     listed = await any_service.schedules.list_all(TEACHER)
     assert [(info.channel_name, f"{info.time_of_day:%H:%M}", info.paused) for info in listed] == [
-        ("year-12", "08:30", False), ("year-13", "09:15", True),
+        ("year-12", "08:30", False),
+        ("year-13", "09:15", True),
     ]
     assert listed[0].next_post is not None and listed[1].next_post is None
     assert await any_service.schedules.teachers(TEACHER) == ("ann", "zoe")
@@ -165,7 +168,9 @@ async def test_failed_sends_back_off_then_give_up_and_show_it(any_service, clock
 async def test_permanent_failures_stop_at_once(any_service, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "deleted", time="08:30")
-    scheduler = Scheduler(any_service.schedules, {"console": RecordingPublisher([PublishError("Missing Access", permanent=True)])})
+    scheduler = Scheduler(
+        any_service.schedules, {"console": RecordingPublisher([PublishError("Missing Access", permanent=True)])}
+    )
     [(claim, sent)] = await scheduler.tick()
     assert not sent and await posts(any_service) == [(dt.date(2026, 11, 27), "failed", 1)]
 
@@ -256,7 +261,9 @@ async def test_first_set_can_turn_the_weekly_board_off_and_topics_can_be_reset(a
 async def test_show_anywhere_reports_a_channel_that_keeps_failing(any_service, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "deleted", time="08:30", channel_name="history-old")
-    scheduler = Scheduler(any_service.schedules, {"console": RecordingPublisher([PublishError("Unknown Channel", permanent=True)])})
+    scheduler = Scheduler(
+        any_service.schedules, {"console": RecordingPublisher([PublishError("Unknown Channel", permanent=True)])}
+    )
     await scheduler.tick()
     info = await any_service.schedules.show(TEACHER, "general")  # asked from another channel
     assert not info.exists and info.failing_elsewhere == ("#history-old: 2026-11-27 08:31 UTC: Unknown Channel",)
@@ -275,11 +282,16 @@ async def test_posts_for_many_classes_are_built_together_each_with_its_own_revea
         for m in range(n + 1):
             actor = student(f"P{n}{m}", community)
             card = await any_service.daily_question(actor)
-            text = correct_answer(any_service, card) if m < n else ("zzz" if card.kind.value == "short_answer" else None)
+            text = (
+                correct_answer(any_service, card) if m < n else ("zzz" if card.kind.value == "short_answer" else None)
+            )
             if text is None:
                 question = any_service.bank.questions[card.ref.question_id]
-                text = ("false" if question.answer else "true") if card.kind.value == "true_false" else next(
-                    o.letter for o in card.options if o.text != question.answer)
+                text = (
+                    ("false" if question.answer else "true")
+                    if card.kind.value == "true_false"
+                    else next(o.letter for o in card.options if o.text != question.answer)
+                )
             await any_service.submit_answer(actor, text)
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)  # Friday: reveal and weekly board
     results = await scheduler.tick()
@@ -305,7 +317,17 @@ async def test_two_bot_processes_on_one_database_post_each_channel_once(any_serv
         await any_service.schedules.set(TEACHER, channel, time="08:30")
     go, outs = tmp_path / "go", [tmp_path / "one.txt", tmp_path / "two.txt"]
     processes = [
-        subprocess.Popen([sys.executable, "-m", "tests.scheduling.run_one_tick", database_url, str(FIXTURE_CONTENT), str(go), str(out)])
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.scheduling.run_one_tick",
+                database_url,
+                str(FIXTURE_CONTENT),
+                str(go),
+                str(out),
+            ]
+        )
         for out in outs
     ]
     await asyncio.sleep(1.5)  # both processes start up and wait

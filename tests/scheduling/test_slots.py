@@ -71,7 +71,11 @@ def test_parsers():
     assert parse_timezone("europe/paris") == "Europe/Paris"
     assert parse_days("mon,wed-fri") == frozenset({0, 2, 3, 4})
     assert parse_days("fri-mon") == frozenset({4, 5, 6, 0})
-    for bad in (lambda: parse_time("25:00"), lambda: parse_timezone("Mars/Olympus"), lambda: parse_days("funday"),
-                lambda: parse_pause("2027-01-04..2026-12-19")):
+    for bad in (
+        lambda: parse_time("25:00"),
+        lambda: parse_timezone("Mars/Olympus"),
+        lambda: parse_days("funday"),
+        lambda: parse_pause("2027-01-04..2026-12-19"),
+    ):
         with pytest.raises(InvalidInput):
             bad()

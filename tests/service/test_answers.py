@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from bot.core.errors import InvalidInput, NoQuestionPending, NotFound
-from bot.core.replies import Mode, QuestionKind, QuestionRef
+from bot.core.replies import QuestionRef
+from bot.core.vocabulary import Mode, QuestionKind
 from tests.conftest import student
 
 
@@ -131,7 +132,13 @@ async def test_practice_avoids_the_daily_question_and_prefers_unseen_ones(any_se
 
 async def test_short_answers_forgive_spelling_but_not_another_rival(any_service):
     ann = student("Ann")
-    for given, expected in [("zinovyev", True), ("  GRIGORY ZINOVIEV! ", True), ("Zinovev", True), ("Kamenev", False), ("Trotsky", False)]:
+    for given, expected in [
+        ("zinovyev", True),
+        ("  GRIGORY ZINOVIEV! ", True),
+        ("Zinovev", True),
+        ("Kamenev", False),
+        ("Trotsky", False),
+    ]:
         await any_service.practice_question(ann, figure="zinoviev")
         result = await any_service.submit_answer(ann, given)
         assert result.correct is expected, given

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.errors import InvalidInput, UnknownName, UnknownTopic
-from bot.core.replies import Period
+from bot.core.vocabulary import Period
 from tests.conftest import student
 from tests.service.test_answers import correct_answer, wrong_answer
 
@@ -34,7 +34,10 @@ async def test_ranks_skip_after_a_tie(any_service, clock):
     await answer_daily(any_service, ann)
     board = await any_service.leaderboard(dan)
     assert [(e.name, e.rank, e.points) for e in board.entries] == [
-        ("Ann", 1, 21), ("Bob", 2, 10), ("Cat", 2, 10), ("Dan", 4, 0)
+        ("Ann", 1, 21),
+        ("Bob", 2, 10),
+        ("Cat", 2, 10),
+        ("Dan", 4, 0),
     ]
     assert board.entries[3].is_caller
 

@@ -8,7 +8,8 @@ import random
 from sqlalchemy import delete, func, select
 
 from bot.core import scoring
-from bot.core.replies import Mode, Period, QuestionRef
+from bot.core.replies import QuestionRef
+from bot.core.vocabulary import Mode, Period
 from bot.store.models import Attempt, Member, Score
 from tests.conftest import student
 from tests.service.test_answers import correct_answer, wrong_answer
@@ -43,7 +44,9 @@ async def test_concurrent_answers_keep_every_score_equal_to_its_attempts(any_ser
         attempts = await session.scalar(select(func.count()).select_from(Attempt))
         assert attempts == submitted  # 3 days x 60 students x (1 daily + 1 practice)
         per_member = dict(
-            (await session.execute(select(Attempt.member_id, func.sum(Attempt.points)).group_by(Attempt.member_id))).all()
+            (
+                await session.execute(select(Attempt.member_id, func.sum(Attempt.points)).group_by(Attempt.member_id))
+            ).all()
         )
         totals = dict(
             (await session.execute(select(Score.member_id, Score.points).where(Score.period == Period.ALL.value))).all()
@@ -61,7 +64,11 @@ async def test_concurrent_answers_keep_every_score_equal_to_its_attempts(any_ser
         )
         assert {k: v for k, v in expected_correct.items() if v} == correct_daily
         for period in (Period.WEEK, Period.MONTH):
-            rows = (await session.execute(select(Attempt.member_id, Attempt.daily_date, Attempt.points).where(Attempt.mode == "daily"))).all()
+            rows = (
+                await session.execute(
+                    select(Attempt.member_id, Attempt.daily_date, Attempt.points).where(Attempt.mode == "daily")
+                )
+            ).all()
             expected: dict[tuple, int] = {}
             for member_id, day, points in rows:
                 key = (member_id, scoring.period_start(period, day))
@@ -69,7 +76,9 @@ async def test_concurrent_answers_keep_every_score_equal_to_its_attempts(any_ser
             stored = dict(
                 ((m, s), p)
                 for m, s, p in (
-                    await session.execute(select(Score.member_id, Score.period_start, Score.points).where(Score.period == period.value))
+                    await session.execute(
+                        select(Score.member_id, Score.period_start, Score.points).where(Score.period == period.value)
+                    )
                 ).all()
             )
             assert stored == expected

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.bootstrap import open_service
-from bot.core.replies import Mode, QuestionRef
+from bot.core.replies import QuestionRef
+from bot.core.vocabulary import Mode
 from bot.store.models import Attempt, Question
 from tests.conftest import FIXTURE_CONTENT, student
 
@@ -28,7 +29,9 @@ async def test_sync_updates_edits_and_retires_removals_without_losing_history(tm
             stamps = dict((await session.execute(select(Question.id, Question.updated_at))).all())
 
     text = sample.read_text()
-    text = text.replace("Trotsky was expelled from the party in November 1927.", "Trotsky was expelled on 14 November 1927.")
+    text = text.replace(
+        "Trotsky was expelled from the party in November 1927.", "Trotsky was expelled on 14 November 1927."
+    )
     start = text.index("  - id: t-sa-2")
     end = text.index("  - id: t-mc-2")
     sample.write_text(text[:start] + text[end:])  # t-sa-2 removed from the bank

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core import scoring, selection
-from bot.core.replies import Mode, Period, QuestionRef
+from bot.core.replies import QuestionRef
+from bot.core.vocabulary import Mode, Period
 
 FRI = dt.date(2026, 11, 27)
 

@@ -40,7 +40,9 @@ CHANNEL = "console"
 
 def actor_for(name: str) -> Actor:
     display = clean_input(name, what="The user name", limit=100)
-    return Actor(Platform.CONSOLE, COMMUNITY, normalise(display) or display, display, is_admin=True, community_name="Local class")
+    return Actor(
+        Platform.CONSOLE, COMMUNITY, normalise(display) or display, display, is_admin=True, community_name="Local class"
+    )
 
 
 class Console:
@@ -150,8 +152,14 @@ class Console:
         if action == "set":
             args = parse_schedule_text(rest, "schedule set 08:30 Europe/London mon-fri")
             info = await schedules.set(
-                self.actor, CHANNEL, time=args.time, timezone=args.timezone, days=args.days, topics=args.topics,
-                weekly_leaderboard=args.weekly_leaderboard, channel_name="console",
+                self.actor,
+                CHANNEL,
+                time=args.time,
+                timezone=args.timezone,
+                days=args.days,
+                topics=args.topics,
+                weekly_leaderboard=args.weekly_leaderboard,
+                channel_name="console",
             )
         elif action == "show":
             info = await schedules.show(self.actor, CHANNEL)
@@ -191,7 +199,9 @@ def _unknown(word: str, known: list[str]) -> str:
     return f"I don't know the command \u201c{word[:40]}\u201d.{hint} Type `help` for the list."
 
 
-async def run(service: StudyService, *, user: str = "Student", input_stream: TextIO | None = None, output: TextIO | None = None) -> None:
+async def run(
+    service: StudyService, *, user: str = "Student", input_stream: TextIO | None = None, output: TextIO | None = None
+) -> None:
     """Read commands until `quit` or end of input. Prompts only when a person is typing."""
     input_stream = input_stream or sys.stdin
     output = output or sys.stdout

@@ -10,12 +10,12 @@ from bot.core.replies import (
     Forgotten,
     Leaderboard,
     QuestionCard,
-    QuestionKind,
     ReferenceCard,
     ScheduleInfo,
     Stats,
     TopicInfo,
 )
+from bot.core.vocabulary import QuestionKind
 
 WIDTH = 78
 

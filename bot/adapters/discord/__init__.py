@@ -24,9 +24,7 @@ def create_bot(service: StudyService, settings: Settings, **options: Any) -> Stu
     return StudyBot(service, guild_ids=settings.discord_guild_ids, **options)
 
 
-async def run(
-    service: StudyService, settings: Settings, *, publishers: MutableMapping[str, Any] | None = None
-) -> None:
+async def run(service: StudyService, settings: Settings, *, publishers: MutableMapping[str, Any] | None = None) -> None:
     """Connect and serve until cancelled (or until Discord refuses the token).
 
     With `publishers` (the scheduler's platform -> Publisher map) the bot adds its DiscordPublisher

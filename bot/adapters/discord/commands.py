@@ -62,9 +62,23 @@ def _zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith(skip))) + ("UTC",)
 
 
-COMMON_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "America/New_York",
-                "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto", "Asia/Kolkata",
-                "Asia/Singapore", "Asia/Hong_Kong", "Australia/Sydney", "Pacific/Auckland", "UTC")
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Hong_Kong",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+)
 
 
 def timezone_choices(typed: str) -> list[tuple[str, str]]:
@@ -173,8 +187,10 @@ async def forgetme(interaction: discord.Interaction) -> None:
 # the service (Actor.is_admin), since a server's admins can change who sees the commands.
 
 WEEKDAYS = [
-    *(app_commands.Choice(name=name + (" (default)" if name == "Friday" else ""), value=name[:3].lower())
-      for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")),
+    *(
+        app_commands.Choice(name=name + (" (default)" if name == "Friday" else ""), value=name[:3].lower())
+        for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    ),
     app_commands.Choice(name="No weekly leaderboard", value="off"),
 ]
 NEEDED_TO_POST = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
@@ -221,34 +237,52 @@ async def schedule_set(
     actor = actor_from(interaction)
     channel_id, channel_name = _channel(interaction)
     work = service_of(interaction).schedules.set(
-        actor, channel_id, time=time, timezone=timezone, days=days, topics=topics,
-        weekly_leaderboard=weekly_leaderboard.value if weekly_leaderboard else None, channel_name=channel_name,
+        actor,
+        channel_id,
+        time=time,
+        timezone=timezone,
+        days=days,
+        topics=topics,
+        weekly_leaderboard=weekly_leaderboard.value if weekly_leaderboard else None,
+        channel_name=channel_name,
     )
     warning = _cannot_post_here(interaction)
-    await deliver(interaction, work, lambda info: render.schedule(info, heading="Saved.", warning=warning),
-                  ephemeral=True)
+    await deliver(
+        interaction, work, lambda info: render.schedule(info, heading="Saved.", warning=warning), ephemeral=True
+    )
 
 
 async def schedule_show(interaction: discord.Interaction) -> None:
     actor = actor_from(interaction)
     channel_id, _ = _channel(interaction)
-    await deliver(interaction, service_of(interaction).schedules.show(actor, channel_id), render.schedule,
-                  ephemeral=True)
+    await deliver(
+        interaction, service_of(interaction).schedules.show(actor, channel_id), render.schedule, ephemeral=True
+    )
 
 
 @app_commands.describe(from_to="Dates as YYYY-MM-DD..YYYY-MM-DD (leave empty to pause until /schedule resume)")
-async def schedule_pause(interaction: discord.Interaction, from_to: app_commands.Range[str, 1, 30] | None = None) -> None:
+async def schedule_pause(
+    interaction: discord.Interaction, from_to: app_commands.Range[str, 1, 30] | None = None
+) -> None:
     actor = actor_from(interaction)
     channel_id, _ = _channel(interaction)
-    await deliver(interaction, service_of(interaction).schedules.pause(actor, channel_id, from_to),
-                  lambda info: render.schedule(info, heading="Paused."), ephemeral=True)
+    await deliver(
+        interaction,
+        service_of(interaction).schedules.pause(actor, channel_id, from_to),
+        lambda info: render.schedule(info, heading="Paused."),
+        ephemeral=True,
+    )
 
 
 async def schedule_resume(interaction: discord.Interaction) -> None:
     actor = actor_from(interaction)
     channel_id, _ = _channel(interaction)
-    await deliver(interaction, service_of(interaction).schedules.resume(actor, channel_id),
-                  lambda info: render.schedule(info, heading="Resumed."), ephemeral=True)
+    await deliver(
+        interaction,
+        service_of(interaction).schedules.resume(actor, channel_id),
+        lambda info: render.schedule(info, heading="Resumed."),
+        ephemeral=True,
+    )
 
 
 async def scheduled_channels(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -261,10 +295,13 @@ async def scheduled_channels(interaction: discord.Interaction, current: str) -> 
         log.exception("autocomplete of scheduled channels failed")
         return []
     typed = current.strip().lstrip("#").lower()
-    return _choices([
-        (info.channel_id, f"#{info.channel_name or info.channel_id}" + (" (failing)" if info.last_error else ""))
-        for info in infos if typed in info.channel_name.lower() or typed in info.channel_id
-    ])
+    return _choices(
+        [
+            (info.channel_id, f"#{info.channel_name or info.channel_id}" + (" (failing)" if info.last_error else ""))
+            for info in infos
+            if typed in info.channel_name.lower() or typed in info.channel_id
+        ]
+    )
 
 
 @app_commands.describe(channel="Another channel to stop posting in, such as a deleted one (default: this channel)")
@@ -273,8 +310,12 @@ async def schedule_off(interaction: discord.Interaction, channel: app_commands.R
     actor = actor_from(interaction)
     here, _ = _channel(interaction)
     channel_id = _picked_channel(channel) if channel else here
-    await deliver(interaction, service_of(interaction).schedules.off(actor, channel_id),
-                  lambda _: render.schedule_removed(None if channel_id == here else channel_id), ephemeral=True)
+    await deliver(
+        interaction,
+        service_of(interaction).schedules.off(actor, channel_id),
+        lambda _: render.schedule_removed(None if channel_id == here else channel_id),
+        ephemeral=True,
+    )
 
 
 def _picked_channel(picked: str) -> str:
@@ -304,8 +345,10 @@ SCHEDULE_COMMANDS: tuple[tuple[str, str, Callback], ...] = (
 
 def schedule_group() -> app_commands.Group:
     group = app_commands.Group(
-        name="schedule", description="Teachers: post the daily question in this channel automatically",
-        guild_only=True, allowed_contexts=app_commands.AppCommandContext(guild=True),
+        name="schedule",
+        description="Teachers: post the daily question in this channel automatically",
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
         default_permissions=discord.Permissions(manage_guild=True),
     )
     for name, description, callback in SCHEDULE_COMMANDS:

@@ -78,11 +78,17 @@ def publish_error(error: BaseException) -> PublishError:
         return PublishError(f"Discord could not find the channel ({_detail(error)}).", permanent=True)
     if isinstance(error, discord.Forbidden):
         if error.code == MISSING_PERMISSIONS:
-            return PublishError("I'm not allowed to post in this channel: give me Send Messages and Embed Links "
-                                "(Discord: Missing Permissions).", permanent=True)
+            return PublishError(
+                "I'm not allowed to post in this channel: give me Send Messages and Embed Links "
+                "(Discord: Missing Permissions).",
+                permanent=True,
+            )
         if error.code == MISSING_ACCESS:
-            return PublishError("I can't see this channel any more: was I removed from the server or the "
-                                "channel? (Discord: Missing Access)", permanent=True)
+            return PublishError(
+                "I can't see this channel any more: was I removed from the server or the "
+                "channel? (Discord: Missing Access)",
+                permanent=True,
+            )
         return PublishError(f"Discord refused the post ({_detail(error)}).", permanent=True)
     if isinstance(error, discord.RateLimited):
         return PublishError(f"Discord rate limit: try again in {error.retry_after:.0f} s.")

@@ -21,14 +21,13 @@ from bot.core.replies import (
     DailyPost,
     Forgotten,
     Leaderboard,
-    Mode,
     QuestionCard,
-    QuestionKind,
     ReferenceCard,
     Reveal,
     ScheduleInfo,
     Stats,
 )
+from bot.core.vocabulary import Mode, QuestionKind
 
 # Discord's limits (https://discord.com/developers/docs/resources/message).
 CONTENT = 2000
@@ -95,8 +94,9 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def _embed(title: str, description: str = "", colour: discord.Colour = BLUE) -> discord.Embed:
-    return discord.Embed(title=clip(title, EMBED_TITLE), description=clip(description, EMBED_DESCRIPTION) or None,
-                         colour=colour)
+    return discord.Embed(
+        title=clip(title, EMBED_TITLE), description=clip(description, EMBED_DESCRIPTION) or None, colour=colour
+    )
 
 
 def _field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> None:
@@ -135,14 +135,20 @@ def question(card: QuestionCard) -> Reply:
         how = "Tap \u201cType your answer\u201d."
     else:
         buttons = tuple(
-            Button(clip(option.letter, BUTTON_LABEL), custom_ids.answer(card.ref, option.letter),
-                   discord.ButtonStyle.primary)
+            Button(
+                clip(option.letter, BUTTON_LABEL),
+                custom_ids.answer(card.ref, option.letter),
+                discord.ButtonStyle.primary,
+            )
             for option in card.options[:BUTTONS]
         )
         how = "Tap your answer."
     if daily:
-        note = "You've answered this one: tap again to see your result." if card.already_answered else \
-            "Only you see your result."
+        note = (
+            "You've answered this one: tap again to see your result."
+            if card.already_answered
+            else "Only you see your result."
+        )
         _footer(embed, how, note)
     else:
         _footer(embed, how, "Practice: no leaderboard points.")
@@ -194,12 +200,14 @@ def leaderboard(board: Leaderboard, *, personal: bool = True) -> Reply:
 
 def stats(result: Stats) -> Reply:
     if result.answered:
-        description = "\n".join([
-            f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
-            f"**Answered:** {result.daily_answered} daily, {result.practice_answered} practice",
-            f"**Points:** {result.points}",
-            f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})",
-        ])
+        description = "\n".join(
+            [
+                f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
+                f"**Answered:** {result.daily_answered} daily, {result.practice_answered} practice",
+                f"**Points:** {result.points}",
+                f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})",
+            ]
+        )
     else:
         description = "No answers yet. Try `/daily` or `/quiz`."
     embed = _embed(f"Stats \u00b7 {user_text(result.name, 100)}", description)
@@ -208,9 +216,13 @@ def stats(result: Stats) -> Reply:
     for topic in shown:
         _field(embed, topic.topic, f"{topic.correct}/{topic.answered} correct ({topic.accuracy:.0%})", inline=True)
     if len(shown) < len(topics):
-        rest = topics[len(shown):]
-        _field(embed, f"{len(rest)} more topics",
-               f"{sum(t.correct for t in rest)}/{sum(t.answered for t in rest)} correct", inline=True)
+        rest = topics[len(shown) :]
+        _field(
+            embed,
+            f"{len(rest)} more topics",
+            f"{sum(t.correct for t in rest)}/{sum(t.answered for t in rest)} correct",
+            inline=True,
+        )
     return Reply(embed=fit(embed))
 
 
@@ -246,8 +258,10 @@ def forget_prompt(community_name: str) -> Reply:
 def forgotten(result: Forgotten) -> Reply:
     if not result.existed:
         return Reply(content="There was nothing stored about you in this server.")
-    return Reply(content=f"Done: I deleted {plural(result.attempts_deleted, 'answer')} and your points "
-                         "and streaks in this server.")
+    return Reply(
+        content=f"Done: I deleted {plural(result.attempts_deleted, 'answer')} and your points "
+        "and streaks in this server."
+    )
 
 
 def forget_cancelled() -> Reply:
@@ -282,8 +296,15 @@ def reveal(result: Reveal, *, today: dt.date | None = None) -> discord.Embed:
     when = "Yesterday's" if today is not None and today - result.day == dt.timedelta(days=1) else "The last"
     embed = _embed(
         f"{when} question \u00b7 {_day(result.day)}",
-        "\n".join([clip(result.prompt, 500), "", f"**Answer:** {clip(result.correct_answer, 300)}", "",
-                   clip(result.explanation, 1000)]),
+        "\n".join(
+            [
+                clip(result.prompt, 500),
+                "",
+                f"**Answer:** {clip(result.correct_answer, 300)}",
+                "",
+                clip(result.explanation, 1000),
+            ]
+        ),
         GREEN,
     )
     if result.answered:
@@ -308,7 +329,9 @@ def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Rep
     channel's local time, and as Discord timestamps that each reader sees in their own time."""
     elsewhere = "\n".join(f"\u26a0\ufe0f {user_text(line, 300)}" for line in info.failing_elsewhere[:5])
     if not info.exists:
-        return Reply(content=clip(NO_SCHEDULE + (f"\n**Other channels failing:**\n{elsewhere}" if elsewhere else ""), 2000))
+        return Reply(
+            content=clip(NO_SCHEDULE + (f"\n**Other channels failing:**\n{elsewhere}" if elsewhere else ""), 2000)
+        )
     title = "Daily question schedule" + (f" \u00b7 #{user_text(info.channel_name, 100)}" if info.channel_name else "")
     lines = [f"**When:** {info.time_of_day:%H:%M} {info.timezone}, {info.days}"]
     lines.append(f"**Topics:** {', '.join(info.topics)}" if info.topics else "**Topics:** all")
@@ -320,27 +343,38 @@ def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Rep
         lines.append("**Paused** until you use `/schedule resume`.")
     elif info.next_post is not None:
         stamp = int(info.next_post.timestamp())
-        lines.append(f"**Next post:** {_day(info.next_post)}, {info.next_post:%H:%M} ({info.timezone}) "
-                     f"\u00b7 <t:{stamp}:F>, <t:{stamp}:R>")
+        lines.append(
+            f"**Next post:** {_day(info.next_post)}, {info.next_post:%H:%M} ({info.timezone}) "
+            f"\u00b7 <t:{stamp}:F>, <t:{stamp}:R>"
+        )
     else:
         lines.append("**Next post:** none (no day left to post on)")
     embed = _embed(title, "\n".join(lines), RED if info.last_error else BLUE)
     if info.last_error:
-        _field(embed, "\u26a0\ufe0f The last post failed", clip(info.last_error, 600) +
-               "\nCheck that I can see this channel and send messages and embeds in it. "
-               "I'll try again at the next post.")
+        _field(
+            embed,
+            "\u26a0\ufe0f The last post failed",
+            clip(info.last_error, 600) + "\nCheck that I can see this channel and send messages and embeds in it. "
+            "I'll try again at the next post.",
+        )
     if warning:
         _field(embed, "\u26a0\ufe0f Before the first post", warning)
     if elsewhere:
-        _field(embed, "Other channels failing", clip(elsewhere, 1000) + "\nUse `/schedule off` there, or fix the bot's access.")
+        _field(
+            embed,
+            "Other channels failing",
+            clip(elsewhere, 1000) + "\nUse `/schedule off` there, or fix the bot's access.",
+        )
     return Reply(content=heading or None, embed=fit(embed))
 
 
 def schedule_list(infos: Sequence[ScheduleInfo]) -> Reply:
     """Every schedule in the server, a line per channel, for the teacher who asked (ephemeral)."""
     if not infos:
-        return Reply(content="No channel in this server has a daily question scheduled yet. "
-                             "Set one in a class channel with `/schedule set time:08:30`.")
+        return Reply(
+            content="No channel in this server has a daily question scheduled yet. "
+            "Set one in a class channel with `/schedule set time:08:30`."
+        )
     lines = []
     for info in infos:
         line = f"<#{info.channel_id}> \u00b7 {info.time_of_day:%H:%M} {info.timezone}, {info.days}"
@@ -359,7 +393,9 @@ def schedule_list(infos: Sequence[ScheduleInfo]) -> Reply:
             break
         shown.append(line)
         length += len(line) + 1
-    embed = _embed(f"Daily question schedules ({len(infos)})", "\n".join(shown), RED if any(i.last_error for i in infos) else BLUE)
+    embed = _embed(
+        f"Daily question schedules ({len(infos)})", "\n".join(shown), RED if any(i.last_error for i in infos) else BLUE
+    )
     _footer(embed, "Change one with /schedule in its channel; stop a deleted one with /schedule off channel:")
     return Reply(embed=fit(embed))
 
@@ -385,6 +421,7 @@ def error(exc: BaseException) -> Reply:
     if isinstance(exc, UnknownName):
         buttons = tuple(
             Button(clip(name, BUTTON_LABEL), custom_ids.card(name))
-            for name in dict.fromkeys(exc.suggestions) if custom_ids.fits(name)
+            for name in dict.fromkeys(exc.suggestions)
+            if custom_ids.fits(name)
         )[:5]
     return Reply(content=clip(exc.message, CONTENT), buttons=buttons)

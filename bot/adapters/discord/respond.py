@@ -107,7 +107,9 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, StudyError):
-        log.info("%s for %s in guild %s: %s", type(error).__name__, interaction.user, interaction.guild_id, error.message)
+        log.info(
+            "%s for %s in guild %s: %s", type(error).__name__, interaction.user, interaction.guild_id, error.message
+        )
     else:
         log.error("Unhandled error in interaction %s (%s)", interaction.id, _what(interaction), exc_info=error)
     if interaction.type is discord.InteractionType.autocomplete:

@@ -34,7 +34,9 @@ class _Persistent:
         super().__init__(item)  # type: ignore[call-arg]
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /) -> Any:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> Any:
         return cls(item)  # parsing happens in callback, where errors are reported to the user
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -53,8 +55,12 @@ class AnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = actor_from(interaction)
         ref = QuestionRef.decode(match["ref"])
-        await deliver(interaction, service_of(interaction).submit_answer(actor, match["answer"], ref),
-                      render.feedback, ephemeral=True)
+        await deliver(
+            interaction,
+            service_of(interaction).submit_answer(actor, match["answer"], ref),
+            render.feedback,
+            ephemeral=True,
+        )
 
 
 class TypeAnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.TYPED):
@@ -75,21 +81,32 @@ class CardButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_id
 class QuizButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.QUIZ):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = actor_from(interaction)
-        await deliver(interaction, service_of(interaction).practice_question(actor, figure=match["card"]),
-                      render.question, ephemeral=True)
+        await deliver(
+            interaction,
+            service_of(interaction).practice_question(actor, figure=match["card"]),
+            render.question,
+            ephemeral=True,
+        )
 
 
 class ForgetButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.FORGET):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = actor_from(interaction)
         if match["choice"] == "yes":
-            await deliver(interaction, service_of(interaction).forget_me(actor), render.forgotten,
-                          ephemeral=True, update=True)
+            await deliver(
+                interaction, service_of(interaction).forget_me(actor), render.forgotten, ephemeral=True, update=True
+            )
         else:
             await send(interaction, render.forget_cancelled(), ephemeral=True, update=True)
 
 
-PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (AnswerButton, TypeAnswerButton, CardButton, QuizButton, ForgetButton)
+PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
+    AnswerButton,
+    TypeAnswerButton,
+    CardButton,
+    QuizButton,
+    ForgetButton,
+)
 
 
 def build_view(buttons: Sequence[render.Button]) -> discord.ui.View | None:
@@ -99,8 +116,13 @@ def build_view(buttons: Sequence[render.Button]) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for spec in buttons[: render.BUTTONS]:
         kind = next(k for k in PERSISTENT_ITEMS if k.__discord_ui_compiled_template__.fullmatch(spec.custom_id))
-        view.add_item(kind(discord.ui.Button(label=render.clip(spec.label, render.BUTTON_LABEL),
-                                             custom_id=spec.custom_id, style=spec.style)))
+        view.add_item(
+            kind(
+                discord.ui.Button(
+                    label=render.clip(spec.label, render.BUTTON_LABEL), custom_id=spec.custom_id, style=spec.style
+                )
+            )
+        )
     return view
 
 
@@ -108,9 +130,14 @@ def answer_modal(ref: QuestionRef, prompt: str) -> discord.ui.Modal:
     """The "Type your answer" modal. It is stopped before it is sent, so discord.py does not keep it
     in memory (where a restart would lose it): `submit_typed_answer` handles its submission."""
     modal = discord.ui.Modal(title="Your answer", custom_id=custom_ids.typed_answer(ref), timeout=None)
-    answer = discord.ui.TextInput(custom_id=ANSWER_INPUT, style=discord.TextStyle.short, max_length=MAX_INPUT, required=True)
-    modal.add_item(discord.ui.Label(text="Your answer", description=render.clip(prompt, INPUT_DESCRIPTION) or None,
-                                    component=answer))
+    answer = discord.ui.TextInput(
+        custom_id=ANSWER_INPUT, style=discord.TextStyle.short, max_length=MAX_INPUT, required=True
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Your answer", description=render.clip(prompt, INPUT_DESCRIPTION) or None, component=answer
+        )
+    )
     modal.stop()
     return modal
 
@@ -124,8 +151,12 @@ async def submit_typed_answer(interaction: discord.Interaction) -> None:
     try:
         actor = actor_from(interaction)
         ref = QuestionRef.decode(match["ref"])
-        await deliver(interaction, service_of(interaction).submit_answer(actor, _typed_value(data), ref),
-                      render.feedback, ephemeral=True)
+        await deliver(
+            interaction,
+            service_of(interaction).submit_answer(actor, _typed_value(data), ref),
+            render.feedback,
+            ephemeral=True,
+        )
     except Exception as error:  # noqa: BLE001 - report_error logs it and answers the user
         await report_error(interaction, error)
 

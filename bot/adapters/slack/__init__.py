@@ -170,6 +170,12 @@ def manifest_text(request_url: str | None = None) -> str:
 
 
 __all__ = [
-    "EVENTS_PATH", "SlackConfigError", "SlackPublisher", "build_web_app", "check_settings", "create_app",
-    "manifest_text", "run",
+    "EVENTS_PATH",
+    "SlackConfigError",
+    "SlackPublisher",
+    "build_web_app",
+    "check_settings",
+    "create_app",
+    "manifest_text",
+    "run",
 ]

@@ -24,8 +24,8 @@ from bot.adapters.slack.admins import AdminCache
 from bot.adapters.slack.names import NameDirectory
 from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NotAllowed, NotFound, StudyError
-from bot.core.replies import Period
 from bot.core.schedules import parse_schedule_text
+from bot.core.vocabulary import Period
 
 if TYPE_CHECKING:
     from bot.service import StudyService
@@ -33,7 +33,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUBCOMMANDS = (
-    "daily", "quiz", "answer", "leaderboard", "rival", "explain", "stats", "forget-me", "schedule", "help",
+    "daily",
+    "quiz",
+    "answer",
+    "leaderboard",
+    "rival",
+    "explain",
+    "stats",
+    "forget-me",
+    "schedule",
+    "help",
 )
 _SUGGEST_CUTOFF = 55
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -163,7 +172,9 @@ def register(app: AsyncApp, service: StudyService) -> None:
     async def named(body: dict[str, Any], client: AsyncWebClient) -> Actor:
         """The member behind the request, under the name Slack shows for them (not their handle)."""
         actor = actor_from(body)
-        return replace(actor, display_name=await names.name(client, actor.community_id, actor.user_id, actor.display_name))
+        return replace(
+            actor, display_name=await names.name(client, actor.community_id, actor.user_id, actor.display_name)
+        )
 
     @app.middleware
     async def skip_retries(req, next_):  # bolt injects arguments by name
@@ -224,8 +235,14 @@ def register(app: AsyncApp, service: StudyService) -> None:
             if action == "set":
                 args = parse_schedule_text(rest, f"{render.COMMAND} schedule set 08:30 Europe/London mon-fri")
                 info = await schedules.set(
-                    actor, channel_id, time=args.time, timezone=args.timezone, days=args.days, topics=args.topics,
-                    weekly_leaderboard=args.weekly_leaderboard, channel_name=body.get("channel_name") or "",
+                    actor,
+                    channel_id,
+                    time=args.time,
+                    timezone=args.timezone,
+                    days=args.days,
+                    topics=args.topics,
+                    weekly_leaderboard=args.weekly_leaderboard,
+                    channel_name=body.get("channel_name") or "",
                 )
                 return render.schedule(info, "Schedule saved.")
             if action == "show":
@@ -257,7 +274,9 @@ def register(app: AsyncApp, service: StudyService) -> None:
         for info in await service.schedules.list_all(actor):
             if wanted in (info.channel_id.lower(), info.channel_name.lower()):
                 return info.channel_id
-        raise InvalidInput(f"No channel with a schedule has that name. `{render.COMMAND} schedule list` shows them all.")
+        raise InvalidInput(
+            f"No channel with a schedule has that name. `{render.COMMAND} schedule list` shows them all."
+        )
 
     async def _teachers(actor: Actor, text: str) -> render.Message:
         """`schedule teachers` lists them; `schedule teachers add|remove @name` names them."""
@@ -352,4 +371,3 @@ def _decode(parse: Callable[[str], Any], value: str) -> Any:
         return parse(value)
     except (ValueError, KeyError):
         raise NotFound(f"That button no longer works. Ask for a new question with `{render.COMMAND} quiz`.") from None
-

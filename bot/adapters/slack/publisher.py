@@ -69,8 +69,11 @@ class SlackPublisher:
     async def _post(self, channel_id: str, message: dict[str, Any]) -> str:
         try:
             response = await self.client.chat_postMessage(
-                channel=channel_id, text=message["text"], blocks=message["blocks"],
-                unfurl_links=False, unfurl_media=False,
+                channel=channel_id,
+                text=message["text"],
+                blocks=message["blocks"],
+                unfurl_links=False,
+                unfurl_media=False,
             )
         except Exception as error:
             raise publish_error(error) from error

@@ -21,13 +21,13 @@ from bot.core.replies import (
     Forgotten,
     Leaderboard,
     QuestionCard,
-    QuestionKind,
     QuestionRef,
     ReferenceCard,
     Reveal,
     ScheduleInfo,
     Stats,
 )
+from bot.core.vocabulary import QuestionKind
 
 # Block Kit limits (https://docs.slack.dev/reference/block-kit).
 SECTION_TEXT = 3000
@@ -68,8 +68,10 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("explain <name or term>", "a card on a person or a term (NEP, kulak, ...)"),
     ("stats", "your answers, accuracy and streaks"),
     ("forget-me", "delete everything stored about you (asks first)"),
-    ("schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]",
-     "teachers: post the daily question in this channel by itself"),
+    (
+        "schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]",
+        "teachers: post the daily question in this channel by itself",
+    ),
     ("schedule show|pause [from..to]|resume|off", "teachers: see or change this channel's schedule"),
     ("schedule off #channel", "teachers: stop another channel's posts (a deleted one, say)"),
     ("schedule list", "teachers: every channel's schedule in this workspace"),
@@ -184,22 +186,22 @@ def question(card: QuestionCard) -> Message:
         multiple_choice = card.kind is QuestionKind.MULTIPLE_CHOICE
         if multiple_choice:
             blocks.append(_section("\n".join(f"*{escape(o.letter)}.* {escape(o.text)}" for o in card.options)))
-        blocks += _actions([
-            _button(
-                f"{o.letter}. {o.text}" if multiple_choice else o.text,
-                ANSWER_ACTION_PREFIX + o.letter,
-                answer_value(card.ref, o.letter),
-            )
-            for o in card.options
-        ])
+        blocks += _actions(
+            [
+                _button(
+                    f"{o.letter}. {o.text}" if multiple_choice else o.text,
+                    ANSWER_ACTION_PREFIX + o.letter,
+                    answer_value(card.ref, o.letter),
+                )
+                for o in card.options
+            ]
+        )
     else:
         value = f"{card.ref.encode()}|{card.prompt}"  # cut to the value limit by _button
         blocks += _actions([_button("Type your answer", OPEN_MODAL_ACTION, value, style="primary")])
         blocks.append(_context(f"or reply with `{COMMAND} answer <your answer>`"))
     if card.already_answered:
-        blocks.append(
-            _context("You have already answered today's question: answering again shows your first result.")
-        )
+        blocks.append(_context("You have already answered today's question: answering again shows your first result."))
     return _message(f"{label}: {card.prompt}", blocks)
 
 
@@ -249,7 +251,7 @@ def parse_modal_metadata(text: str) -> tuple[QuestionRef, str | None, str | None
 def feedback(fb: AnswerFeedback) -> Message:
     if fb.repeated:
         title = "You already answered this one"
-        verdict = ("\u2705 Your first answer was right." if fb.correct else "\u274c Your first answer was not right.")
+        verdict = "\u2705 Your first answer was right." if fb.correct else "\u274c Your first answer was not right."
     else:
         title = "\u2705 Correct!" if fb.correct else "\u274c Not quite"
         verdict = ""
@@ -331,9 +333,7 @@ def stats(s: Stats) -> Message:
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
     ]
     if s.per_topic:
-        rows = [
-            f"{escape(t.topic)}: {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in s.per_topic if t.answered
-        ]
+        rows = [f"{escape(t.topic)}: {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in s.per_topic if t.answered]
         if rows:
             blocks.append(_section("*By topic*\n" + "\n".join(rows)))
     if not s.answered:
@@ -420,7 +420,10 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
     """A channel's schedule: when, which days, pauses, when the next post goes out (channel time), the last error."""
     intro = [f"*{escape(done)}*"] if done else []
     if not info.exists:
-        failing = [f":warning: Another channel is failing: {escape(truncate(line, 300))}" for line in info.failing_elsewhere[:5]]
+        failing = [
+            f":warning: Another channel is failing: {escape(truncate(line, 300))}"
+            for line in info.failing_elsewhere[:5]
+        ]
         text = "\n".join([*intro, "There is no daily-question schedule in this channel.", *failing])
         hint = f"Teachers can set one: `{COMMAND} schedule set 08:30 Europe/London mon-fri`."
         return _message(f"{done} No daily-question schedule here.".strip(), [_section(text), _context(hint)])
@@ -435,11 +438,15 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
         lines.append("Topics: " + escape(", ".join(info.topics)) + ".")
     lines.append(
         f"The week's leaderboard is posted on {escape(info.weekly_leaderboard)}s."
-        if info.weekly_leaderboard else "No weekly leaderboard post."
+        if info.weekly_leaderboard
+        else "No weekly leaderboard post."
     )
     for start, end in info.pauses:
-        lines.append(f"Paused {_day(start)} {start.year} to {_day(end)} {end.year}." if start != end
-                     else f"Paused on {_day(start)} {start.year}.")
+        lines.append(
+            f"Paused {_day(start)} {start.year} to {_day(end)} {end.year}."
+            if start != end
+            else f"Paused on {_day(start)} {start.year}."
+        )
     if info.paused:
         lines.append(f"*Paused* until a teacher runs `{COMMAND} schedule resume`.")
     elif info.next_post is not None:
@@ -450,12 +457,21 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
     if info.last_error:
         blocks.append(_section(f":warning: *The last post failed:* {escape(truncate(info.last_error, 500))}"))
     if info.failing_elsewhere:
-        blocks.append(_section(truncate(
-            ":warning: *Other channels failing:*\n" + "\n".join(escape(line) for line in info.failing_elsewhere[:5]), 2900
-        )))
-    blocks.append(_context(
-        f"In a private channel, invite me first (`/invite @Study Bot`). Change it: `{COMMAND} schedule set|pause|resume|off`."
-    ))
+        blocks.append(
+            _section(
+                truncate(
+                    ":warning: *Other channels failing:*\n"
+                    + "\n".join(escape(line) for line in info.failing_elsewhere[:5]),
+                    2900,
+                )
+            )
+        )
+    blocks.append(
+        _context(
+            "In a private channel, invite me first (`/invite @Study Bot`). "
+            f"Change it: `{COMMAND} schedule set|pause|resume|off`."
+        )
+    )
     when = f" Next: {_when(info.next_post)}." if info.next_post and not info.paused else ""
     return _message(f"Daily question at {info.time_of_day:%H:%M} {info.timezone}, {info.days}.{when}", blocks)
 
@@ -464,7 +480,9 @@ def schedule_list(infos: Sequence[ScheduleInfo]) -> Message:
     """Every schedule in the workspace, a line per channel: when, the next post or why none, failures."""
     if not infos:
         text = "No channel here has a daily-question schedule yet."
-        return _message(text, [_section(text), _context(f"Set one in a class channel: `{COMMAND} schedule set 08:30`.")])
+        return _message(
+            text, [_section(text), _context(f"Set one in a class channel: `{COMMAND} schedule set 08:30`.")]
+        )
     lines = []
     for info in infos:
         line = f"<#{info.channel_id}> *{info.time_of_day:%H:%M}* ({escape(info.timezone)}), {escape(info.days)}"
@@ -473,8 +491,10 @@ def schedule_list(infos: Sequence[ScheduleInfo]) -> Message:
         elif info.next_post is not None:
             line += f" \u00b7 next {_when(info.next_post)}"
         if info.last_error:  # name it as it was: Slack cannot link a deleted channel
-            line += f"\n:warning: #{escape(info.channel_name or info.channel_id)}: last post failed: " \
-                    f"{escape(truncate(info.last_error, 200))}"
+            line += (
+                f"\n:warning: #{escape(info.channel_name or info.channel_id)}: last post failed: "
+                f"{escape(truncate(info.last_error, 200))}"
+            )
         lines.append(line)
     blocks = [_header(f"Daily-question schedules ({len(infos)})")]
     section = ""
@@ -485,10 +505,12 @@ def schedule_list(infos: Sequence[ScheduleInfo]) -> Message:
         section = f"{section}\n{line}" if section else line
     blocks.append(_section(section))
     blocks = blocks[: MAX_BLOCKS - 1]  # a workspace with thousands of channels sees the first ~100 000 characters
-    blocks.append(_context(
-        f"Change one in its channel: `{COMMAND} schedule set|pause|resume|off`. "
-        f"Stop a deleted one with `{COMMAND} schedule off #its-name`."
-    ))
+    blocks.append(
+        _context(
+            f"Change one in its channel: `{COMMAND} schedule set|pause|resume|off`. "
+            f"Stop a deleted one with `{COMMAND} schedule off #its-name`."
+        )
+    )
     return _message(f"{len(infos)} daily-question schedules.", blocks)
 
 

@@ -15,12 +15,19 @@ from tests.conftest import FIXTURE_CONTENT
 TOKENS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
 
-def run_bot(args: list[str], stdin: str, *, db: Path, content: Path = FIXTURE_CONTENT, cwd: Path | None = None, **env: str):  # noqa: ANN201
+def run_bot(
+    args: list[str], stdin: str, *, db: Path, content: Path = FIXTURE_CONTENT, cwd: Path | None = None, **env: str
+):  # noqa: ANN201
     environment = {k: v for k, v in os.environ.items() if k not in TOKENS}
     environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{db}", STUDYBOT_CONTENT_DIR=str(content), **env)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        env=environment, timeout=60, cwd=cwd,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        cwd=cwd,
     )
 
 
@@ -58,9 +65,19 @@ def test_plain_python_m_bot_without_tokens_opens_the_console_and_says_how_to_con
 
 def test_bad_input_gets_clear_messages_and_no_traceback(tmp_path):
     lines = [
-        "dialy", "quiz the cold war", "rival Napoleon", "rival trotksy", "explain NEP", "answer",
-        "answer " + "x" * 600, "leaderboard fortnight", "\x1b[31mdaily\x07", "\u0411\u0443\u0445\u0430\u0440\u0438\u043d \U0001F600",
-        "forget-me", "no", "quit",
+        "dialy",
+        "quiz the cold war",
+        "rival Napoleon",
+        "rival trotksy",
+        "explain NEP",
+        "answer",
+        "answer " + "x" * 600,
+        "leaderboard fortnight",
+        "\x1b[31mdaily\x07",
+        "\u0411\u0443\u0445\u0430\u0440\u0438\u043d \U0001f600",
+        "forget-me",
+        "no",
+        "quit",
     ]
     result = run_bot(["console"], "\n".join(lines) + "\n", db=tmp_path / "x.db")
     out = result.stdout
@@ -100,7 +117,11 @@ def test_invalid_content_refuses_to_start_with_the_report(tmp_path):
 
 def test_content_check_reports_problems_and_a_summary(tmp_path):
     ok = run_bot(["content", "check"], "", db=tmp_path / "x.db")
-    assert ok.returncode == 0 and "Content OK: 5 questions" in ok.stdout and "cards: 5 figures, 2 glossary terms" in ok.stdout
+    assert (
+        ok.returncode == 0
+        and "Content OK: 5 questions" in ok.stdout
+        and "cards: 5 figures, 2 glossary terms" in ok.stdout
+    )
     bad = run_bot(["content", "check", "--dir", str(tmp_path)], "", db=tmp_path / "x.db")
     assert bad.returncode == 1 and "no questions found" in bad.stdout
 
@@ -113,7 +134,11 @@ def test_chat_front_ends_without_tokens_say_what_is_missing(tmp_path, front_end)
 
 def test_secrets_never_reach_the_output(tmp_path):
     result = run_bot(
-        ["db", "upgrade"], "", db=tmp_path / "x.db", DISCORD_TOKEN="dtok-Zq9xK41", SLACK_BOT_TOKEN="xoxb-Pw7rT22",
+        ["db", "upgrade"],
+        "",
+        db=tmp_path / "x.db",
+        DISCORD_TOKEN="dtok-Zq9xK41",
+        SLACK_BOT_TOKEN="xoxb-Pw7rT22",
         LOG_LEVEL="DEBUG",
     )
     assert result.returncode == 0 and "latest schema" in result.stdout
@@ -127,7 +152,10 @@ def test_help_on_every_command(tmp_path):
 
 
 def test_schedule_commands_in_the_console(tmp_path):
-    script = "schedule show\nschedule set\nschedule set 08:30 Europe/Paris mon,wed topics=rivals board=off\nschedule pause 2026-12-19..2027-01-04\nschedule off\nquit\n"
+    script = (
+        "schedule show\nschedule set\nschedule set 08:30 Europe/Paris mon,wed topics=rivals board=off\n"
+        "schedule pause 2026-12-19..2027-01-04\nschedule off\nquit\n"
+    )
     out = run_bot(["console"], script, db=tmp_path / "x.db").stdout
     assert "No daily-question schedule here." in out
     assert "Give a time: `schedule set 08:30 Europe/London mon-fri`." in out

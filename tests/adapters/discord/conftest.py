@@ -16,8 +16,13 @@ from tests.adapters.discord.fake_discord import FakeDiscord, Guild, User
 MANAGE_SERVER = 0x20
 TEACHERS_ROLE = "340000000000000001"
 HISTORY_9B = "320000000000000011"  # a second channel in School A, for scheduled posts
-SCHOOL_A = Guild("310000000000000001", "School A", "320000000000000001", channels={HISTORY_9B: "history-9b"},
-                 roles={TEACHERS_ROLE: ("Teachers", 3072 | MANAGE_SERVER)})
+SCHOOL_A = Guild(
+    "310000000000000001",
+    "School A",
+    "320000000000000001",
+    channels={HISTORY_9B: "history-9b"},
+    roles={TEACHERS_ROLE: ("Teachers", 3072 | MANAGE_SERVER)},
+)
 SCHOOL_B = Guild("310000000000000002", "School B", "320000000000000002")
 ANNA = User("330000000000000001", "Anna")
 BORIS = User("330000000000000002", "Boris")

@@ -20,9 +20,12 @@ def refused(path: str, body: Any) -> list[str]:
         if body["type"] == 8:
             choices = data.get("choices", [])
             return (["over 25 choices"] if len(choices) > 25 else []) + [
-                f"choice {c}" for c in choices if not 1 <= len(c["name"]) <= 100 or len(str(c["value"])) > 100]
+                f"choice {c}" for c in choices if not 1 <= len(c["name"]) <= 100 or len(str(c["value"])) > 100
+            ]
         if body["type"] == 9:
-            return _limits(data, title=45, custom_id=100) + (["modal over 5 rows"] if len(data["components"]) > 5 else [])
+            return _limits(data, title=45, custom_id=100) + (
+                ["modal over 5 rows"] if len(data["components"]) > 5 else []
+            )
         return message_problems(data)
     return message_problems(body)
 
@@ -81,5 +84,8 @@ def message_problems(data: dict) -> list[str]:
 
 
 def _limits(obj: dict, **limits: int) -> list[str]:
-    return [f"{key} is {len(str(obj[key]))} chars (max {limit})"
-            for key, limit in limits.items() if obj.get(key) is not None and len(str(obj[key])) > limit]
+    return [
+        f"{key} is {len(str(obj[key]))} chars (max {limit})"
+        for key, limit in limits.items()
+        if obj.get(key) is not None and len(str(obj[key])) > limit
+    ]

@@ -19,8 +19,14 @@ from aiohttp import WSMsgType, web
 from tests.adapters.discord.discord_limits import refused
 
 APP_ID = "900000000000000001"
-BOT_USER = {"id": "900000000000000002", "username": "studybot", "discriminator": "0",
-            "global_name": "Study Bot", "avatar": None, "bot": True}
+BOT_USER = {
+    "id": "900000000000000002",
+    "username": "studybot",
+    "discriminator": "0",
+    "global_name": "Study Bot",
+    "avatar": None,
+    "bot": True,
+}
 EPHEMERAL = 64
 
 
@@ -36,9 +42,19 @@ class Guild:
         return "general" if channel_id == self.channel_id else self.channels[channel_id]
 
     def channel(self, channel_id: str) -> dict:
-        return {"id": channel_id, "type": 0, "guild_id": self.id, "name": self.channel_name(channel_id),
-                "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None,
-                "last_message_id": None, "rate_limit_per_user": 0, "parent_id": None}
+        return {
+            "id": channel_id,
+            "type": 0,
+            "guild_id": self.id,
+            "name": self.channel_name(channel_id),
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "parent_id": None,
+        }
 
 
 @dataclass
@@ -49,13 +65,27 @@ class User:
     roles: tuple[str, ...] = ()
 
     def user(self) -> dict:
-        return {"id": self.id, "username": self.name.lower(), "discriminator": "0",
-                "global_name": self.name, "avatar": None}
+        return {
+            "id": self.id,
+            "username": self.name.lower(),
+            "discriminator": "0",
+            "global_name": self.name,
+            "avatar": None,
+        }
 
     def member(self) -> dict:
-        return {"user": self.user(), "nick": None, "roles": list(self.roles), "joined_at": "2026-09-01T09:00:00+00:00",
-                "deaf": False, "mute": False, "flags": 0, "pending": False,
-                "permissions": str(self.permissions), "avatar": None}
+        return {
+            "user": self.user(),
+            "nick": None,
+            "roles": list(self.roles),
+            "joined_at": "2026-09-01T09:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "permissions": str(self.permissions),
+            "avatar": None,
+        }
 
 
 @dataclass
@@ -102,8 +132,7 @@ class Exchange:
 
     @property
     def buttons(self) -> list[dict]:
-        return [c for row in self.data.get("components") or [] for c in row.get("components", [])
-                if c.get("type") == 2]
+        return [c for row in self.data.get("components") or [] for c in row.get("components", []) if c.get("type") == 2]
 
 
 class FakeDiscord:
@@ -200,9 +229,17 @@ class FakeDiscord:
         if path == "/users/@me":
             return BOT_USER
         if path == "/oauth2/applications/@me":
-            return {"id": APP_ID, "name": "Study Bot", "description": "", "icon": None,
-                    "bot_public": False, "bot_require_code_grant": False, "verify_key": "00",
-                    "owner": BOT_USER, "flags": 0}
+            return {
+                "id": APP_ID,
+                "name": "Study Bot",
+                "description": "",
+                "icon": None,
+                "bot_public": False,
+                "bot_require_code_grant": False,
+                "verify_key": "00",
+                "owner": BOT_USER,
+                "flags": 0,
+            }
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             scope = parts[3] if "guilds" in parts else "global"
             self.commands[scope] = [dict(c, id=self.snowflake(), application_id=APP_ID) for c in body]
@@ -252,8 +289,11 @@ class FakeDiscord:
         result: dict[str, Any] = {"interaction": interaction}
         if kind in (4, 5):
             msg_id = self._by_token.setdefault(token, self.snowflake())
-            interaction.update(response_message_id=msg_id, response_message_loading=kind == 5,
-                               response_message_ephemeral=bool(data.get("flags", 0) & EPHEMERAL))
+            interaction.update(
+                response_message_id=msg_id,
+                response_message_loading=kind == 5,
+                response_message_ephemeral=bool(data.get("flags", 0) & EPHEMERAL),
+            )
             if kind == 4:
                 result["resource"] = {"type": 4, "message": self._store(msg_id, data)}
         elif kind == 7 and token in self._source:
@@ -262,11 +302,24 @@ class FakeDiscord:
         return result
 
     def _store(self, msg_id: str, data: dict, channel_id: str | None = None) -> dict:
-        msg = {"id": msg_id, "channel_id": channel_id or self.guilds[0].channel_id, "type": 0,
-               "author": BOT_USER, "content": "", "embeds": [], "components": [], "attachments": [],
-               "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False,
-               "tts": False, "timestamp": "2026-11-27T09:00:00+00:00", "edited_timestamp": None,
-               "flags": 0}
+        msg = {
+            "id": msg_id,
+            "channel_id": channel_id or self.guilds[0].channel_id,
+            "type": 0,
+            "author": BOT_USER,
+            "content": "",
+            "embeds": [],
+            "components": [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": "2026-11-27T09:00:00+00:00",
+            "edited_timestamp": None,
+            "flags": 0,
+        }
         msg.update({k: v for k, v in data.items() if k in msg and v is not None})
         self.messages[msg_id] = msg
         return msg
@@ -285,11 +338,18 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif frame["op"] == 2:
                 self.identify = frame["d"]
-                await self._send(ws, "READY", {
-                    "v": 10, "user": BOT_USER, "session_id": "fake-session",
-                    "resume_gateway_url": str(self.gateway_url),
-                    "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
-                    "application": {"id": APP_ID, "flags": 0}})
+                await self._send(
+                    ws,
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": BOT_USER,
+                        "session_id": "fake-session",
+                        "resume_gateway_url": str(self.gateway_url),
+                        "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
+                        "application": {"id": APP_ID, "flags": 0},
+                    },
+                )
                 for g in self.guilds:
                     await self._send(ws, "GUILD_CREATE", _guild(g, self.deleted))
             elif frame["op"] == 6:
@@ -301,41 +361,75 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
 
     # -- interactions ---------------------------------------------------------------------------
-    def _interaction(self, kind: int, data: dict, user: User, guild: Guild | None, *,
-                     channel_id: str | None = None, **extra) -> dict:
-        payload = {"id": self.snowflake(), "application_id": APP_ID, "type": kind, "token": "",
-                   "version": 1, "data": data, "locale": "en-GB", "entitlements": [],
-                   "attachment_size_limit": 10_485_760, "app_permissions": "2147483647", **extra}
+    def _interaction(
+        self, kind: int, data: dict, user: User, guild: Guild | None, *, channel_id: str | None = None, **extra
+    ) -> dict:
+        payload = {
+            "id": self.snowflake(),
+            "application_id": APP_ID,
+            "type": kind,
+            "token": "",
+            "version": 1,
+            "data": data,
+            "locale": "en-GB",
+            "entitlements": [],
+            "attachment_size_limit": 10_485_760,
+            "app_permissions": "2147483647",
+            **extra,
+        }
         payload["token"] = f"tok{payload['id']}"
         if guild is None:
             payload.update(user=user.user(), channel={"id": "7", "type": 1}, context=1)
         else:
             channel_id = channel_id or guild.channel_id
-            payload.update(guild_id=guild.id, member=user.member(), context=0, guild_locale="en-GB",
-                           channel_id=channel_id, channel=guild.channel(channel_id))
+            payload.update(
+                guild_id=guild.id,
+                member=user.member(),
+                context=0,
+                guild_locale="en-GB",
+                channel_id=channel_id,
+                channel=guild.channel(channel_id),
+            )
         return payload
 
-    async def slash(self, command: str, user: User, guild: Guild | None, /, *, in_channel: str | None = None,
-                    bot_permissions: int | None = None, **options: Any) -> Exchange:
+    async def slash(
+        self,
+        command: str,
+        user: User,
+        guild: Guild | None,
+        /,
+        *,
+        in_channel: str | None = None,
+        bot_permissions: int | None = None,
+        **options: Any,
+    ) -> Exchange:
         """Run a slash command ("daily", or "schedule set" for a subcommand); options are strings, or
         Users for member options. `in_channel` is where it is used (default: the guild's general),
         `bot_permissions` what the bot may do there (default: everything)."""
-        opts = [{"name": k, "type": 6 if isinstance(v, User) else 3, "value": getattr(v, "id", v)}
-                for k, v in options.items() if v is not None]
+        opts = [
+            {"name": k, "type": 6 if isinstance(v, User) else 3, "value": getattr(v, "id", v)}
+            for k, v in options.items()
+            if v is not None
+        ]
         data = {"id": self.snowflake(), "type": 1, **_nested(command, opts)}
         members = [v for v in options.values() if isinstance(v, User)]
         if members:
-            data["resolved"] = {"users": {m.id: m.user() for m in members},
-                                "members": {m.id: {k: v for k, v in m.member().items() if k != "user"}
-                                            for m in members}}
+            data["resolved"] = {
+                "users": {m.id: m.user() for m in members},
+                "members": {m.id: {k: v for k, v in m.member().items() if k != "user"} for m in members},
+            }
         if guild:
             data["guild_id"] = guild.id
         extra = {} if bot_permissions is None else {"app_permissions": str(bot_permissions)}
         return await self.send(self._interaction(2, data, user, guild, channel_id=in_channel, **extra))
 
     async def autocomplete(self, name: str, option: str, typed: str, user: User, guild: Guild) -> list[dict]:
-        data = {"id": self.snowflake(), "type": 1, "guild_id": guild.id,
-                **_nested(name, [{"name": option, "type": 3, "value": typed, "focused": True}])}
+        data = {
+            "id": self.snowflake(),
+            "type": 1,
+            "guild_id": guild.id,
+            **_nested(name, [{"name": option, "type": 3, "value": typed, "focused": True}]),
+        }
         return (await self.send(self._interaction(4, data, user, guild))).data["choices"]
 
     async def click(self, message: dict, custom_id: str, user: User, guild: Guild) -> Exchange:
@@ -348,8 +442,11 @@ class FakeDiscord:
         def filled(component: dict) -> dict:
             if component.get("type") == 4:
                 return {"type": 4, "custom_id": component["custom_id"], "value": value}
-            inner = {k: filled(v) if isinstance(v, dict) else [filled(c) for c in v]
-                     for k, v in component.items() if k in ("component", "components")}
+            inner = {
+                k: filled(v) if isinstance(v, dict) else [filled(c) for c in v]
+                for k, v in component.items()
+                if k in ("component", "components")
+            }
             return {"type": component["type"], **inner}
 
         data = {"custom_id": modal["custom_id"], "components": [filled(c) for c in modal["components"]]}
@@ -375,8 +472,10 @@ class FakeDiscord:
                 shown = self._by_token.get(token) or self._source.get(token, "")
                 return Exchange(mine, first or 0.0, self.messages.get(shown, {}))
             await asyncio.sleep(0.005)
-        raise AssertionError(f"no complete reply to interaction {payload['type']} "
-                             f"{payload['data'].get('name') or payload['data'].get('custom_id')} in {timeout}s")
+        raise AssertionError(
+            f"no complete reply to interaction {payload['type']} "
+            f"{payload['data'].get('name') or payload['data'].get('custom_id')} in {timeout}s"
+        )
 
 
 def _nested(command: str, options: list[dict]) -> dict:
@@ -388,15 +487,39 @@ def _nested(command: str, options: list[dict]) -> dict:
 
 
 def _guild(g: Guild, deleted: set[str]) -> dict:
-    return {"id": g.id, "name": g.name, "owner_id": "1", "unavailable": False, "member_count": 3,
-            "large": False, "features": [], "emojis": [], "stickers": [], "members": [],
-            "presences": [], "voice_states": [], "threads": [], "stage_instances": [],
-            "guild_scheduled_events": [], "joined_at": "2026-09-01T09:00:00+00:00",
-            "roles": [{"id": role_id, "name": name, "permissions": str(permissions), "position": position,
-                       "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
-                      for position, (role_id, (name, permissions))
-                      in enumerate({g.id: ("@everyone", 3072), **g.roles}.items())],
-            "channels": [g.channel(c) for c in [g.channel_id, *g.channels] if c not in deleted]}
+    return {
+        "id": g.id,
+        "name": g.name,
+        "owner_id": "1",
+        "unavailable": False,
+        "member_count": 3,
+        "large": False,
+        "features": [],
+        "emojis": [],
+        "stickers": [],
+        "members": [],
+        "presences": [],
+        "voice_states": [],
+        "threads": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "joined_at": "2026-09-01T09:00:00+00:00",
+        "roles": [
+            {
+                "id": role_id,
+                "name": name,
+                "permissions": str(permissions),
+                "position": position,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+            for position, (role_id, (name, permissions)) in enumerate({g.id: ("@everyone", 3072), **g.roles}.items())
+        ],
+        "channels": [g.channel(c) for c in [g.channel_id, *g.channels] if c not in deleted],
+    }
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

@@ -21,11 +21,8 @@ from bot.core.replies import (
     Forgotten,
     Leaderboard,
     LeaderboardEntry,
-    Mode,
     Option,
-    Period,
     QuestionCard,
-    QuestionKind,
     QuestionRef,
     ReferenceCard,
     Reveal,
@@ -34,6 +31,7 @@ from bot.core.replies import (
     StreakHolder,
     TopicStats,
 )
+from bot.core.vocabulary import Mode, Period, QuestionKind
 from tests.adapters.discord.discord_limits import command_problems, message_problems
 
 DAILY = QuestionRef("rise-001", Mode.DAILY, dt.date(2026, 11, 27))
@@ -71,9 +69,19 @@ async def test_multiple_choice_lists_options_in_the_embed_and_letters_on_buttons
 
 
 async def test_true_false_and_short_answer_buttons() -> None:
-    tf = render.question(QuestionCard(PRACTICE, "Rivals", QuestionKind.TRUE_FALSE, "Trotsky was expelled in 1927.",
-                                      (Option("True", "True"), Option("False", "False"))))
-    assert [(b.label, b.custom_id) for b in tf.buttons] == [("True", "ans|p::rise-001|True"), ("False", "ans|p::rise-001|False")]
+    tf = render.question(
+        QuestionCard(
+            PRACTICE,
+            "Rivals",
+            QuestionKind.TRUE_FALSE,
+            "Trotsky was expelled in 1927.",
+            (Option("True", "True"), Option("False", "False")),
+        )
+    )
+    assert [(b.label, b.custom_id) for b in tf.buttons] == [
+        ("True", "ans|p::rise-001|True"),
+        ("False", "ans|p::rise-001|False"),
+    ]
     assert "no leaderboard points" in tf.embed.footer.text
     short = render.question(QuestionCard(DAILY, "Rivals", QuestionKind.SHORT_ANSWER, "Which rival chaired Leningrad?"))
     assert [(b.label, b.custom_id) for b in short.buttons] == [("Type your answer", "typed|d:2026-11-27:rise-001")]
@@ -86,31 +94,48 @@ async def test_overlong_content_is_cut_to_discords_limits() -> None:
     assert refused(reply) == []
 
     sections = tuple(CardSection(f"Heading {i} " + "h" * 300, "x" * 2000) for i in range(40))
-    card = render.reference(ReferenceCard("trotsky", "figure", "T" * 300, "s" * 5000, sections, ("Bronstein",) * 500, True))
+    card = render.reference(
+        ReferenceCard("trotsky", "figure", "T" * 300, "s" * 5000, sections, ("Bronstein",) * 500, True)
+    )
     assert len(card.embed.fields) <= 25 and len(card.embed) <= 6000
     assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in card.embed.fields)
     assert refused(card) == []
 
 
 async def test_student_text_cannot_ping_or_format() -> None:
-    result = AnswerFeedback(DAILY, False, "@everyone **shout** <@330000000000000001>", "A) The Secretariat", "Because.", 0, 1, 0)
+    result = AnswerFeedback(
+        DAILY, False, "@everyone **shout** <@330000000000000001>", "A) The Secretariat", "Because.", 0, 1, 0
+    )
     reply = render.feedback(result)
     given = reply.embed.fields[0].value
     assert "@everyone" not in given and "**" not in given and "<@330000000000000001>" not in given
-    board = render.leaderboard(Leaderboard(Period.WEEK, "week of 23 Nov 2026",
-                                           (LeaderboardEntry(1, "__Anna__ @here", 12),), None, 1))
+    board = render.leaderboard(
+        Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "__Anna__ @here", 12),), None, 1)
+    )
     assert "@here" not in board.embed.description and "\\_\\_Anna" in board.embed.description
 
 
 async def test_feedback_shows_points_streak_and_a_card_button() -> None:
-    right = AnswerFeedback(DAILY, True, "B) x", "B) x", "The Secretariat ran appointments.", 12, 3, 40,
-                           figure=FigureLink("stalin", "Joseph Stalin"))
+    right = AnswerFeedback(
+        DAILY,
+        True,
+        "B) x",
+        "B) x",
+        "The Secretariat ran appointments.",
+        12,
+        3,
+        40,
+        figure=FigureLink("stalin", "Joseph Stalin"),
+    )
     reply = render.feedback(right)
     fields = {f.name: f.value for f in reply.embed.fields}
     assert fields["Points"] == "+12 (total 40)" and fields["Streak"] == "3 days"
     assert [(b.label, b.custom_id) for b in reply.buttons] == [("Card: Joseph Stalin", "card|stalin")]
-    repeated = render.feedback(AnswerFeedback(DAILY, True, "B) x", "B) x", "e", 0, 3, 40, repeated=True,
-                                              note="You've already answered today's question."))
+    repeated = render.feedback(
+        AnswerFeedback(
+            DAILY, True, "B) x", "B) x", "e", 0, 3, 40, repeated=True, note="You've already answered today's question."
+        )
+    )
     assert {f.name: f.value for f in repeated.embed.fields}["Points"] == "no new points (total 40)"
     assert "already answered" in repeated.embed.footer.text
 
@@ -146,7 +171,10 @@ def test_errors_become_one_friendly_message() -> None:
     assert render.error(NotFound("That question is gone.")).content == "That question is gone."
     unknown = render.error(UnknownName("Kam", ("Lev Kamenev", "Kamenev", "Lev Kamenev", "x" * 120)))
     assert "Did you mean" in unknown.content
-    assert [b.custom_id for b in unknown.buttons] == ["card|Lev Kamenev", "card|Kamenev"]  # deduplicated, too long dropped
+    assert [b.custom_id for b in unknown.buttons] == [
+        "card|Lev Kamenev",
+        "card|Kamenev",
+    ]  # deduplicated, too long dropped
 
 
 def test_custom_ids_round_trip_through_the_templates_and_refuse_what_cannot_fit() -> None:
@@ -164,12 +192,29 @@ def test_custom_ids_round_trip_through_the_templates_and_refuse_what_cannot_fit(
 
 def test_the_limit_checker_itself_catches_what_discord_refuses() -> None:
     button = {"type": 2, "style": 1, "label": "L" * 81, "custom_id": "c" * 101}
-    problems = message_problems({"content": "x" * 2001, "components": [{"type": 1, "components": [button] * 6}] * 6,
-                                 "embeds": [{"title": "t" * 257, "fields": [{"name": "n", "value": "v" * 1025}] * 26}]})
-    for expected in ("content is 2001", "title is 257", "value is 1025", "over 25 fields", "over 5 action rows",
-                     "over 5 buttons", "label is 81", "custom_id is 101", "duplicate custom_id"):
+    problems = message_problems(
+        {
+            "content": "x" * 2001,
+            "components": [{"type": 1, "components": [button] * 6}] * 6,
+            "embeds": [{"title": "t" * 257, "fields": [{"name": "n", "value": "v" * 1025}] * 26}],
+        }
+    )
+    for expected in (
+        "content is 2001",
+        "title is 257",
+        "value is 1025",
+        "over 25 fields",
+        "over 5 action rows",
+        "over 5 buttons",
+        "label is 81",
+        "custom_id is 101",
+        "duplicate custom_id",
+    ):
         assert any(expected in p for p in problems), expected
-    assert command_problems({"name": "Daily", "description": "d" * 101}) == ["bad name 'Daily'", "Daily: description length 101"]
+    assert command_problems({"name": "Daily", "description": "d" * 101}) == [
+        "bad name 'Daily'",
+        "Daily: description length 101",
+    ]
 
 
 # ---------------------------------------------------------------- scheduled posts and schedules
@@ -179,14 +224,22 @@ def post_payloads(post: DailyPost) -> list[dict]:
     payloads = []
     for message in render.daily_post(post):
         view = build_view(message.buttons)
-        payloads.append({"embeds": [e.to_dict() for e in message.embeds],
-                         "components": view.to_components() if view else []})
+        payloads.append(
+            {"embeds": [e.to_dict() for e in message.embeds], "components": view.to_components() if view else []}
+        )
     return payloads
 
 
 async def test_a_scheduled_post_puts_the_reveal_above_the_question_within_one_messages_limits() -> None:
-    reveal = Reveal(dt.date(2026, 11, 26), "R" * 3000, "C) " + "c" * 2000, "E" * 5000, 7, 3,
-                    (StreakHolder("**Anna** @everyone", 4), StreakHolder("Boris", 2)))
+    reveal = Reveal(
+        dt.date(2026, 11, 26),
+        "R" * 3000,
+        "C) " + "c" * 2000,
+        "E" * 5000,
+        7,
+        3,
+        (StreakHolder("**Anna** @everyone", 4), StreakHolder("Boris", 2)),
+    )
     board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "Anna", 21),), None, 1)
     first, second = post_payloads(DailyPost(mc_card(prompt="P" * 5000, option="O" * 1500), reveal, board))
     assert message_problems(first) == [] and message_problems(second) == []
@@ -208,25 +261,45 @@ async def test_a_scheduled_post_puts_the_reveal_above_the_question_within_one_me
 
 
 def schedule_info(**changes: object) -> ScheduleInfo:
-    base = ScheduleInfo("1", "history_9b", dt.time(8, 30), "Europe/London", "Monday to Friday", (), False, (),
-                        "Friday", dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC))
+    base = ScheduleInfo(
+        "1",
+        "history_9b",
+        dt.time(8, 30),
+        "Europe/London",
+        "Monday to Friday",
+        (),
+        False,
+        (),
+        "Friday",
+        dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC),
+    )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_schedule_shows_the_next_post_in_local_time_and_as_a_discord_timestamp() -> None:
     reply = render.schedule(schedule_info(), heading="Saved.")
     assert reply.content == "Saved." and reply.embed.title == "Daily question schedule \u00b7 #history\\_9b"
-    assert "**Next post:** Monday 30 November, 08:30 (Europe/London) \u00b7 <t:1796027400:F>, <t:1796027400:R>" \
+    assert (
+        "**Next post:** Monday 30 November, 08:30 (Europe/London) \u00b7 <t:1796027400:F>, <t:1796027400:R>"
         in reply.embed.description
+    )
     assert "**Topics:** all" in reply.embed.description and "**Weekly leaderboard:** Fridays" in reply.embed.description
 
-    paused = render.schedule(schedule_info(paused=True, pauses=((dt.date(2026, 12, 19), dt.date(2027, 1, 4)),),
-                                           weekly_leaderboard=None, topics=("Stalin's rise",)))
+    paused = render.schedule(
+        schedule_info(
+            paused=True,
+            pauses=((dt.date(2026, 12, 19), dt.date(2027, 1, 4)),),
+            weekly_leaderboard=None,
+            topics=("Stalin's rise",),
+        )
+    )
     text = paused.embed.description
     assert "Next post" not in text and "`/schedule resume`" in text and "**Weekly leaderboard:** off" in text
     assert "**Pause:** Saturday 19 December 2026 \u2013 Monday 4 January 2027" in text
 
-    failing = render.schedule(schedule_info(last_error="2026-11-27 08:31 UTC: " + "x" * 3000), warning="Give me Send Messages.")
+    failing = render.schedule(
+        schedule_info(last_error="2026-11-27 08:31 UTC: " + "x" * 3000), warning="Give me Send Messages."
+    )
     assert failing.embed.colour == render.RED
     names = [f.name for f in failing.embed.fields]
     assert names == ["\u26a0\ufe0f The last post failed", "\u26a0\ufe0f Before the first post"]
@@ -242,11 +315,16 @@ def test_schedule_shows_the_next_post_in_local_time_and_as_a_discord_timestamp()
 
 
 def test_a_server_wide_schedule_list_fits_one_embed_and_says_how_many_are_left_out() -> None:
-    many = [schedule_info(channel_id=str(10**17 + n), last_error="Unknown Channel" if n % 9 == 0 else None)
-            for n in range(2000)]
+    many = [
+        schedule_info(channel_id=str(10**17 + n), last_error="Unknown Channel" if n % 9 == 0 else None)
+        for n in range(2000)
+    ]
     reply = render.schedule_list(many)
     assert refused(reply) == [] and reply.embed.title == "Daily question schedules (2000)"
-    assert reply.embed.colour == render.RED and "\u26a0\ufe0f #history\\_9b: last post failed: Unknown Channel" in reply.embed.description
+    assert (
+        reply.embed.colour == render.RED
+        and "\u26a0\ufe0f #history\\_9b: last post failed: Unknown Channel" in reply.embed.description
+    )
     last_line = reply.embed.description.splitlines()[-1]
     shown = reply.embed.description.count("<#")
     assert last_line == f"\u2026 and {2000 - shown} more" and shown > 20

@@ -123,7 +123,9 @@ async def test_show_pause_resume_and_off_act_on_the_channel_they_are_used_in(
     assert f"Friday 27 November, 08:30 (America/New_York) \u00b7 <t:{stamp(new_york_friday)}:F>" in shown.text
     assert "**Weekly leaderboard:** off" in shown.text and "Stalin" in shown.text  # topic titles
 
-    paused = await fake.slash("schedule pause", TEACHER, SCHOOL_A, in_channel=HISTORY_9B, from_to="2026-11-27..2026-12-01")
+    paused = await fake.slash(
+        "schedule pause", TEACHER, SCHOOL_A, in_channel=HISTORY_9B, from_to="2026-11-27..2026-12-01"
+    )
     assert_private(paused)
     assert paused.data["content"] == "Paused."
     assert "**Pause:** Friday 27 November 2026 \u2013 Tuesday 1 December 2026" in paused.text
@@ -145,10 +147,12 @@ async def test_show_pause_resume_and_off_act_on_the_channel_they_are_used_in(
 async def test_bad_values_get_a_private_hint_and_missing_bot_permissions_a_warning(
     fake: FakeDiscord, bot: StudyBot, service: StudyService
 ) -> None:
-    for options, hint in (({"time": "25:99"}, "is not a time of day"),
-                          ({"time": "08:30", "timezone": "Mars/Olympus"}, "is not a time zone"),
-                          ({"time": "08:30", "days": "someday"}, "is not a day"),
-                          ({"time": "08:30", "topics": "astrology"}, "There is no topic")):
+    for options, hint in (
+        ({"time": "25:99"}, "is not a time of day"),
+        ({"time": "08:30", "timezone": "Mars/Olympus"}, "is not a time zone"),
+        ({"time": "08:30", "days": "someday"}, "is not a day"),
+        ({"time": "08:30", "topics": "astrology"}, "There is no topic"),
+    ):
         reply = await fake.slash("schedule set", TEACHER, SCHOOL_A, in_channel=HISTORY_9B, **options)
         assert_private(reply)
         assert hint in reply.text, options
@@ -156,8 +160,9 @@ async def test_bad_values_get_a_private_hint_and_missing_bot_permissions_a_warni
     bad_pause = await fake.slash("schedule pause", TEACHER, SCHOOL_A, in_channel=HISTORY_9B, from_to="christmas")
     assert "YYYY-MM-DD..YYYY-MM-DD" in bad_pause.text
 
-    view_only = await fake.slash("schedule set", TEACHER, SCHOOL_A, in_channel=HISTORY_9B, bot_permissions=0x400,
-                                 time="08:30")
+    view_only = await fake.slash(
+        "schedule set", TEACHER, SCHOOL_A, in_channel=HISTORY_9B, bot_permissions=0x400, time="08:30"
+    )
     assert view_only.data["content"] == "Saved."
     assert "I can't post here yet: give me Send Messages and Embed Links in this channel." in view_only.text
 
@@ -255,7 +260,9 @@ async def test_list_shows_every_channels_schedule_in_the_server(
     assert "Daily question schedules (2)" in listed.text
     assert f"<#{SCHOOL_A.channel_id}> \u00b7 09:15 Europe/London, every day \u00b7 **paused**" in listed.text
     monday = dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC)
-    assert f"<#{HISTORY_9B}> \u00b7 08:30 Europe/London, Monday to Friday \u00b7 next <t:{stamp(monday)}:R>" in listed.text
+    assert (
+        f"<#{HISTORY_9B}> \u00b7 08:30 Europe/London, Monday to Friday \u00b7 next <t:{stamp(monday)}:R>" in listed.text
+    )
     assert "last post failed" in listed.text and "The channel no longer exists" in listed.text
 
     assert "#history-9b: last post failed" in listed.text  # named as it was: Discord cannot show it now

@@ -11,8 +11,9 @@ from bot.adapters.discord import StudyBot, render
 from bot.bootstrap import open_service
 from bot.content.schema import Question
 from bot.core.actor import Actor
-from bot.core.replies import QuestionCard, QuestionKind, QuestionRef
+from bot.core.replies import QuestionCard, QuestionRef
 from bot.core.selection import option_order
+from bot.core.vocabulary import QuestionKind
 from bot.service import StudyService
 from tests.adapters.discord.conftest import ANNA, BORIS, CLARA, SCHOOL_A, SCHOOL_B, Bots
 from tests.adapters.discord.fake_discord import EPHEMERAL, Exchange, FakeDiscord, Guild, User
@@ -32,8 +33,9 @@ def question_of(shown: Exchange, service: StudyService) -> tuple[QuestionRef, Qu
     return ref, service.bank.questions[ref.question_id]
 
 
-async def answer(fake: FakeDiscord, service: StudyService, shown: Exchange, user: User, guild: Guild,
-                 *, correct: bool = True) -> Exchange:
+async def answer(
+    fake: FakeDiscord, service: StudyService, shown: Exchange, user: User, guild: Guild, *, correct: bool = True
+) -> Exchange:
     """Answer the question on `shown` the way a student would: a button, or the modal for short answers."""
     ref, question = question_of(shown, service)
     if question.kind is QuestionKind.SHORT_ANSWER:
@@ -95,7 +97,9 @@ async def test_commands_sync_to_each_configured_guild_instead_of_globally(
 # ---------------------------------------------------------------- daily question and answers
 
 
-async def test_daily_click_gives_private_feedback_and_points_once(fake: FakeDiscord, bot: StudyBot, service: StudyService) -> None:
+async def test_daily_click_gives_private_feedback_and_points_once(
+    fake: FakeDiscord, bot: StudyBot, service: StudyService
+) -> None:
     shown = await fake.slash("daily", ANNA, SCHOOL_A)
     assert not shown.ephemeral and shown.callback["type"] == 4
     assert "Question of the day" in shown.text
@@ -125,7 +129,9 @@ async def test_daily_click_gives_private_feedback_and_points_once(fake: FakeDisc
     assert "You've answered this one" in repeat.text
 
 
-async def test_a_wrong_answer_shows_the_right_one_and_scores_nothing(fake: FakeDiscord, bot: StudyBot, service: StudyService) -> None:
+async def test_a_wrong_answer_shows_the_right_one_and_scores_nothing(
+    fake: FakeDiscord, bot: StudyBot, service: StudyService
+) -> None:
     shown = await fake.slash("daily", BORIS, SCHOOL_A)
     result = await answer(fake, service, shown, BORIS, SCHOOL_A, correct=False)
     assert_private(result)
@@ -133,7 +139,9 @@ async def test_a_wrong_answer_shows_the_right_one_and_scores_nothing(fake: FakeD
     assert "Not quite" in result.text and question.answer_text in result.text and "+0" in result.text
 
 
-async def test_short_answer_through_the_modal_from_a_figure_card(fake: FakeDiscord, bot: StudyBot, service: StudyService) -> None:
+async def test_short_answer_through_the_modal_from_a_figure_card(
+    fake: FakeDiscord, bot: StudyBot, service: StudyService
+) -> None:
     card = await fake.slash("rival", ANNA, SCHOOL_A, name="zinoviev")
     assert card.data["embeds"][0]["title"] == "Grigory Zinoviev"
     quiz_button = next(b for b in card.buttons if b["label"] == "Quiz me on this")
@@ -197,7 +205,9 @@ async def test_a_modal_opened_before_a_restart_still_scores_when_submitted_after
 # ---------------------------------------------------------------- cards
 
 
-async def test_rival_finds_names_aliases_and_misspellings_and_suggests_for_unknown(fake: FakeDiscord, bot: StudyBot) -> None:
+async def test_rival_finds_names_aliases_and_misspellings_and_suggests_for_unknown(
+    fake: FakeDiscord, bot: StudyBot
+) -> None:
     for typed in ("Trotsky", "Bronstein", "Trotksy"):
         card = await fake.slash("rival", BORIS, SCHOOL_A, name=typed)
         assert not card.ephemeral
@@ -219,9 +229,13 @@ async def test_rival_finds_names_aliases_and_misspellings_and_suggests_for_unkno
 
 
 async def test_autocomplete_offers_figures_terms_and_topics(fake: FakeDiscord, bot: StudyBot) -> None:
-    assert await fake.autocomplete("rival", "name", "tro", BORIS, SCHOOL_A) == [{"name": "Leon Trotsky", "value": "trotsky"}]
+    assert await fake.autocomplete("rival", "name", "tro", BORIS, SCHOOL_A) == [
+        {"name": "Leon Trotsky", "value": "trotsky"}
+    ]
     assert await fake.autocomplete("rival", "name", "ne", BORIS, SCHOOL_A) == []  # figures only
-    assert {"name": "New Economic Policy", "value": "nep"} in await fake.autocomplete("explain", "name_or_term", "ne", BORIS, SCHOOL_A)
+    assert {"name": "New Economic Policy", "value": "nep"} in await fake.autocomplete(
+        "explain", "name_or_term", "ne", BORIS, SCHOOL_A
+    )
     topics = await fake.autocomplete("quiz", "topic", "", BORIS, SCHOOL_A)
     assert {c["value"] for c in topics} == {"rise", "rivals", "nep"} and len(topics) <= 25
     chosen = await fake.slash("quiz", BORIS, SCHOOL_A, topic="nep")
@@ -232,7 +246,9 @@ async def test_autocomplete_offers_figures_terms_and_topics(fake: FakeDiscord, b
 # ---------------------------------------------------------------- stats and forgetting
 
 
-async def test_forgetme_confirms_then_deletes_the_callers_data(fake: FakeDiscord, bot: StudyBot, service: StudyService) -> None:
+async def test_forgetme_confirms_then_deletes_the_callers_data(
+    fake: FakeDiscord, bot: StudyBot, service: StudyService
+) -> None:
     await answer(fake, service, await fake.slash("daily", ANNA, SCHOOL_A), ANNA, SCHOOL_A)
     stats = await fake.slash("stats", ANNA, SCHOOL_A)
     assert_private(stats)
@@ -254,7 +270,9 @@ async def test_forgetme_confirms_then_deletes_the_callers_data(fake: FakeDiscord
     assert "No answers yet" in (await fake.slash("stats", ANNA, SCHOOL_A)).text
 
 
-async def test_two_servers_never_see_each_others_scores(fake: FakeDiscord, bot: StudyBot, service: StudyService) -> None:
+async def test_two_servers_never_see_each_others_scores(
+    fake: FakeDiscord, bot: StudyBot, service: StudyService
+) -> None:
     await answer(fake, service, await fake.slash("daily", ANNA, SCHOOL_A), ANNA, SCHOOL_A)
     await answer(fake, service, await fake.slash("daily", CLARA, SCHOOL_B), CLARA, SCHOOL_B)
 
@@ -298,9 +316,22 @@ async def test_a_handler_that_raises_still_answers_once_privately_without_the_tr
     assert "secret" not in str(failed.calls) and "Traceback" not in str(failed.calls)
     assert "disk I/O error" in caplog.text  # ... but the log has it
 
-    forged = await fake.click(failed.message | {"components": [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "A", "custom_id": "ans|d:2026-11-27:no-such-question|A"}]}]},
-        "ans|d:2026-11-27:no-such-question|A", ANNA, SCHOOL_A)
+    forged = await fake.click(
+        failed.message
+        | {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "A", "custom_id": "ans|d:2026-11-27:no-such-question|A"}
+                    ],
+                }
+            ]
+        },
+        "ans|d:2026-11-27:no-such-question|A",
+        ANNA,
+        SCHOOL_A,
+    )
     assert_private(forged)
     assert "no longer in the bank" in forged.text
 
@@ -316,7 +347,9 @@ async def test_slow_work_is_deferred_then_followed_up(fake: FakeDiscord, bots: B
     assert "Question of the day" in shown.text and not shown.ephemeral
 
 
-async def test_slow_failure_after_a_public_defer_stays_private(fake: FakeDiscord, bots: Bots, service: StudyService) -> None:
+async def test_slow_failure_after_a_public_defer_stays_private(
+    fake: FakeDiscord, bots: Bots, service: StudyService
+) -> None:
     await bots.start(_Broken(service, delay=0.3), defer_after=0.05)  # type: ignore[arg-type]
     failed = await fake.slash("daily", ANNA, SCHOOL_A)
     assert failed.callback["type"] == 5

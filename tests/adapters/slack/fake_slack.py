@@ -152,8 +152,14 @@ class FakeSlack:
             answer |= {"message_ts": "1700000000.000100"}
         elif method == "chat.postMessage":
             ts = f"1700000{next(self._ts):03d}.000200"
-            message = {"type": "message", "text": body.get("text", ""), "blocks": body.get("blocks", []),
-                       "ts": ts, "bot_id": "BBOT", "user": "UBOT"}
+            message = {
+                "type": "message",
+                "text": body.get("text", ""),
+                "blocks": body.get("blocks", []),
+                "ts": ts,
+                "bot_id": "BBOT",
+                "user": "UBOT",
+            }
             answer |= {"channel": body.get("channel"), "ts": ts, "message": message}
             self.channel_messages.append({"channel": body.get("channel"), **message})
         elif method == "users.list":  # the directory, a page at a time (`limit`, `cursor`)
@@ -161,8 +167,10 @@ class FakeSlack:
             start, size = int(body.get("cursor") or 0), int(body.get("limit") or 100)
             page = ids[start : start + size]
             answer |= {
-                "members": [{"id": user_id, "name": user_id.lower(), "deleted": False, **self.users[user_id]}
-                            for user_id in page],
+                "members": [
+                    {"id": user_id, "name": user_id.lower(), "deleted": False, **self.users[user_id]}
+                    for user_id in page
+                ],
                 "response_metadata": {"next_cursor": str(start + size) if start + size < len(ids) else ""},
             }
         elif method == "users.info":
@@ -251,8 +259,14 @@ def command_form(
 
 
 def block_actions_payload(
-    button: dict[str, Any], *, response_url: str, team: str = "T1", user: str = "U1", name: str = "alice",
-    channel: str = "C1", message: dict[str, Any] | None = None,
+    button: dict[str, Any],
+    *,
+    response_url: str,
+    team: str = "T1",
+    user: str = "U1",
+    name: str = "alice",
+    channel: str = "C1",
+    message: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A click on `button`; pass the channel `message` it sits on for a public message (else ephemeral)."""
     ts = (message or {}).get("ts", "1700000000.000100")

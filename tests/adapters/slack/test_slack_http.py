@@ -9,7 +9,7 @@ import re
 import time
 
 from bot.adapters.slack import render
-from bot.core.replies import QuestionKind
+from bot.core.vocabulary import QuestionKind
 
 from .fake_slack import (
     BOT_TOKEN,
@@ -71,7 +71,11 @@ async def daily_with_buttons(slack):
 
 
 def board_rows(message) -> list[str]:
-    return [line.replace("*", "").replace(" \u2190 you", "") for line in all_text(message).splitlines() if re.match(r"\*?\d+\. ", line)]
+    return [
+        line.replace("*", "").replace(" \u2190 you", "")
+        for line in all_text(message).splitlines()
+        if re.match(r"\*?\d+\. ", line)
+    ]
 
 
 # ---------------------------------------------------------------------- daily question and buttons

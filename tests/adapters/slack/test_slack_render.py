@@ -21,11 +21,8 @@ from bot.core.replies import (
     FigureLink,
     Leaderboard,
     LeaderboardEntry,
-    Mode,
     Option,
-    Period,
     QuestionCard,
-    QuestionKind,
     QuestionRef,
     ReferenceCard,
     Reveal,
@@ -34,6 +31,7 @@ from bot.core.replies import (
     StreakHolder,
 )
 from bot.core.schedules import ScheduleArgs, parse_schedule_text
+from bot.core.vocabulary import Mode, Period, QuestionKind
 
 from .fake_slack import all_text, buttons, check_message, check_view
 
@@ -63,15 +61,24 @@ def test_short_answer_question_offers_the_modal_and_the_command():
 
 def test_true_false_buttons_and_already_answered_note():
     options = (Option("True", "True"), Option("False", "False"))
-    message = render.question(QuestionCard(DAILY, "Rivals", QuestionKind.TRUE_FALSE, "Claim.", options, already_answered=True))
+    message = render.question(
+        QuestionCard(DAILY, "Rivals", QuestionKind.TRUE_FALSE, "Claim.", options, already_answered=True)
+    )
     assert [b["text"]["text"] for b in buttons(message)] == ["True", "False"]
     assert "already answered today's question" in all_text(message)
 
 
 def feedback(**changes) -> AnswerFeedback:
     values = dict(
-        ref=DAILY, correct=False, given="B) 1923", correct_answer="A) 1922", explanation="Because.", points=0,
-        streak=0, total_points=10, figure=FigureLink("stalin", "Joseph Stalin"),
+        ref=DAILY,
+        correct=False,
+        given="B) 1923",
+        correct_answer="A) 1922",
+        explanation="Because.",
+        points=0,
+        streak=0,
+        total_points=10,
+        figure=FigureLink("stalin", "Joseph Stalin"),
     )
     return AnswerFeedback(**(values | changes))
 
@@ -138,7 +145,12 @@ def test_parsing_commands_and_actors():
     assert actor_from(command).community_id == "T1" and actor_from(command).display_name == "alice"
     click = {"user": {"id": "U2", "username": "bob", "team_id": "T2"}, "team": {"id": "T2", "domain": "d"}}
     actor = actor_from(click)
-    assert (actor.platform, actor.community_id, actor.user_id, actor.display_name) == (Platform.SLACK, "T2", "U2", "bob")
+    assert (actor.platform, actor.community_id, actor.user_id, actor.display_name) == (
+        Platform.SLACK,
+        "T2",
+        "U2",
+        "bob",
+    )
     org = {"user": {"id": "U3", "name": "cy"}, "team": None, "enterprise": {"id": "E1"}}
     assert actor_from(org).community_id == "enterprise:E1"
 
@@ -147,7 +159,9 @@ def test_manifest_ships_the_command_scopes_and_socket_mode():
     manifest = yaml.safe_load(manifest_text())
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/study"
-    assert {"commands", "chat:write", "chat:write.public", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "chat:write.public", "users:read"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
     assert command["should_escape"] is True  # so @mentions arrive as <@U123|name>
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
@@ -166,7 +180,12 @@ def test_daily_post_reveals_yesterday_then_asks_and_names_only_streak_holders():
     options = (Option("A", "1922"), Option("B", "1924"))
     card = QuestionCard(DAILY, "Rivals", QuestionKind.MULTIPLE_CHOICE, "When?", options)
     reveal = Reveal(
-        dt.date(2026, 11, 26), LONG, "A) 3 April 1922", LONG, 3, 2,
+        dt.date(2026, 11, 26),
+        LONG,
+        "A) 3 April 1922",
+        LONG,
+        3,
+        2,
         (StreakHolder("<!channel>", 4), StreakHolder("bea", 2)),
     )
     board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "<@U1>", 30),), None, 5)
@@ -195,10 +214,17 @@ def test_daily_post_reveals_yesterday_then_asks_and_names_only_streak_holders():
 def schedule_info(**changes) -> ScheduleInfo:
     zone = dt.timezone(dt.timedelta(hours=-5))
     values = {
-        "channel_id": "C7", "channel_name": "history", "time_of_day": dt.time(7, 45), "timezone": "America/New_York",
-        "days": "Mon, Wed, Fri", "pauses": ((dt.date(2026, 12, 21), dt.date(2027, 1, 4)),), "paused": False,
-        "topics": ("The rivals",), "weekly_leaderboard": "Friday",
-        "next_post": dt.datetime(2026, 11, 30, 7, 45, tzinfo=zone), "last_error": None,
+        "channel_id": "C7",
+        "channel_name": "history",
+        "time_of_day": dt.time(7, 45),
+        "timezone": "America/New_York",
+        "days": "Mon, Wed, Fri",
+        "pauses": ((dt.date(2026, 12, 21), dt.date(2027, 1, 4)),),
+        "paused": False,
+        "topics": ("The rivals",),
+        "weekly_leaderboard": "Friday",
+        "next_post": dt.datetime(2026, 11, 30, 7, 45, tzinfo=zone),
+        "last_error": None,
     }
     return ScheduleInfo(**(values | changes))
 
@@ -213,7 +239,9 @@ def test_schedule_shows_when_the_next_post_goes_out_and_the_last_error():
     assert "Paused Monday 21 December 2026 to Monday 4 January 2027." in text
     assert "failed" not in text
 
-    failing = all_text(render.schedule(schedule_info(last_error="2026-11-27 08:01 UTC: not_in_channel: <invite> me" + "x" * 900)))
+    failing = all_text(
+        render.schedule(schedule_info(last_error="2026-11-27 08:01 UTC: not_in_channel: <invite> me" + "x" * 900))
+    )
     assert ":warning: *The last post failed:* 2026-11-27 08:01 UTC: not_in_channel: &lt;invite&gt; me" in failing
     assert "x" * 600 not in failing
     held = all_text(render.schedule(schedule_info(paused=True)))
@@ -255,6 +283,7 @@ def test_forget_me_asks_first_and_schedule_arguments_parse():
         ("Yes, delete my data", render.FORGET_CONFIRM_ACTION, "danger"),
         ("Cancel", render.FORGET_CANCEL_ACTION, None),
     ]
+
     def parse_set(text: str) -> ScheduleArgs:
         return parse_schedule_text(text, "/study schedule set 08:30")
 
@@ -264,8 +293,11 @@ def test_forget_me_asks_first_and_schedule_arguments_parse():
     assert parse_set("8:30 every day") == ScheduleArgs("8:30", None, "every day")
     assert parse_set("7:45 pm America/New_York mon - fri") == ScheduleArgs("7:45pm", "America/New_York", "mon - fri")
     assert parse_set("08:30 UTC weekdays") == ScheduleArgs("08:30", "UTC", "weekdays")
-    assert parse_set("08:30 topics=rivals,terror board=off") == ScheduleArgs("08:30", None, None, "rivals,terror", "off")
+    assert parse_set("08:30 topics=rivals,terror board=off") == ScheduleArgs(
+        "08:30", None, None, "rivals,terror", "off"
+    )
     assert parse_set("08:30 Europe/London mon-fri Board=thu") == ScheduleArgs(
-        "08:30", "Europe/London", "mon-fri", None, "thu")
+        "08:30", "Europe/London", "mon-fri", None, "thu"
+    )
     assert closest_subcommand("schedul") == "schedule"
     assert render.teacher_changed("U9", added=True)["text"].startswith("<@U9> is now a teacher")

@@ -11,15 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackPublisher, render
 from bot.core.publishing import PublishError
-from bot.core.replies import (
-    DailyPost,
-    Leaderboard,
-    LeaderboardEntry,
-    Mode,
-    Period,
-    QuestionKind,
-    QuestionRef,
-)
+from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, QuestionRef
+from bot.core.vocabulary import Mode, Period, QuestionKind
 from bot.scheduler import Scheduler
 
 from .fake_slack import BOT_TOKEN, all_text, button
@@ -37,10 +30,17 @@ def london(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def directory(fake_slack):
-    fake_slack.users.update({
-        "UADMIN": {"is_admin": True}, "UOWNER": {"is_owner": True}, "UTEACH": {}, "USTUD": {},
-        "U1": {}, "U2": {}, "U3": {},
-    })
+    fake_slack.users.update(
+        {
+            "UADMIN": {"is_admin": True},
+            "UOWNER": {"is_owner": True},
+            "UTEACH": {},
+            "USTUD": {},
+            "U1": {},
+            "U2": {},
+            "U3": {},
+        }
+    )
     return fake_slack.users
 
 
@@ -79,7 +79,10 @@ async def test_admins_and_named_teachers_manage_schedules_students_cannot(slack,
     named = all_text(await slack.ask("schedule teachers add <@UTEACH|ms_teach>", channel="C7", **ADMIN))
     assert "<@UTEACH> is now a teacher here" in named
     paused = all_text(await slack.ask("schedule pause 2026-11-30..2026-12-01", channel="C7", **TEACHER))
-    assert "Paused 2026-11-30..2026-12-01." in paused and "Paused Monday 30 November 2026 to Tuesday 1 December 2026" in paused
+    assert (
+        "Paused 2026-11-30..2026-12-01." in paused
+        and "Paused Monday 30 November 2026 to Tuesday 1 December 2026" in paused
+    )
     assert "Next post: *Wednesday 2 December at 08:30*" in paused
     resumed = all_text(await slack.ask("schedule resume", channel="C7", **TEACHER))
     assert "Resumed." in resumed and "Next post: *Monday 30 November at 08:30*" in resumed
@@ -166,12 +169,16 @@ async def answer_post(slack, fake_slack, service, post, channel, *, right: bool,
     before = len(fake_slack.api_calls("views.open"))
     url = await slack.click(button(post, render.OPEN_MODAL_ACTION), **who)
     views = await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")[before:])
-    status, _ = await slack.submit(views[0].body["view"], question.answer_text if right else "xyzzy", user=user, name=name)
+    status, _ = await slack.submit(
+        views[0].body["view"], question.answer_text if right else "xyzzy", user=user, name=name
+    )
     assert status == 200
     return await fake_slack.reply(url)
 
 
-async def test_scheduled_posts_buttons_reveal_and_weekly_leaderboard(slack, fake_slack, service, clock, scheduler, directory):
+async def test_scheduled_posts_buttons_reveal_and_weekly_leaderboard(
+    slack, fake_slack, service, clock, scheduler, directory
+):
     clock.now = london(25, 9)  # Wednesday
     await slack.ask("schedule set 10:00 Europe/London mon-fri", channel="C7", **ADMIN)
     assert await sent(scheduler) == []
@@ -185,7 +192,9 @@ async def test_scheduled_posts_buttons_reveal_and_weekly_leaderboard(slack, fake
     assert answer_buttons(wednesday) or button(wednesday, render.OPEN_MODAL_ACTION)
     ref, _ = question_of(service, wednesday)
     assert (ref.mode.value, ref.daily_date) == ("daily", dt.date(2026, 11, 25))
-    assert all(call.headers["Authorization"] == f"Bearer {BOT_TOKEN}" for call in fake_slack.api_calls("chat.postMessage"))
+    assert all(
+        call.headers["Authorization"] == f"Bearer {BOT_TOKEN}" for call in fake_slack.api_calls("chat.postMessage")
+    )
 
     # A click on the public post is answered privately, to the clicker only, with points.
     feedback = await answer_post(slack, fake_slack, service, wednesday, "C7", right=True, user="U1", name="alice")

@@ -44,14 +44,18 @@ async def test_socket_mode_slash_command_and_button(service, fake_slack):
         assert [call.headers["Authorization"] for call in opened] == [f"Bearer {APP_TOKEN}"]
 
         response_url = fake_slack.response_url()
-        await fake_slack.send_envelope(slash_envelope("env-1", command_form("rival trotsky", response_url=response_url)))
+        await fake_slack.send_envelope(
+            slash_envelope("env-1", command_form("rival trotsky", response_url=response_url))
+        )
         assert await fake_slack.ack_for("env-1") == {"envelope_id": "env-1"}  # an empty ack: the reply comes later
         card = await fake_slack.reply(response_url)
         assert card["blocks"][0]["text"]["text"] == "Leon Trotsky" and card["response_type"] == "ephemeral"
 
         click_url = fake_slack.response_url()
         click = block_actions_payload(button(card, "Quiz me on this"), response_url=click_url)
-        await fake_slack.send_envelope({"envelope_id": "env-2", "type": "interactive", "accepts_response_payload": False, "payload": click})
+        await fake_slack.send_envelope(
+            {"envelope_id": "env-2", "type": "interactive", "accepts_response_payload": False, "payload": click}
+        )
         assert (await fake_slack.ack_for("env-2"))["envelope_id"] == "env-2"
         question = await fake_slack.reply(click_url)
         assert "Trotsky was expelled" in all_text(question)
@@ -94,7 +98,9 @@ def free_port() -> int:
 async def test_run_in_http_mode_on_port(service, fake_slack):
     port = free_port()
     publishers: dict = {}
-    task = asyncio.create_task(run(service, make_settings(port=port), publishers=publishers, client=fake_client(fake_slack)))
+    task = asyncio.create_task(
+        run(service, make_settings(port=port), publishers=publishers, client=fake_client(fake_slack))
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:

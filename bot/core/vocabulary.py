@@ -1,0 +1,25 @@
+"""The domain's own words: kinds of question, the two modes of answering, leaderboard periods.
+
+Content, rules, storage and replies all speak these; they are not replies themselves.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class QuestionKind(StrEnum):
+    MULTIPLE_CHOICE = "multiple_choice"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+
+
+class Mode(StrEnum):
+    DAILY = "daily"
+    PRACTICE = "practice"
+
+
+class Period(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
