@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+UNEXPECTED_ERROR = "Something went wrong on our side. Please try again in a moment."
+
 
 class StudyError(Exception):
     """Base class: `message` is what the student sees."""

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.core import clock
 from bot.core.errors import InvalidInput
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")  # date.weekday() order
+DAY_NAMES = tuple(name[:3].lower() for name in WEEKDAY_NAMES)
 SCHOOL_DAYS = frozenset(range(5))
 DEFAULT_TIMEZONE = "Europe/London"
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
@@ -39,7 +41,7 @@ class ScheduleRule:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return clock.zone(self.timezone)
 
     def posts_on(self, day: dt.date) -> bool:
         return day.weekday() in self.weekdays and not any(pause.covers(day) for pause in self.pauses)
@@ -50,7 +52,7 @@ class ScheduleRule:
         return local.astimezone(dt.UTC)
 
     def local_date(self, instant: dt.datetime) -> dt.date:
-        return instant.astimezone(self.zone).date()
+        return clock.local_date(instant, self.timezone)
 
     def due_now(self, now: dt.datetime) -> dt.date | None:
         """The local date whose post is due at `now` (its slot has passed, still the same local day)."""

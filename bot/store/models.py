@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.core.clock import utc_now
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -32,10 +34,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Community(Base):
@@ -51,7 +49,7 @@ class Community(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     # Topic ids the daily question is drawn from; NULL means the whole bank.
     daily_topics: Mapped[list | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Member(Base):
@@ -73,7 +71,7 @@ class Member(Base):
     pending_question_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     pending_mode: Mapped[str | None] = mapped_column(String(16), nullable=True)
     pending_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Topic(Base):
@@ -97,7 +95,7 @@ class Question(Base):
     body: Mapped[dict] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(32))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Card(Base):
@@ -123,7 +121,7 @@ class DailyAssignment(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     local_date: Mapped[dt.date] = mapped_column(Date)
     question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Attempt(Base):
@@ -146,7 +144,7 @@ class Attempt(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     points: Mapped[int] = mapped_column(Integer, default=0)
     streak: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Score(Base):
@@ -189,7 +187,7 @@ class Schedule(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)  # paused until resumed
     leaderboard_weekday: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class ScheduledPost(Base):

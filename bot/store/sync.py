@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Bank
-from bot.store.models import Card, Question, Topic, utcnow
+from bot.core.clock import utc_now
+from bot.store.models import Card, Question, Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ async def sync_bank(session: AsyncSession, bank: Bank) -> SyncReport:
             body=body,
             content_hash=digest,
             retired=False,
-            updated_at=utcnow(),
+            updated_at=utc_now(),
         )
         if question.id in hashes:
             await session.execute(update(Question).where(Question.id == question.id).values(**values))
