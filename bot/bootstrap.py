@@ -1,19 +1,23 @@
-"""The one place that wires content, database, service and front ends together."""
+"""The one place that wires content, database, service, scheduler and front ends' publishers together."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.content import Question, load_bank
-from bot.schedule_service import ScheduleService
-from bot.service import Clock, StudyService, utc_now
+from bot.core.clock import Clock, utc_now
+from bot.core.publishing import Publishers
+from bot.scheduler import Scheduler
+from bot.service import StudyService
 from bot.store import migrate
 from bot.store.db import DatabaseUnavailable, create_engine, redact, session_factory
 from bot.store.models import Question as QuestionRow
@@ -22,9 +26,19 @@ from bot.store.sync import sync_bank
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Bot:
+    """A running bot's parts: the service front ends call, the scheduler, and the publishers it posts
+    through (each front end adds its own once connected)."""
+
+    service: StudyService
+    scheduler: Scheduler
+    publishers: Publishers
+
+
 @asynccontextmanager
-async def open_service(database_url: str, content_dir: Path, *, clock: Clock = utc_now) -> AsyncIterator[StudyService]:
-    """Load and validate the content, open and upgrade the database, sync the bank, and yield the service.
+async def open_bot(database_url: str, content_dir: Path, *, clock: Clock = utc_now) -> AsyncIterator[Bot]:
+    """Load and validate the content, open and upgrade the database, sync the bank, and build the parts.
 
     Raises ContentError for invalid content and DatabaseUnavailable when the database cannot be opened.
     """
@@ -42,18 +56,27 @@ async def open_service(database_url: str, content_dir: Path, *, clock: Clock = u
             retired_rows = (await session.scalars(select(QuestionRow).where(QuestionRow.retired.is_(True)))).all()
         if report.added or report.updated or report.retired:
             log.info("content synced: %d added, %d updated, %d retired", report.added, report.updated, report.retired)
-        service = StudyService(bank, engine, clock=clock)
-        service.remember_retired({row.id: Question.model_validate(row.body) for row in retired_rows})
-        service.schedules = ScheduleService(service)
+        retired = {row.id: Question.model_validate(row.body) for row in retired_rows}
+        schedule_changed = asyncio.Event()  # the scheduler sleeps on it; schedule changes and new front ends set it
+        service = StudyService(bank, engine, clock=clock, retired=retired, on_schedule_change=schedule_changed.set)
+        publishers = Publishers(on_change=schedule_changed.set)
+        scheduler = Scheduler(service.posts, publishers, wake=schedule_changed)
         # Everything loaded so far (the bank, the ORM's metadata) lives as long as the process: keep it
         # out of the garbage collector's full passes, which otherwise stall answers by tens of ms.
         gc.freeze()
         try:
-            yield service
+            yield Bot(service, scheduler, publishers)
         finally:
             await service.close()
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def open_service(database_url: str, content_dir: Path, *, clock: Clock = utc_now) -> AsyncIterator[StudyService]:
+    """The service alone (tests, the benchmark), built exactly as `open_bot` builds it."""
+    async with open_bot(database_url, content_dir, clock=clock) as bot:
+        yield bot.service
 
 
 def _reason(error: BaseException) -> str:

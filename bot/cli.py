@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(CONNECT_HINT, file=sys.stderr)
         command = "console"
     if command == "console":
-        return _run(serve(settings, lambda service: _console(service, getattr(args, "user", "Student"))))
+        return _run(serve(settings, lambda bot: _console(bot, getattr(args, "user", "Student"))))
     front_ends = [command] if command in {"discord", "slack"} else settings.front_ends
     missing = [name for name in front_ends if name not in settings.front_ends]
     if missing:
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         except slack.SlackConfigError as error:
             print(str(error), file=sys.stderr)
             return 2
-    return _run(serve(settings, lambda service: run_front_ends(service, settings, front_ends)))
+    return _run(serve(settings, lambda bot: run_front_ends(bot, settings, front_ends)))
 
 
 def check_content(directory: Path) -> int:
@@ -132,38 +132,33 @@ async def upgrade_database(settings: Settings) -> int:
 
 
 async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -> int:
-    from bot.bootstrap import open_service
+    from bot.bootstrap import open_bot
 
-    async with open_service(settings.database_url, settings.content_dir) as service:
-        await front_end(service)
+    async with open_bot(settings.database_url, settings.content_dir) as bot:
+        await front_end(bot)
     return 0
 
 
-async def _console(service, user: str) -> None:  # noqa: ANN001 - StudyService, imported lazily for start-up speed
+async def _console(bot, user: str) -> None:  # noqa: ANN001 - bootstrap.Bot, imported lazily for start-up speed
     from bot.adapters import console
-    from bot.scheduler import Scheduler
 
-    scheduler = Scheduler(service.schedules, {"console": console.ConsolePublisher(sys.stdout)})
-    await _until_first_returns(console.run(service, user=user), scheduler.run())
+    bot.publishers.add("console", console.ConsolePublisher(sys.stdout))
+    await _until_first_returns(console.run(bot.service, user=user), bot.scheduler.run())
 
 
-async def run_front_ends(service, settings: Settings, names: list[str]) -> None:  # noqa: ANN001
+async def run_front_ends(bot, settings: Settings, names: list[str]) -> None:  # noqa: ANN001
     """Run the chosen chat front ends and the scheduler together over one service.
 
-    Each front end adds its publisher to `publishers` once connected, so scheduled posts for its
+    Each front end adds its publisher to `bot.publishers` once connected, so scheduled posts for its
     channels start then. If any of them stops, the rest are stopped too.
     """
-    from bot.scheduler import Scheduler
-
-    publishers: dict = {}
-    scheduler = Scheduler(service.schedules, publishers)
-    runners = [scheduler.run()]
+    runners = [bot.scheduler.run()]
     for name in names:
         if name == "discord":
             from bot.adapters import discord as front_end
         else:
             from bot.adapters import slack as front_end
-        runners.append(front_end.run(service, settings, publishers=publishers))
+        runners.append(front_end.run(bot.service, settings, publishers=bot.publishers))
     await _until_first_returns(*runners)
 
 

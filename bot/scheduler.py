@@ -2,7 +2,7 @@
 
 Rebuilt from the database every time it wakes, so a restart loses nothing: a slot missed while
 the bot was down is posted if it is still the same local day. It sleeps until the next slot or
-retry, and wakes early when a teacher changes a schedule.
+retry, and wakes early when a teacher changes a schedule or a front end connects.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Mapping
 
-from bot.core.publishing import Publisher, PublishError
+from bot.core.publishing import PublishError, Publishers
 from bot.core.replies import DailyPost
-from bot.schedule_service import Claim, ScheduleService
+from bot.service.posts import Claim, ScheduledPosts
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +23,12 @@ SEND_CONCURRENCY = 20
 
 
 class Scheduler:
-    def __init__(self, schedules: ScheduleService, publishers: Mapping[str, Publisher]) -> None:
-        """`publishers` maps a platform to its publisher; front ends may add theirs once connected."""
-        self.schedules = schedules
+    def __init__(self, posts: ScheduledPosts, publishers: Publishers, *, wake: asyncio.Event | None = None) -> None:
+        self.posts = posts
         self.publishers = publishers
         self.owner = f"scheduler-{uuid.uuid4().hex[:12]}"
-        self._wake = asyncio.Event()
+        self._wake = wake or asyncio.Event()
         self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
-        schedules.on_change = self.wake
 
     def wake(self) -> None:
         self._wake.set()
@@ -56,17 +53,18 @@ class Scheduler:
 
     async def tick(self) -> list[tuple[Claim, bool]]:
         """Claim everything due now and send it; returns each claim with whether it was sent."""
-        if not self.publishers:
+        platforms = self.publishers.platforms()
+        if not platforms:
             return []
-        claims = await self.schedules.claim_due(self.schedules.now(), list(self.publishers), self.owner)
+        claims = await self.posts.claim_due(self.posts.now(), platforms, self.owner)
         if not claims:
             return []
         try:
-            posts = await self.schedules.build_posts(claims)  # in bulk: thousands of channels may share a slot
+            posts = await self.posts.build_posts(claims)  # in bulk: thousands of channels may share a slot
         except Exception as error:
             log.exception("building %d scheduled posts failed; they will be retried", len(claims))
             for claim in claims:
-                await self.schedules.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
+                await self.posts.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
             return [(claim, False) for claim in claims]
         results = await asyncio.gather(*(self._send(claim, post) for claim, post in zip(claims, posts, strict=True)))
         return list(zip(claims, results, strict=True))
@@ -74,9 +72,9 @@ class Scheduler:
     async def _send(self, claim: Claim, post: DailyPost) -> bool:
         async with self._sending:
             try:
-                reference = await self.publishers[claim.platform].publish(claim.channel_id, post)
+                reference = await self.publishers.get(claim.platform).publish(claim.channel_id, post)
             except PublishError as error:
-                retried = await self.schedules.mark_failed(claim, str(error), permanent=error.permanent)
+                retried = await self.posts.mark_failed(claim, str(error), permanent=error.permanent)
                 log.warning(
                     "post to %s/%s failed (attempt %d%s): %s",
                     claim.platform,
@@ -88,14 +86,14 @@ class Scheduler:
                 return False
             except Exception as error:
                 log.exception("post to %s/%s failed unexpectedly", claim.platform, claim.channel_id)
-                await self.schedules.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
+                await self.posts.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
                 return False
-            await self.schedules.mark_sent(claim, reference)
+            await self.posts.mark_sent(claim, reference)
             log.info("posted the daily question to %s/%s for %s", claim.platform, claim.channel_id, claim.local_date)
             return True
 
     async def _until_next(self) -> float:
-        now = self.schedules.now()
-        upcoming = await self.schedules.next_wake(now, list(self.publishers))
+        now = self.posts.now()
+        upcoming = await self.posts.next_wake(now, self.publishers.platforms())
         wait = min(upcoming - now, MAX_SLEEP) if upcoming else MAX_SLEEP
         return max(wait.total_seconds(), 0.05)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,26 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.bootstrap import open_service
-from bot.core.actor import Actor, Platform
+from bot.bootstrap import Bot, open_bot, open_service
 from bot.service import StudyService
-
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-SHIPPED_CONTENT = Path(__file__).parent.parent / "content"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-class FakeClock:
-    """A clock the tests move by hand. Starts on a Friday morning in London."""
-
-    def __init__(self, start: dt.datetime = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
+from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, FakeClock
 
 
 @pytest.fixture
@@ -69,10 +50,12 @@ async def service(sqlite_url: str, clock: FakeClock) -> AsyncIterator[StudyServi
 
 
 @pytest.fixture
-async def any_service(database_url: str, clock: FakeClock) -> AsyncIterator[StudyService]:
-    async with open_service(database_url, FIXTURE_CONTENT, clock=clock) as study:
-        yield study
+async def any_bot(database_url: str, clock: FakeClock) -> AsyncIterator[Bot]:
+    """The service with the scheduler and publishers bootstrap wires to it."""
+    async with open_bot(database_url, FIXTURE_CONTENT, clock=clock) as bot:
+        yield bot
 
 
-def student(name: str, community: str = "class-1", platform: Platform = Platform.CONSOLE) -> Actor:
-    return Actor(platform, community, name.lower(), name)
+@pytest.fixture
+def any_service(any_bot: Bot) -> StudyService:
+    return any_bot.service

@@ -6,7 +6,7 @@ marking each post sent is timed and reported apart.
 Data: one schedule per community (half Discord, half Slack) at 08:30 Europe/London on school days,
 ten past daily questions per community and a few members who answered yesterday's (so each post
 carries a reveal). The tick runs at 08:30 on a Wednesday (no weekly leaderboard in the posts).
-Written against bot.schedule_service.ScheduleService and bot.scheduler.Scheduler.
+Written against bot.service.posts.ScheduledPosts and bot.scheduler.Scheduler.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from typing import Any
 from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_ms
 from bot.bootstrap import open_service
 from bot.core.actor import Platform
+from bot.core.publishing import Publishers
 from bot.core.vocabulary import Mode
+from bot.scheduler import Scheduler
 
 TICK_AT = dt.datetime(2026, 12, 2, 8, 30, tzinfo=dt.UTC)  # Wednesday 08:30 in London (GMT in December)
 SLOT = dt.time(8, 30)
@@ -55,7 +57,7 @@ class _Stop(BaseException):
 
 
 class Timed:
-    """Wraps a ScheduleService coroutine method: records its durations, counts calls in flight and,
+    """Wraps a ScheduledPosts coroutine method: records its durations, counts calls in flight and,
     with `stop_after` set, refuses to start new calls after that moment."""
 
     def __init__(self, method: Callable[..., Awaitable[Any]], stop_after: float | None = None) -> None:
@@ -109,7 +111,6 @@ async def build_data(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> 
             "channel_id",
             "channel_name",
             "time_of_day",
-            "timezone",
             "weekdays",
             "pauses",
             "paused",
@@ -122,7 +123,6 @@ async def build_data(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> 
                 f"C{i:08d}",
                 "daily-question",
                 bulk.time_of_day(SLOT),
-                "Europe/London",
                 "0,1,2,3,4",
                 bulk.json([]),
                 False,
@@ -208,11 +208,6 @@ async def build_data(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> 
 
 
 async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str, Any]:
-    try:
-        from bot.schedule_service import ScheduleService
-        from bot.scheduler import Scheduler
-    except ImportError as error:  # the scheduler is not there (yet)
-        return {"skipped": f"TODO: the scheduler API is not importable: {error}"}
     clock = BenchClock(TICK_AT)
     result: dict[str, Any] = {"config": {"channels": cfg.channels, "tick_at": TICK_AT.isoformat()}}
     async with open_service(target.url, content_dir, clock=clock) as service:
@@ -221,12 +216,13 @@ async def run(target: Target, content_dir: Path, cfg: FanoutConfig) -> dict[str,
             started = time.perf_counter()
             result["data"] = await build_data(bulk, cfg, sorted(service.bank.questions))
             result["build_s"] = round(time.perf_counter() - started, 2)
-            schedules = ScheduleService(service)
-            claim = schedules.claim_due = Timed(schedules.claim_due)
-            build = schedules.build_posts = Timed(schedules.build_posts)
-            mark = schedules.mark_sent = Timed(schedules.mark_sent)
+            scheduled = service.posts  # timed in place: the scheduler calls these three
+            claim = scheduled.claim_due = Timed(scheduled.claim_due)
+            build = scheduled.build_posts = Timed(scheduled.build_posts)
+            mark = scheduled.mark_sent = Timed(scheduled.mark_sent)
             publisher = NullPublisher()
-            scheduler = Scheduler(schedules, {Platform.DISCORD.value: publisher, Platform.SLACK.value: publisher})
+            publishers = Publishers({Platform.DISCORD.value: publisher, Platform.SLACK.value: publisher})
+            scheduler = Scheduler(scheduled, publishers)
             note(
                 f"scenario 3 [{target.backend}]: one scheduler tick "
                 f"for {cfg.channels:,} channels due at the same minute"

@@ -185,7 +185,7 @@ class ScheduleInfo:
     channel_id: str
     channel_name: str
     time_of_day: dt.time
-    timezone: str
+    timezone: str  # the community's: one zone for its schedules, daily question and leaderboards
     days: str  # "Monday to Friday"
     pauses: tuple[tuple[dt.date, dt.date], ...]
     paused: bool
@@ -196,3 +196,5 @@ class ScheduleInfo:
     exists: bool = True
     # Other channels of this community whose posts keep failing (a deleted channel cannot be asked itself).
     failing_elsewhere: tuple[str, ...] = ()
+    # The time zone is the community's: setting it here moved these other channels' schedules to it too.
+    moved_to_timezone: tuple[str, ...] = ()

@@ -108,3 +108,58 @@ def competition_ranks(points_desc: list[tuple[object, int]]) -> list[Ranked]:
         rank = ranked[-1].rank if ranked and ranked[-1].points == points else position
         ranked.append(Ranked(rank, key, points))
     return ranked
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A member's standing the scoring rule reads and updates."""
+
+    streak: int = 0
+    best_streak: int = 0
+    last_daily: dt.date | None = None
+    total_points: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FirstAnswer:
+    """The answer already recorded for a member's daily question: the one that counts."""
+
+    correct: bool
+    answer_given: str
+    streak: int
+    question_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What one answer does. `record`: it is stored as an attempt; `scored`: it is a first daily answer,
+    which moves the streak on and adds its points to the boards. `progress` is the member's standing
+    after it; a repeat carries the first answer, which stands."""
+
+    record: bool
+    scored: bool
+    points: int
+    streak: int
+    progress: Progress
+    repeat_of: FirstAnswer | None = None
+
+
+def score_answer(
+    progress: Progress,
+    *,
+    correct: bool,
+    daily_date: dt.date | None,
+    previous_question_day: dt.date | None = None,
+    first: FirstAnswer | None = None,
+) -> Decision:
+    """The per-answer rule. Practice (no daily date) is recorded and changes nothing; a second answer
+    to the same daily question is not recorded and keeps the first; a first daily answer moves the
+    streak on and earns `points_for` it."""
+    if daily_date is None:
+        return Decision(record=True, scored=False, points=0, streak=progress.streak, progress=progress)
+    if first is not None:
+        return Decision(record=False, scored=False, points=0, streak=first.streak, progress=progress, repeat_of=first)
+    streak = next_streak(progress.streak, progress.last_daily, previous_question_day, daily_date)
+    points = points_for(correct, streak)
+    after = Progress(streak, max(progress.best_streak, streak), daily_date, progress.total_points + points)
+    return Decision(record=True, scored=True, points=points, streak=streak, progress=after)

@@ -4,7 +4,8 @@ Under load hundreds of students answer within the same second. Giving each answe
 transaction makes SQLite's single writer the bottleneck; here every answer that arrives while a
 batch is being written joins the next batch, so one commit carries many answers. Each answer
 still gets its own, correct outcome: the rules (streaks, points, first answer wins) run per answer
-in arrival order, and the unique constraint on (member, daily date) stays the last word.
+in arrival order (`bot.core.scoring.score_answer`), and the unique constraint on (member, daily date)
+stays the last word.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core import scoring
-from bot.core.vocabulary import Period
-from bot.store.db import OneHop, checkpoint, upsert_insert
-from bot.store.models import Attempt, DailyAssignment, Member, Score, utcnow
+from bot.core.scoring import FirstAnswer, Progress
+from bot.core.vocabulary import Mode, Period
+from bot.store.db import DirectAccess, checkpoint, upsert_insert
+from bot.store.members import enrol_members, members
+from bot.store.models import Attempt, DailyAssignment, Score
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ class AnswerRecord:
     same batch, so a student's first answer (the usual case after a scheduled post) costs no extra
     transaction."""
 
-    member_key: str  # the platform's user id
+    user_id: str  # the platform's user id
     display_name: str
     community_id: int
     question_id: str
@@ -65,9 +68,9 @@ class Recorded:
 class AnswerWriter:
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
         self._sqlite = engine.dialect.name == "sqlite"
-        # A whole batch in one hop (on SQLite, a thread of its own), one writer at a time; its commits
+        # A whole batch in one unit of direct work (on SQLite, a thread of its own), one writer at a time; its commits
         # never stop to checkpoint the WAL: a side task does that.
-        self._write_in_one_hop = OneHop(engine, writes=True, threads=1, checkpoints=False, name="answer-writer")
+        self._write_batch = DirectAccess(engine, writes=True, threads=1, checkpoints=False, name="answer-writer")
         self._checkpoint_engine = engine
         self._checkpointing: asyncio.Task[None] | None = None
         self._last_checkpoint = 0.0
@@ -94,7 +97,7 @@ class AnswerWriter:
             _, future = self._queue.get_nowait()
             if not future.done():
                 future.set_exception(RuntimeError("the answer writer was closed"))
-        await self._write_in_one_hop.close()
+        await self._write_batch.close()
 
     def _maybe_checkpoint(self) -> None:
         """At most once a second, and never two at once, checkpoint the WAL on another connection."""
@@ -136,68 +139,92 @@ class AnswerWriter:
 
     async def _write(self, batch: list[tuple[AnswerRecord, asyncio.Future[Recorded]]]) -> None:
         answers = [answer for answer, _ in batch]
-        outcomes = await self._write_in_one_hop(functools.partial(self._apply, answers=answers))
+        outcomes = await self._write_batch(functools.partial(self._apply, answers=answers))
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if not future.done():
                 future.set_result(outcome)
 
     def _apply(self, connection: Connection, answers: list[AnswerRecord]) -> list[Recorded]:
         """Record one batch in the caller's transaction (synchronous: one thread hop per batch on SQLite)."""
-        ids, members = self._members(connection, answers)
-        answers = [dataclasses.replace(a, member_id=ids[(a.community_id, a.member_key)]) for a in answers]
+        enrolled = enrol_members(connection, {(a.community_id, a.user_id): a.display_name for a in answers})
+        answers = [dataclasses.replace(a, member_id=enrolled[(a.community_id, a.user_id)].id) for a in answers]
         firsts = self._first_answers(connection, [a for a in answers if a.daily_date is not None])
+        progress = {
+            m.id: Progress(m.current_streak, m.best_streak, m.last_daily_date, m.total_points)
+            for m in enrolled.values()
+        }
+        pending = {m.id: m.pending_question_id for m in enrolled.values()}
 
-        # The rules run per answer, in arrival order; `members` holds each member's state as it goes.
+        # The rule runs per answer, in arrival order; `progress` holds each member's standing as it goes.
         attempts: list[dict] = []
         scored: set[int] = set()
         points_by_key: dict[tuple, list] = {}
         answered_pending: list[dict] = []
         outcomes: list[Recorded] = []
         for answer in answers:
-            state = members[answer.member_id]
-            if state.pending_question_id == answer.question_id:
-                state.pending_question_id = None  # `answer <text>` must not answer it again
-                answered_pending.append({"member": answer.member_id})
-            if answer.daily_date is None:
-                attempts.append(_attempt_row(answer, points=0, streak=0))
+            member = answer.member_id
+            if pending[member] == answer.question_id:
+                pending[member] = None  # `answer <text>` must not answer it again
+                answered_pending.append({"member": member})
+            key = (member, answer.daily_date)
+            decision = scoring.score_answer(
+                progress[member],
+                correct=answer.correct,
+                daily_date=answer.daily_date,
+                previous_question_day=self._previous_day.get((answer.community_id, answer.daily_date)),
+                first=firsts.get(key),
+            )
+            progress[member] = decision.progress
+            if decision.repeat_of is not None:
+                first = decision.repeat_of
                 outcomes.append(
                     Recorded(
-                        0, state.streak, state.total, False, answer.correct, answer.answer_given, answer.question_id
+                        0,
+                        first.streak,
+                        decision.progress.total_points,
+                        True,
+                        first.correct,
+                        first.answer_given,
+                        first.question_id,
                     )
                 )
                 continue
-            key = (answer.member_id, answer.daily_date)
-            if key in firsts:
-                correct, given, streak, question_id = firsts[key]
-                outcomes.append(Recorded(0, streak, state.total, True, correct, given, question_id))
-                continue
-            previous_day = self._previous_day[(answer.community_id, answer.daily_date)]
-            streak = scoring.next_streak(state.streak, state.last_daily, previous_day, answer.daily_date)
-            points = scoring.points_for(answer.correct, streak)
-            state.streak, state.best, state.last_daily = streak, max(state.best, streak), answer.daily_date
-            state.total += points
-            scored.add(answer.member_id)
-            firsts[key] = (answer.correct, answer.answer_given, streak, answer.question_id)
-            attempts.append(_attempt_row(answer, points=points, streak=streak))
-            for period in Period:
-                start = scoring.period_start(period, answer.daily_date)
-                points_by_key.setdefault((answer.member_id, period.value, start), [answer.community_id, 0])[1] += points
+            attempts.append(_attempt_row(answer, points=decision.points, streak=decision.streak))
+            if decision.scored:
+                scored.add(member)
+                firsts[key] = FirstAnswer(answer.correct, answer.answer_given, decision.streak, answer.question_id)
+                for period in Period:
+                    start = scoring.period_start(period, answer.daily_date)
+                    points_by_key.setdefault((member, period.value, start), [answer.community_id, 0])[1] += (
+                        decision.points
+                    )
             outcomes.append(
-                Recorded(points, streak, state.total, False, answer.correct, answer.answer_given, answer.question_id)
+                Recorded(
+                    decision.points,
+                    decision.streak,
+                    decision.progress.total_points,
+                    False,
+                    answer.correct,
+                    answer.answer_given,
+                    answer.question_id,
+                )
             )
-
-        members_table = Member.__table__
         if attempts:
             connection.execute(Attempt.__table__.insert(), attempts)
         if scored:
             connection.execute(
-                update(members_table)
-                .where(members_table.c.id == bindparam("member"))
+                update(members)
+                .where(members.c.id == bindparam("member"))
                 .values(
                     current_streak=bindparam("streak"), best_streak=bindparam("best"), last_daily_date=bindparam("last")
                 ),
                 [
-                    {"member": m, "streak": members[m].streak, "best": members[m].best, "last": members[m].last_daily}
+                    {
+                        "member": m,
+                        "streak": progress[m].streak,
+                        "best": progress[m].best_streak,
+                        "last": progress[m].last_daily,
+                    }
                     for m in scored
                 ],
             )
@@ -215,77 +242,14 @@ class AnswerWriter:
             )
         if answered_pending:
             connection.execute(
-                update(members_table)
-                .where(members_table.c.id == bindparam("member"))
+                update(members)
+                .where(members.c.id == bindparam("member"))
                 .values(pending_question_id=None, pending_mode=None, pending_date=None),
                 answered_pending,
             )
         return outcomes
 
-    def _members(self, connection: Connection, answers: list[AnswerRecord]) -> tuple[dict, dict]:
-        """Find (or enrol) every answering member: ids by (community, platform id), and streak state by id."""
-        names = {(a.community_id, a.member_key): a.display_name for a in answers}
-        members_table = Member.__table__
-        query = select(
-            Member.id,
-            Member.community_id,
-            Member.external_id,
-            Member.display_name,
-            Member.current_streak,
-            Member.best_streak,
-            Member.last_daily_date,
-            Member.pending_question_id,
-            Score.points,
-        ).outerjoin(
-            Score,
-            (Score.member_id == Member.id) & (Score.period == Period.ALL.value) & (Score.period_start == scoring.EPOCH),
-        )
-
-        def lookup(keys: set) -> list:
-            # By platform id alone (indexed), then by community here: a row-value IN would scan the table.
-            rows = connection.execute(query.where(Member.external_id.in_({key for _, key in keys})))
-            return [row for row in rows if (row.community_id, row.external_id) in keys]
-
-        rows = lookup(set(names))
-        missing = set(names) - {(row.community_id, row.external_id) for row in rows}
-        if missing:
-            connection.execute(
-                self._insert(members_table).on_conflict_do_nothing(),
-                [
-                    {
-                        "community_id": c,
-                        "external_id": e,
-                        "display_name": names[(c, e)],
-                        "current_streak": 0,
-                        "best_streak": 0,
-                        "created_at": utcnow(),
-                    }
-                    for c, e in missing
-                ],
-            )
-            rows += lookup(missing)
-        renamed = [
-            {"member": row.id, "name": names[(row.community_id, row.external_id)]}
-            for row in rows
-            if row.display_name != names[(row.community_id, row.external_id)]
-        ]
-        if renamed:
-            connection.execute(
-                update(members_table)
-                .where(members_table.c.id == bindparam("member"))
-                .values(display_name=bindparam("name")),
-                renamed,
-            )
-        ids = {(row.community_id, row.external_id): row.id for row in rows}
-        state = {
-            row.id: _MemberState(
-                row.current_streak, row.best_streak, row.last_daily_date, row.pending_question_id, row.points or 0
-            )
-            for row in rows
-        }
-        return ids, state
-
-    def _first_answers(self, connection: Connection, daily: list[AnswerRecord]) -> dict:
+    def _first_answers(self, connection: Connection, daily: list[AnswerRecord]) -> dict[tuple, FirstAnswer]:
         """Daily answers already recorded for these members and days; also learns each day's previous question day."""
         if not daily:
             return {}
@@ -302,7 +266,7 @@ class AnswerWriter:
                 Attempt.daily_date.in_({a.daily_date for a in daily}),
             )
         )
-        firsts = {(m, d): (c, g, s, q) for m, d, c, g, s, q in rows}
+        firsts = {(m, d): FirstAnswer(c, g, s, q) for m, d, c, g, s, q in rows}
         # Days before today never gain a question, so the previous question day is cached for good.
         for key in {(a.community_id, a.daily_date) for a in daily} - self._previous_day.keys():
             self._previous_day[key] = connection.scalar(
@@ -313,21 +277,12 @@ class AnswerWriter:
         return firsts
 
 
-@dataclass(slots=True)
-class _MemberState:
-    streak: int
-    best: int
-    last_daily: dt.date | None
-    pending_question_id: str | None
-    total: int
-
-
 def _attempt_row(answer: AnswerRecord, *, points: int, streak: int) -> dict:
     return {
         "member_id": answer.member_id,
         "community_id": answer.community_id,
         "question_id": answer.question_id,
-        "mode": "daily" if answer.daily_date else "practice",
+        "mode": (Mode.DAILY if answer.daily_date else Mode.PRACTICE).value,
         "daily_date": answer.daily_date,
         "answer_given": answer.answer_given[:500],
         "correct": answer.correct,

@@ -150,13 +150,13 @@ def chunks(items: list, size: int = 500) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-class OneHop:
-    """Runs a short synchronous piece of database work in one hop to the database.
+class DirectAccess:
+    """Runs a short synchronous unit of database work straight on a connection, without the async driver.
 
-    On SQLite that is one hop to a thread of its own holding a plain connection: through aiosqlite
-    every statement costs several hops between the event loop and a connection's thread (begin,
-    cursor, execute, fetch, commit), which is most of a small read's or write's time. Elsewhere the
-    work runs through `run_sync` on the async engine.
+    On SQLite that is one hop to a thread of its own holding a plain sqlite3 connection: through aiosqlite
+    every statement costs several hops between the event loop and a connection's thread (begin, cursor,
+    execute, fetch, commit), which is most of a small read's or write's time. Elsewhere the work runs
+    through `run_sync` on the async engine.
 
     `writes=True` runs the work in a writing transaction (committed when it returns); otherwise on a
     plain connection, for reads. `checkpoints=False` leaves WAL checkpoints to `checkpoint()`.
@@ -169,7 +169,7 @@ class OneHop:
         writes: bool = False,
         threads: int = 2,
         checkpoints: bool = True,
-        name: str = "db-hop",
+        name: str = "db-direct",
     ) -> None:
         self._writes = writes
         self._engine = writing(engine) if writes else engine
@@ -196,3 +196,20 @@ class OneHop:
             await asyncio.get_running_loop().run_in_executor(self._threads, self._sync_engine.dispose)
             self._threads.shutdown()
             self._threads = None
+
+
+class Database:
+    """The ways the use cases reach the database: writing sessions, reading sessions, and direct reads."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = session_factory(engine)  # use cases that write
+        self.read_sessions = read_session_factory(engine)  # use cases that only read
+        self.direct_reads = DirectAccess(engine, name="reader")  # small, frequent reads: the leaderboard
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def close(self) -> None:
+        await self.direct_reads.close()

@@ -46,6 +46,7 @@ class Community(Base):
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200), default="")
+    # The one time zone of the community: its daily question, its schedules' slots, its leaderboards.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     # Topic ids the daily question is drawn from; NULL means the whole bank.
     daily_topics: Mapped[list | None] = mapped_column(JSON, nullable=True)
@@ -181,7 +182,6 @@ class Schedule(Base):
     channel_id: Mapped[str] = mapped_column(String(64))
     channel_name: Mapped[str] = mapped_column(String(200), default="")
     time_of_day: Mapped[dt.time] = mapped_column(Time)
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     weekdays: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
     pauses: Mapped[list] = mapped_column(JSON, default=list)  # [[start, end], ...] ISO dates, inclusive
     paused: Mapped[bool] = mapped_column(Boolean, default=False)  # paused until resumed

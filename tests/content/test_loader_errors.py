@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentError, load_bank
-from tests.conftest import FIXTURE_CONTENT
+from tests.helpers import FIXTURE_CONTENT
 
 
 @pytest.fixture

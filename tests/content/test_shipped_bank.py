@@ -9,7 +9,7 @@ from bot.content.coverage import measure
 from bot.core.grading import match_short_answer, normalise
 from bot.core.lookup import Entry, NameIndex
 from bot.core.vocabulary import QuestionKind
-from tests.conftest import SHIPPED_CONTENT
+from tests.helpers import SHIPPED_CONTENT
 
 
 @pytest.fixture(scope="module")

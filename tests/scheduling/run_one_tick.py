@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from bot.bootstrap import open_service
+from bot.core.publishing import Publishers
 from bot.core.replies import DailyPost
 from bot.scheduler import Scheduler
 
@@ -31,7 +32,7 @@ class FilePublisher:
 
 async def main(url: str, content: Path, go: Path, out: Path) -> None:
     async with open_service(url, content, clock=lambda: NOW) as service:
-        scheduler = Scheduler(service.schedules, {"console": FilePublisher(out)})
+        scheduler = Scheduler(service.posts, Publishers({"console": FilePublisher(out)}))
         deadline = time.monotonic() + 30
         while not go.exists() and time.monotonic() < deadline:  # start both processes' ticks together
             await asyncio.sleep(0.005)

@@ -10,12 +10,11 @@ from sqlalchemy import func, select
 
 from bot.core.actor import Actor, Platform
 from bot.core.errors import NotAllowed
-from bot.core.publishing import PublishError
+from bot.core.publishing import PublishError, Publishers
 from bot.core.replies import DailyPost
 from bot.scheduler import Scheduler
 from bot.store.models import ScheduledPost
-from tests.conftest import student
-from tests.service.test_answers import correct_answer
+from tests.helpers import correct_answer, student
 
 TEACHER = Actor(Platform.CONSOLE, "class-1", "teacher", "Ms Teacher", is_admin=True)
 
@@ -36,7 +35,7 @@ class RecordingPublisher:
 
 
 async def posts(service) -> list[tuple]:  # noqa: ANN001
-    async with service.sessions() as session:
+    async with service.db.sessions() as session:
         return (
             await session.execute(select(ScheduledPost.local_date, ScheduledPost.status, ScheduledPost.attempts))
         ).all()
@@ -98,7 +97,7 @@ async def test_a_due_slot_is_posted_once_with_buttons_data(any_service, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "general", time="08:30")
     publisher = RecordingPublisher()
-    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    scheduler = Scheduler(any_service.posts, Publishers({"console": publisher}))
     assert await scheduler.tick() == []
     clock.now = dt.datetime(2026, 11, 27, 8, 30, tzinfo=dt.UTC)
     assert len(await scheduler.tick()) == 1
@@ -115,8 +114,8 @@ async def test_two_schedulers_on_one_database_post_exactly_once(any_service, clo
     for number in range(30):
         await any_service.schedules.set(TEACHER, f"channel-{number}", time="08:30")
     first, second = RecordingPublisher(), RecordingPublisher()
-    one = Scheduler(any_service.schedules, {"console": first})
-    two = Scheduler(any_service.schedules, {"console": second})
+    one = Scheduler(any_service.posts, Publishers({"console": first}))
+    two = Scheduler(any_service.posts, Publishers({"console": second}))
     await asyncio.gather(one.tick(), two.tick(), one.tick(), two.tick())
     channels = [channel for channel, _ in first.sent + second.sent]
     assert sorted(channels) == sorted(f"channel-{n}" for n in range(30))
@@ -125,11 +124,11 @@ async def test_two_schedulers_on_one_database_post_exactly_once(any_service, clo
 async def test_a_crash_between_claim_and_send_is_retried_not_duplicated(any_service, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "general", time="08:30")
-    crashed = Scheduler(any_service.schedules, {"console": RecordingPublisher()})
-    claims = await any_service.schedules.claim_due(clock(), ["console"], crashed.owner)
+    crashed = Scheduler(any_service.posts, Publishers({"console": RecordingPublisher()}))
+    claims = await any_service.posts.claim_due(clock(), ["console"], crashed.owner)
     assert len(claims) == 1  # claimed, then the process died before sending
     survivor_publisher = RecordingPublisher()
-    survivor = Scheduler(any_service.schedules, {"console": survivor_publisher})
+    survivor = Scheduler(any_service.posts, Publishers({"console": survivor_publisher}))
     assert await survivor.tick() == []  # the claim is still fresh: not taken over yet
     clock.advance(minutes=3)
     assert len(await survivor.tick()) == 1
@@ -151,7 +150,7 @@ async def test_failed_sends_back_off_then_give_up_and_show_it(any_service, clock
         return await RecordingPublisher.publish(publisher, channel_id, post)
 
     publisher.publish = publish  # type: ignore[method-assign]
-    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    scheduler = Scheduler(any_service.posts, Publishers({"console": publisher}))
     await scheduler.tick()
     assert [c for c, _ in publisher.sent] == ["fine"]  # one failing channel does not block the others
     assert await scheduler.tick() == []  # not yet time to retry
@@ -169,7 +168,7 @@ async def test_permanent_failures_stop_at_once(any_service, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "deleted", time="08:30")
     scheduler = Scheduler(
-        any_service.schedules, {"console": RecordingPublisher([PublishError("Missing Access", permanent=True)])}
+        any_service.posts, Publishers({"console": RecordingPublisher([PublishError("Missing Access", permanent=True)])})
     )
     [(claim, sent)] = await scheduler.tick()
     assert not sent and await posts(any_service) == [(dt.date(2026, 11, 27), "failed", 1)]
@@ -180,7 +179,7 @@ async def test_missed_slots_post_on_start_up_the_same_day_and_are_skipped_the_ne
     await any_service.schedules.set(TEACHER, "general", time="08:30")
     clock.now = dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC)  # the bot was down all Thursday
     publisher = RecordingPublisher()
-    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    scheduler = Scheduler(any_service.posts, Publishers({"console": publisher}))
     assert await scheduler.tick() == []  # Thursday's slot is not posted late on Friday
     clock.now = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)  # restarted on Friday afternoon
     assert len(await scheduler.tick()) == 1
@@ -190,7 +189,7 @@ async def test_missed_slots_post_on_start_up_the_same_day_and_are_skipped_the_ne
 async def test_the_reveal_shows_yesterdays_result_without_naming_wrong_answers(any_service, clock):
     clock.now = dt.datetime(2026, 11, 26, 8, 31, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "general", time="08:30")
-    scheduler = Scheduler(any_service.schedules, {"console": (publisher := RecordingPublisher())})
+    scheduler = Scheduler(any_service.posts, Publishers({"console": (publisher := RecordingPublisher())}))
     await scheduler.tick()
     ann, bob = student("Ann", "class-1"), student("Bob", "class-1")
     card = await any_service.daily_question(ann)
@@ -209,14 +208,14 @@ async def test_the_reveal_shows_yesterdays_result_without_naming_wrong_answers(a
     assert all(holder.name != "Bob" for holder in reveal.top_streaks)
 
 
-async def test_editing_a_schedule_wakes_the_sleeping_loop(any_service, clock):
+async def test_editing_a_schedule_wakes_the_sleeping_loop(any_bot, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
     publisher = RecordingPublisher()
-    scheduler = Scheduler(any_service.schedules, {"console": publisher})
-    task = asyncio.create_task(scheduler.run())
+    any_bot.publishers.add("console", publisher)
+    task = asyncio.create_task(any_bot.scheduler.run())
     try:
         await asyncio.sleep(0.2)  # asleep: nothing scheduled
-        await any_service.schedules.set(TEACHER, "general", time="07:00")  # already past: due at once
+        await any_bot.service.schedules.set(TEACHER, "general", time="07:00")  # already past: due at once
         for _ in range(50):
             if publisher.sent:
                 break
@@ -232,10 +231,10 @@ async def test_fan_out_claims_every_channel_once(any_service, clock):
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
     for number in range(200):
         await any_service.schedules.set(TEACHER, f"c{number}", time="08:30")
-    claims = await any_service.schedules.claim_due(clock(), ["console"], "one")
-    again = await any_service.schedules.claim_due(clock(), ["console"], "two")
+    claims = await any_service.posts.claim_due(clock(), ["console"], "one")
+    again = await any_service.posts.claim_due(clock(), ["console"], "two")
     assert len(claims) == 200 and again == []
-    async with any_service.sessions() as session:
+    async with any_service.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(ScheduledPost)) == 200
 
 
@@ -243,11 +242,11 @@ async def test_next_wake_ignores_retries_for_front_ends_not_connected(any_servic
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
     slack_teacher = Actor(Platform.SLACK, "T1", "teacher", "Ms Teacher", is_admin=True)
     await any_service.schedules.set(slack_teacher, "C1", time="08:30")
-    claims = await any_service.schedules.claim_due(clock(), ["slack"], "slack-bot")
-    await any_service.schedules.mark_failed(claims[0], "ratelimited", permanent=False)
-    console_wake = await any_service.schedules.next_wake(clock(), ["console"])
+    claims = await any_service.posts.claim_due(clock(), ["slack"], "slack-bot")
+    await any_service.posts.mark_failed(claims[0], "ratelimited", permanent=False)
+    console_wake = await any_service.posts.next_wake(clock(), ["console"])
     assert console_wake is None  # nothing this scheduler can do: it must not spin on Slack's retry
-    slack_wake = await any_service.schedules.next_wake(clock(), ["slack"])
+    slack_wake = await any_service.posts.next_wake(clock(), ["slack"])
     assert clock() < slack_wake <= clock() + dt.timedelta(minutes=1)
 
 
@@ -262,7 +261,8 @@ async def test_show_anywhere_reports_a_channel_that_keeps_failing(any_service, c
     clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
     await any_service.schedules.set(TEACHER, "deleted", time="08:30", channel_name="history-old")
     scheduler = Scheduler(
-        any_service.schedules, {"console": RecordingPublisher([PublishError("Unknown Channel", permanent=True)])}
+        any_service.posts,
+        Publishers({"console": RecordingPublisher([PublishError("Unknown Channel", permanent=True)])}),
     )
     await scheduler.tick()
     info = await any_service.schedules.show(TEACHER, "general")  # asked from another channel
@@ -276,7 +276,7 @@ async def test_posts_for_many_classes_are_built_together_each_with_its_own_revea
     for n, teacher in enumerate(teachers):
         await any_service.schedules.set(teacher, f"room-{n}", time="08:30")
     publisher = RecordingPublisher()
-    scheduler = Scheduler(any_service.schedules, {"console": publisher})
+    scheduler = Scheduler(any_service.posts, Publishers({"console": publisher}))
     await scheduler.tick()
     for n, community in enumerate(classes):  # class n: n+1 students, the first n of them right
         for m in range(n + 1):
@@ -309,7 +309,7 @@ async def test_two_bot_processes_on_one_database_post_each_channel_once(any_serv
     import subprocess
     import sys
 
-    from tests.conftest import FIXTURE_CONTENT
+    from tests.helpers import FIXTURE_CONTENT
 
     clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
     channels = [f"room-{n}" for n in range(40)]

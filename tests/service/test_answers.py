@@ -9,23 +9,7 @@ import pytest
 from bot.core.errors import InvalidInput, NoQuestionPending, NotFound
 from bot.core.replies import QuestionRef
 from bot.core.vocabulary import Mode, QuestionKind
-from tests.conftest import student
-
-
-def correct_answer(service, card) -> str:  # noqa: ANN001
-    question = service.bank.questions[card.ref.question_id]
-    if card.kind is QuestionKind.MULTIPLE_CHOICE:
-        return next(o.letter for o in card.options if o.text == question.answer)
-    return question.answer_text
-
-
-def wrong_answer(service, card) -> str:  # noqa: ANN001
-    question = service.bank.questions[card.ref.question_id]
-    if card.kind is QuestionKind.MULTIPLE_CHOICE:
-        return next(o.letter for o in card.options if o.text != question.answer)
-    if card.kind is QuestionKind.TRUE_FALSE:
-        return "false" if question.answer else "true"
-    return "something else entirely"
+from tests.helpers import correct_answer, student, wrong_answer
 
 
 async def test_every_member_gets_the_same_daily_question_all_day(any_service, clock):

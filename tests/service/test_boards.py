@@ -6,8 +6,7 @@ import pytest
 
 from bot.core.errors import InvalidInput, UnknownName, UnknownTopic
 from bot.core.vocabulary import Period
-from tests.conftest import student
-from tests.service.test_answers import correct_answer, wrong_answer
+from tests.helpers import correct_answer, student, wrong_answer
 
 
 async def answer_daily(service, actor, right: bool = True):  # noqa: ANN001, ANN201

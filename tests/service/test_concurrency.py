@@ -11,8 +11,7 @@ from bot.core import scoring
 from bot.core.replies import QuestionRef
 from bot.core.vocabulary import Mode, Period
 from bot.store.models import Attempt, Member, Score
-from tests.conftest import student
-from tests.service.test_answers import correct_answer, wrong_answer
+from tests.helpers import correct_answer, student, wrong_answer
 
 
 async def test_concurrent_answers_keep_every_score_equal_to_its_attempts(any_service, clock):
@@ -40,7 +39,7 @@ async def test_concurrent_answers_keep_every_score_equal_to_its_attempts(any_ser
         assert all(r.correct for r in results if r.ref.mode is Mode.PRACTICE)
         clock.advance(days=1)
 
-    async with any_service.read_sessions() as session:
+    async with any_service.db.read_sessions() as session:
         attempts = await session.scalar(select(func.count()).select_from(Attempt))
         assert attempts == submitted  # 3 days x 60 students x (1 daily + 1 practice)
         per_member = dict(
@@ -87,7 +86,7 @@ async def test_concurrent_answers_keep_every_score_equal_to_its_attempts(any_ser
 async def test_an_answer_from_a_member_forgotten_meanwhile_is_not_lost(any_service):
     ann = student("Ann")
     await any_service.practice_question(ann)
-    async with any_service.sessions.begin() as session:  # another process forgets Ann: our cache is stale
+    async with any_service.db.sessions.begin() as session:  # another process forgets Ann: our cache is stale
         await session.execute(delete(Member).where(Member.external_id == "ann"))
     result = await any_service.submit_answer(ann, "true", QuestionRef("t-tf-1", Mode.PRACTICE))
     assert result.correct and (await any_service.stats(ann)).answered == 1

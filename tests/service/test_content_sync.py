@@ -11,7 +11,7 @@ from bot.bootstrap import open_service
 from bot.core.replies import QuestionRef
 from bot.core.vocabulary import Mode
 from bot.store.models import Attempt, Question
-from tests.conftest import FIXTURE_CONTENT, student
+from tests.helpers import FIXTURE_CONTENT, student
 
 
 async def test_sync_updates_edits_and_retires_removals_without_losing_history(tmp_path: Path, database_url, clock):
@@ -25,7 +25,7 @@ async def test_sync_updates_edits_and_retires_removals_without_losing_history(tm
         await service.submit_answer(ann, "true", ref)
 
     async with open_service(database_url, content, clock=clock) as service:  # unchanged: nothing rewritten
-        async with service.read_sessions() as session:
+        async with service.db.read_sessions() as session:
             stamps = dict((await session.execute(select(Question.id, Question.updated_at))).all())
 
     text = sample.read_text()
@@ -37,7 +37,7 @@ async def test_sync_updates_edits_and_retires_removals_without_losing_history(tm
     sample.write_text(text[:start] + text[end:])  # t-sa-2 removed from the bank
 
     async with open_service(database_url, content, clock=clock) as service:
-        async with service.read_sessions() as session:
+        async with service.db.read_sessions() as session:
             rows = {row.id: row for row in (await session.scalars(select(Question))).all()}
             assert rows["t-tf-1"].prompt == "Trotsky was expelled on 14 November 1927."
             assert rows["t-sa-2"].retired and not rows["t-tf-1"].retired

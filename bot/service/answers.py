@@ -1,0 +1,77 @@
+"""Answering: grade -> record (the group-commit writer applies the scoring rule) -> feedback."""
+
+from __future__ import annotations
+
+from bot.content.schema import Question
+from bot.core.actor import Actor
+from bot.core.clock import Clock
+from bot.core.errors import NotFound
+from bot.core.grading import clean_input
+from bot.core.replies import AnswerFeedback, QuestionRef
+from bot.core.vocabulary import Mode
+from bot.service.catalogue import Catalogue
+from bot.service.members import Members, display_name
+from bot.service.questions import Questions
+from bot.store.answers import AnswerRecord, AnswerWriter, Recorded
+
+PAST_DAY = "That was the question for {day:%a %d %b}; answers to past days count as practice."
+REPEATED = "You've already answered today's question; here is your first answer. No extra points."
+NOT_TODAYS = "That question isn't this server's daily question. Ask for `daily` to get today's."
+
+
+class Answers:
+    def __init__(
+        self, catalogue: Catalogue, members: Members, questions: Questions, writer: AnswerWriter, clock: Clock
+    ) -> None:
+        self.catalogue = catalogue
+        self.members = members
+        self.questions = questions
+        self.writer = writer
+        self.clock = clock
+
+    async def submit_answer(self, actor: Actor, answer: str, ref: QuestionRef | None = None) -> AnswerFeedback:
+        given = clean_input(answer)
+        community = await self.members.community(actor)
+        if ref is None:
+            ref = await self.members.pending(community.id, actor.user_id)
+        question = self.catalogue.question(ref.question_id)
+        correct, shown = self.catalogue.grade(question, given)
+        note = ""
+        if ref.mode is Mode.DAILY:
+            if await self.questions.assigned(community.id, ref.daily_date) != question.id:
+                raise NotFound(NOT_TODAYS)
+            if ref.daily_date != self.members.today(community):
+                note = PAST_DAY.format(day=ref.daily_date)
+                ref = QuestionRef(question.id, Mode.PRACTICE)
+        outcome = await self.writer.record(
+            AnswerRecord(
+                user_id=actor.user_id,
+                display_name=display_name(actor),
+                community_id=community.id,
+                question_id=question.id,
+                daily_date=ref.daily_date if ref.mode is Mode.DAILY else None,
+                answer_given=shown[:500],
+                correct=correct,
+                answered_at=self.clock(),
+            )
+        )
+        if outcome.repeated:
+            note = REPEATED
+            question = self.catalogue.question(outcome.question_id)
+        return self._feedback(question, ref, outcome, note)
+
+    def _feedback(self, question: Question, ref: QuestionRef, outcome: Recorded, note: str) -> AnswerFeedback:
+        links = self.catalogue.figure_links(question)
+        return AnswerFeedback(
+            ref=ref,
+            correct=outcome.correct,
+            given=outcome.answer_given,
+            correct_answer=self.catalogue.correct_answer(question),
+            explanation=question.explanation,
+            points=outcome.points,
+            streak=outcome.streak,
+            total_points=outcome.total_points,
+            repeated=outcome.repeated,
+            figure=links[0] if links else None,
+            note=note,
+        )

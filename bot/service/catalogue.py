@@ -1,0 +1,181 @@
+"""The bank in memory: questions (retired ones too, for old buttons), topics, answer keys and grading.
+
+No database: everything here is worked out from the loaded content, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.content.schema import Bank, Question
+from bot.core import selection
+from bot.core.errors import InvalidInput, NoQuestionsAvailable, NotFound, UnknownTopic
+from bot.core.grading import ShortAnswer, clean_input, normalise, parse_true_false, pick_option
+from bot.core.lookup import Entry, NameIndex
+from bot.core.replies import FigureLink, Option, QuestionCard, QuestionRef, TopicInfo
+from bot.core.vocabulary import QuestionKind
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerKey:
+    """What grading and display need of one question."""
+
+    options: tuple[tuple[str, str], ...]  # (letter, text) in display order; empty unless multiple choice
+    answer_letter: str | None
+    correct_display: str
+    short_answer: ShortAnswer
+
+
+class Catalogue:
+    def __init__(self, bank: Bank, retired: dict[str, Question] | None = None) -> None:
+        self.bank = bank
+        self.retired = retired or {}  # left the bank, still answerable from old buttons
+        self._answer_keys: dict[str, AnswerKey] = {}
+        self._daily_candidates: dict[frozenset[str], tuple[str, ...]] = {}
+        self._figure_forms = [
+            ((figure.name, *figure.aliases), {normalise(form) for form in (figure.name, *figure.aliases)})
+            for figure in bank.figures.values()
+        ]
+        self.questions_about: dict[str, list[str]] = {}  # figure or term id -> question ids
+        for question in bank.questions.values():
+            for figure in question.figures:
+                self.questions_about.setdefault(figure, []).append(question.id)
+        entries = [Entry(figure.id, "figure", figure.name, tuple(figure.aliases)) for figure in bank.figures.values()]
+        entries += [Entry(term.id, "term", term.term, tuple(term.aliases)) for term in bank.terms.values()]
+        self.names = NameIndex(entries)
+
+    # ----------------------------------------------------------------- questions
+
+    def question(self, question_id: str) -> Question:
+        question = self.bank.questions.get(question_id) or self.retired.get(question_id)
+        if question is None:
+            raise NotFound("That question is no longer in the bank. Ask for a new one with `daily` or `quiz`.")
+        return question
+
+    def question_card(self, ref: QuestionRef, *, already_answered: bool = False) -> QuestionCard:
+        """The question as a student is shown it."""
+        question = self.question(ref.question_id)
+        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+            options = tuple(Option(letter, text) for letter, text in self.answer_key(question).options)
+        elif question.kind is QuestionKind.TRUE_FALSE:
+            options = (Option("True", "True"), Option("False", "False"))
+        else:
+            options = ()
+        return QuestionCard(
+            ref,
+            self.topic_title(question.topic),
+            question.kind,
+            question.prompt,
+            options,
+            self.figure_links(question),
+            already_answered,
+        )
+
+    def figure_links(self, question: Question) -> tuple[FigureLink, ...]:
+        return tuple(FigureLink(f, self.bank.figures[f].name) for f in question.figures if f in self.bank.figures)
+
+    def correct_answer(self, question: Question) -> str:
+        """The answer as students saw it: 'C) 3 April 1922' for multiple choice."""
+        return self.answer_key(question).correct_display
+
+    def grade(self, question: Question, given: str) -> tuple[bool, str]:
+        """(correct?, the answer as it should be shown back)."""
+        key = self.answer_key(question)
+        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+            letter = pick_option(given, key.options)
+            if letter is None:
+                letters = ", ".join(letter for letter, _ in key.options)
+                raise InvalidInput(f"Answer with one of the letters {letters}.")
+            return letter == key.answer_letter, f"{letter}) {dict(key.options)[letter]}"
+        if question.kind is QuestionKind.TRUE_FALSE:
+            verdict = parse_true_false(given)
+            if verdict is None:
+                raise InvalidInput("Answer True or False.")
+            return verdict is question.answer, "True" if verdict else "False"
+        return key.short_answer.match(given).matched, given
+
+    def answer_key(self, question: Question) -> AnswerKey:
+        """Worked out once per question: option order, the right letter, and for short answers the wrong
+        forms (its own plus every figure name not accepted, so 'Kamenev' never passes for 'Zinoviev')."""
+        key = self._answer_keys.get(question.id)
+        if key is None:
+            options = tuple(selection.option_order(question.id, question.options))
+            answer = normalise(str(question.answer))
+            letter = next((letter for letter, text in options if normalise(text) == answer), None)
+            accepted = (str(question.answer), *question.accept)
+            right = {normalise(form) for form in accepted}
+            rejected = [*question.wrong]
+            for forms, folded in self._figure_forms:
+                if not right & folded:
+                    rejected.extend(forms)
+            display = f"{letter}) {dict(options)[letter]}" if letter else question.answer_text
+            key = AnswerKey(options, letter, display, ShortAnswer(accepted, rejected))
+            self._answer_keys[question.id] = key
+        return key
+
+    # ----------------------------------------------------------------- what to ask
+
+    def practice_candidates(self, topic: str | None, figure: str | None) -> list[str]:
+        if figure:
+            card_id = self.names.find(figure).card_id
+            candidates = self.questions_about.get(card_id, [])
+            if not candidates:
+                raise NoQuestionsAvailable(f" about {self.names.entries[card_id].name} yet")
+            return candidates
+        if topic is not None and topic.strip():
+            topic_id = self.resolve_topic(topic)
+            return [question.id for question in self.bank.questions.values() if question.topic == topic_id]
+        return list(self.bank.questions)
+
+    def daily_candidates(self, topics: frozenset[str]) -> tuple[str, ...]:
+        """The questions a daily question is drawn from (a topic filter, or the whole bank), in a fixed order."""
+        if topics not in self._daily_candidates:
+            chosen = [question.id for question in self.bank.questions_in(set(topics) or None)]
+            self._daily_candidates[topics] = tuple(sorted(chosen or self.bank.questions))
+            if not self._daily_candidates[topics]:
+                raise NoQuestionsAvailable()
+        return self._daily_candidates[topics]
+
+    # ----------------------------------------------------------------- topics
+
+    def resolve_topic(self, text: str) -> str:
+        """A topic id from its id, title or a near spelling of either."""
+        query = normalise(clean_input(text, what="The topic", limit=100))
+        forms: dict[str, str] = {}
+        for topic in self.bank.topics.values():
+            forms[normalise(topic.id)] = topic.id
+            forms[normalise(topic.title)] = topic.id
+        if query in forms:
+            return forms[query]
+        best = process.extractOne(query, list(forms), scorer=fuzz.WRatio, score_cutoff=85)
+        if best is not None:
+            return forms[best[0]]
+        suggestions = process.extract(query, list(forms), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+        raise UnknownTopic(
+            text.strip()[:60],
+            tuple(self.bank.topics),
+            tuple(dict.fromkeys(forms[key] for key, _, _ in suggestions)),
+        )
+
+    def topic_title(self, topic_id: str) -> str:
+        topic = self.bank.topics.get(topic_id)
+        return topic.title if topic else topic_id
+
+    def topics(self) -> list[TopicInfo]:
+        counts: dict[str, int] = {}
+        for question in self.bank.questions.values():
+            counts[question.topic] = counts.get(question.topic, 0) + 1
+        return [
+            TopicInfo(topic.id, topic.title, topic.area, counts.get(topic.id, 0))
+            for topic in self.bank.topics.values()
+            if counts.get(topic.id)
+        ]
+
+    def complete_topic(self, prefix: str, limit: int = 25) -> list[TopicInfo]:
+        folded = normalise(prefix[:100])
+        topics = self.topics()
+        if not folded:
+            return topics[:limit]
+        return [t for t in topics if folded in normalise(t.title) or folded in normalise(t.topic_id)][:limit]

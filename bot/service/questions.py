@@ -1,0 +1,138 @@
+"""Daily and practice questions, and the daily question each community gets on each local date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from cachetools import LRUCache
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import selection
+from bot.core.actor import Actor
+from bot.core.clock import Clock
+from bot.core.replies import QuestionCard, QuestionRef
+from bot.core.vocabulary import Mode
+from bot.service.catalogue import Catalogue
+from bot.service.members import Members
+from bot.store.db import Database, chunks, upsert_insert
+from bot.store.members import CommunityRow
+from bot.store.models import Attempt, DailyAssignment
+
+CACHE_LIMIT = 200_000
+
+
+class Questions:
+    def __init__(self, db: Database, catalogue: Catalogue, members: Members, clock: Clock) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.members = members
+        self.clock = clock
+        # A community's question for a day never changes once set, so it is cached for good.
+        self._assigned: LRUCache[tuple[int, dt.date | None], str] = LRUCache(CACHE_LIMIT)
+
+    async def daily_question(self, actor: Actor) -> QuestionCard:
+        async with self.db.sessions.begin() as session:
+            community, member = await self.members.enrol(session, actor)
+            today = self.members.today(community)
+            question_id = (await self.assignments(session, [(community, today)]))[(community.id, today)]
+            answered = await session.scalar(
+                select(func.count()).where(Attempt.member_id == member.id, Attempt.daily_date == today)
+            )
+            ref = QuestionRef(question_id, Mode.DAILY, today)
+            await self.members.set_pending(session, member, ref)
+            return self.catalogue.question_card(ref, already_answered=bool(answered))
+
+    async def practice_question(
+        self, actor: Actor, topic: str | None = None, *, figure: str | None = None
+    ) -> QuestionCard:
+        candidates = self.catalogue.practice_candidates(topic, figure)
+        async with self.db.sessions.begin() as session:
+            community, member = await self.members.enrol(session, actor)
+            seen = dict(
+                (
+                    await session.execute(
+                        select(Attempt.question_id, func.count())
+                        .where(Attempt.member_id == member.id)
+                        .group_by(Attempt.question_id)
+                    )
+                ).all()
+            )
+            todays = await session.scalar(
+                select(DailyAssignment.question_id).where(
+                    DailyAssignment.community_id == community.id,
+                    DailyAssignment.local_date == self.members.today(community),
+                )
+            )
+            seed = f"{member.id}:{self.clock().isoformat()}"
+            question_id = selection.choose_practice(candidates, seen, {todays} if todays else set(), seed)
+            ref = QuestionRef(question_id, Mode.PRACTICE)
+            await self.members.set_pending(session, member, ref)
+            return self.catalogue.question_card(ref)
+
+    async def assigned(self, community_id: int, day: dt.date | None) -> str | None:
+        """The daily question of a community on a day, if one was set."""
+        key = (community_id, day)
+        if key not in self._assigned:
+            async with self.db.read_sessions() as session:
+                question_id = await session.scalar(
+                    select(DailyAssignment.question_id).where(
+                        DailyAssignment.community_id == community_id, DailyAssignment.local_date == day
+                    )
+                )
+            if question_id is None:
+                return None
+            self._assigned[key] = question_id
+        return self._assigned[key]
+
+    async def assignments(
+        self, session: AsyncSession, wanted: Iterable[tuple[CommunityRow, dt.date]]
+    ) -> dict[tuple[int, dt.date], str]:
+        """The daily question of each (community, local date), choosing and storing the missing ones in
+        bulk (the scheduler asks for thousands at once). The unique (community, date) constraint decides
+        a race: everyone gets the question that was stored first."""
+        unique = {(community.id, day): (community, day) for community, day in wanted}
+        found = await _stored(session, set(unique))
+        missing = [pair for key, pair in unique.items() if key not in found]
+        if not missing:
+            return found
+        asked: dict[int, dict[str, int]] = {}
+        for chunk in chunks(sorted({community.id for community, _ in missing})):
+            rows = await session.execute(
+                select(DailyAssignment.community_id, DailyAssignment.question_id, func.count())
+                .where(DailyAssignment.community_id.in_(chunk))
+                .group_by(DailyAssignment.community_id, DailyAssignment.question_id)
+            )
+            for community_id, question_id, count in rows:
+                asked.setdefault(community_id, {})[question_id] = count
+        chosen = []
+        for community, day in missing:
+            candidates = self.catalogue.daily_candidates(frozenset(community.daily_topics or ()))
+            seed = f"{community.platform}:{community.external_id}:{day}"
+            question_id = selection.choose_daily(candidates, asked.get(community.id, {}), seed)
+            chosen.append(
+                {
+                    "community_id": community.id,
+                    "local_date": day,
+                    "question_id": question_id,
+                    "created_at": self.clock(),
+                }
+            )
+        insert = upsert_insert(self.db.dialect)(DailyAssignment).on_conflict_do_nothing()
+        for chunk in chunks(chosen):
+            await session.execute(insert, chunk)
+        return found | await _stored(session, {(community.id, day) for community, day in missing})
+
+
+async def _stored(session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:
+    found: dict[tuple[int, dt.date], str] = {}
+    days = {day for _, day in keys}
+    for chunk in chunks(sorted({community_id for community_id, _ in keys})):
+        rows = await session.execute(
+            select(DailyAssignment.community_id, DailyAssignment.local_date, DailyAssignment.question_id).where(
+                DailyAssignment.community_id.in_(chunk), DailyAssignment.local_date.in_(days)
+            )
+        )
+        found.update({(c, d): q for c, d, q in rows if (c, d) in keys})
+    return found

@@ -1,0 +1,71 @@
+"""Reference cards: "explain this rival" (Trotsky, Bukharin ...) and glossary entries (NEP, kulak ...)."""
+
+from __future__ import annotations
+
+from bot.content.schema import Figure, Term
+from bot.core.grading import clean_input
+from bot.core.replies import CardSection, ReferenceCard
+from bot.service.catalogue import Catalogue
+
+
+class ReferenceCards:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    async def explain(self, query: str, *, kind: str | None = None) -> ReferenceCard:
+        text = clean_input(query, what="The name", limit=100)
+        entry = self.catalogue.names.find(text, kind=kind)
+        bank = self.catalogue.bank
+        if entry.kind == "figure":
+            return self._figure_card(bank.figures[entry.card_id])
+        return self._term_card(bank.terms[entry.card_id])
+
+    def complete_name(self, prefix: str, *, kind: str | None = None, limit: int = 25) -> list[tuple[str, str]]:
+        names = self.catalogue.names.complete(prefix[:100], kind=kind, limit=limit)
+        return [(entry.card_id, entry.name) for entry in names]
+
+    def _figure_card(self, figure: Figure) -> ReferenceCard:
+        posts = "\n".join(f"\u2022 {post.title} ({post.dates})" for post in figure.posts)
+        sections = [
+            CardSection("Background", figure.background),
+            CardSection("Posts held", posts),
+            CardSection("Faction", figure.faction),
+            CardSection("Strengths", _bullets(figure.strengths)),
+            CardSection("Weaknesses", _bullets(figure.weaknesses)),
+            CardSection("Key mistakes", _bullets(figure.mistakes)),
+            CardSection("Fate", figure.fate),
+            CardSection("What historians say", _bullets(figure.historians)),
+            CardSection("Common mix-up", figure.mix_up),
+        ]
+        summary = f"{figure.summary} ({figure.lifespan})" if figure.lifespan else figure.summary
+        return ReferenceCard(
+            figure.id,
+            "figure",
+            figure.name,
+            summary,
+            tuple(s for s in sections if s.text),
+            tuple(figure.aliases),
+            has_questions=bool(self.catalogue.questions_about.get(figure.id)),
+        )
+
+    def _term_card(self, term: Term) -> ReferenceCard:
+        entries = self.catalogue.names.entries
+        related = [entries[r].name for r in term.related if r in entries]
+        sections = [
+            CardSection("When", term.dates),
+            CardSection("Why it matters", term.significance),
+            CardSection("See also", ", ".join(related)),
+        ]
+        return ReferenceCard(
+            term.id,
+            "term",
+            term.term,
+            term.definition,
+            tuple(s for s in sections if s.text),
+            tuple(term.aliases),
+            has_questions=bool(self.catalogue.questions_about.get(term.id)),
+        )
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"\u2022 {item}" for item in items)

@@ -1,0 +1,50 @@
+"""What tests share: a clock they move, the content they load, who answers, and the right or wrong answer.
+
+Fixtures live in conftest.py; everything a test file imports comes from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from bot.core.actor import Actor, Platform
+from bot.core.vocabulary import QuestionKind
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+SHIPPED_CONTENT = Path(__file__).parent.parent / "content"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class FakeClock:
+    """A clock the tests move by hand. Starts on a Friday morning in London."""
+
+    def __init__(self, start: dt.datetime = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+def student(name: str, community: str = "class-1", platform: Platform = Platform.CONSOLE) -> Actor:
+    return Actor(platform, community, name.lower(), name)
+
+
+def correct_answer(service, card) -> str:  # noqa: ANN001
+    question = service.bank.questions[card.ref.question_id]
+    if card.kind is QuestionKind.MULTIPLE_CHOICE:
+        return next(o.letter for o in card.options if o.text == question.answer)
+    return question.answer_text
+
+
+def wrong_answer(service, card) -> str:  # noqa: ANN001
+    question = service.bank.questions[card.ref.question_id]
+    if card.kind is QuestionKind.MULTIPLE_CHOICE:
+        return next(o.letter for o in card.options if o.text != question.answer)
+    if card.kind is QuestionKind.TRUE_FALSE:
+        return "false" if question.answer else "true"
+    return "something else entirely"
