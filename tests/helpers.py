@@ -5,11 +5,14 @@ Fixtures live in conftest.py; everything a test file imports comes from here.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 from pathlib import Path
 
 from bot.core.actor import Actor, Platform
+from bot.core.publishing import PublishError
+from bot.core.replies import DailyPost
 from bot.core.vocabulary import QuestionKind
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -48,3 +51,18 @@ def wrong_answer(service, card) -> str:  # noqa: ANN001
     if card.kind is QuestionKind.TRUE_FALSE:
         return "false" if question.answer else "true"
     return "something else entirely"
+
+
+class RecordingPublisher:
+    """A fake of our own Publisher interface, recording what it was asked to send."""
+
+    def __init__(self, failures: list[PublishError] | None = None) -> None:
+        self.sent: list[tuple[str, DailyPost]] = []
+        self.failures = list(failures or [])
+
+    async def publish(self, channel_id: str, post: DailyPost) -> str:
+        await asyncio.sleep(0)
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((channel_id, post))
+        return f"msg-{len(self.sent)}"

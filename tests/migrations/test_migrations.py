@@ -34,3 +34,51 @@ async def test_sqlite_is_tuned_for_a_bot(sqlite_url):
         assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10_000}
     finally:
         await engine.dispose()
+
+
+async def test_upgrade_from_0003_with_data_gives_each_community_one_time_zone(database_url):
+    """0004 moves the time zone onto the community alone, losing no row: the zone of the community's most
+    recently changed schedule wins (the old code had written it to the community too)."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0003")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO communities (id, platform, external_id, name, timezone, created_at) VALUES "
+                    "(1, 'discord', 'g1', 'School', 'Europe/London', '2026-11-01 00:00:00'), "
+                    "(2, 'slack', 'T2', 'Other', 'Asia/Tokyo', '2026-11-01 00:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO schedules (id, community_id, channel_id, channel_name, time_of_day, timezone, "
+                    "weekdays, pauses, paused, leaderboard_weekday, last_error, updated_at) VALUES "
+                    "(1, 1, 'C1', 'london', '08:00:00', 'Europe/London', '0,1,2,3,4', '[]', false, 4, NULL, "
+                    "'2026-11-20 09:00:00'), "
+                    "(2, 1, 'C2', 'la', '08:00:00', 'America/Los_Angeles', '0,1,2,3,4', '[]', false, 4, NULL, "
+                    "'2026-11-25 09:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO members (id, community_id, external_id, display_name, current_streak, best_streak, "
+                    "created_at) VALUES (1, 1, 'u1', 'Anna', 2, 3, '2026-11-01 00:00:00')"
+                )
+            )
+        await migrate.upgrade(engine)
+        assert await migrate.schema_differences(engine) == []
+        async with engine.connect() as connection:
+            zones = (await connection.execute(text("SELECT id, timezone FROM communities ORDER BY id"))).all()
+            schedules = (await connection.execute(text("SELECT id, channel_name, time_of_day FROM schedules"))).all()
+            members = (await connection.execute(text("SELECT display_name, best_streak FROM members"))).all()
+        assert [tuple(row) for row in zones] == [(1, "America/Los_Angeles"), (2, "Asia/Tokyo")]
+        assert sorted((row[0], row[1]) for row in schedules) == [(1, "london"), (2, "la")]
+        assert [tuple(row) for row in members] == [("Anna", 3)]
+
+        await migrate.downgrade(engine, "0003")  # and back: every schedule gets its community's zone
+        async with engine.connect() as connection:
+            restored = (await connection.execute(text("SELECT id, timezone FROM schedules ORDER BY id"))).all()
+        assert [tuple(row) for row in restored] == [(1, "America/Los_Angeles"), (2, "America/Los_Angeles")]
+    finally:
+        await engine.dispose()

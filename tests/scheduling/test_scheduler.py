@@ -14,24 +14,9 @@ from bot.core.publishing import PublishError, Publishers
 from bot.core.replies import DailyPost
 from bot.scheduler import Scheduler
 from bot.store.models import ScheduledPost
-from tests.helpers import correct_answer, student
+from tests.helpers import RecordingPublisher, correct_answer, student
 
 TEACHER = Actor(Platform.CONSOLE, "class-1", "teacher", "Ms Teacher", is_admin=True)
-
-
-class RecordingPublisher:
-    """A fake of our own Publisher interface, recording what it was asked to send."""
-
-    def __init__(self, failures: list[PublishError] | None = None) -> None:
-        self.sent: list[tuple[str, DailyPost]] = []
-        self.failures = list(failures or [])
-
-    async def publish(self, channel_id: str, post: DailyPost) -> str:
-        await asyncio.sleep(0)
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append((channel_id, post))
-        return f"msg-{len(self.sent)}"
 
 
 async def posts(service) -> list[tuple]:  # noqa: ANN001
