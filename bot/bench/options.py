@@ -1,5 +1,5 @@
-"""The benchmark's options, apart so that bot/cli.py can offer `python -m bot bench` without importing
-the benchmark itself (the console's start-up stays lean)."""
+"""The benchmark's options and scenario names, apart from the scenarios themselves so that `--help`
+and a bad option answer without importing the service, SQLAlchemy or the adapters."""
 
 from __future__ import annotations
 
