@@ -1,5 +1,5 @@
-"""The benchmark's options and scenario names, apart from the scenarios themselves so that `--help`
-and a bad option answer without importing the service, SQLAlchemy or the adapters."""
+"""The benchmark's options and scenario names, in a module of their own that imports only argparse and
+the settings, so they can be read (and documented) without loading any scenario."""
 
 from __future__ import annotations
 
