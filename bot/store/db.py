@@ -32,16 +32,37 @@ def redact(url: str) -> str:
         return url.split(":", 1)[0] + ":..."
 
 
-def sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str | URL) -> Path | None:
     database = make_url(url).database
     return Path(database) if database and database != ":memory:" else None
 
 
-def create_engine(url: str) -> AsyncEngine:
+# Query parameters hosts put in PostgreSQL URLs (libpq's names) -> asyncpg's names for them.
+LIBPQ_TO_ASYNCPG = {"sslmode": "ssl", "connect_timeout": "timeout"}
+
+
+def async_url(url: str) -> URL:
+    """The URL as the bot's async drivers take it. Hosts hand out `postgres://` and `postgresql://`
+    (Heroku, Render, Railway, Fly, Supabase), sometimes for another driver (`postgresql+psycopg://`):
+    all of them mean PostgreSQL through asyncpg here, and `sqlite:///file` means aiosqlite."""
     try:
-        parsed = make_url(url)
+        parsed = make_url(url.strip())
     except Exception as error:
         raise DatabaseUnavailable(f"DATABASE_URL is not a database URL: {redact(url)}") from error
+    backend = parsed.get_backend_name()
+    if backend in {"postgres", "postgresql"}:
+        query = {LIBPQ_TO_ASYNCPG.get(key, key): value for key, value in parsed.query.items()}
+        return parsed.set(drivername="postgresql+asyncpg", query=query)
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    raise DatabaseUnavailable(
+        f"DATABASE_URL uses the scheme “{parsed.drivername}”, which the bot cannot use: give "
+        "sqlite:///path/to/file.db or postgresql://user:password@host/database."
+    )
+
+
+def create_engine(url: str) -> AsyncEngine:
+    parsed = async_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
         if path is not None and not path.parent.exists():
