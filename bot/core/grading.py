@@ -165,3 +165,13 @@ def pick_option(given: str, options: Sequence[tuple[str, str]]) -> str | None:
         if match_short_answer(given, [text], others).matched:
             return letter
     return None
+
+
+_CHOICE = re.compile(r"^\(?[a-e]\)?[.)]?$", re.IGNORECASE)
+
+
+def is_choice_not_text(given: str) -> bool:
+    """A bare option letter ('B', 'b)') or a true/false word: what a student types for a multiple-choice or
+    true/false question, never an answer to a question that wants a name, date or term."""
+    word = given.strip().lower()
+    return bool(_CHOICE.match(word)) or word in {"true", "false"}

@@ -12,10 +12,15 @@ from rapidfuzz import fuzz, process
 from bot.content.schema import Bank, Question
 from bot.core import selection
 from bot.core.errors import InvalidInput, NoQuestionsAvailable, NotFound, UnknownTopic
-from bot.core.grading import ShortAnswer, clean_input, normalise, parse_true_false, pick_option
+from bot.core.grading import ShortAnswer, clean_input, is_choice_not_text, normalise, parse_true_false, pick_option
 from bot.core.lookup import Entry, NameIndex
 from bot.core.replies import FigureLink, Option, QuestionCard, QuestionRef, TopicInfo
 from bot.core.vocabulary import QuestionKind
+
+TYPED_ANSWER_WANTED = (
+    "This question wants a typed answer (a name, a date or a term), not a letter or true/false. "
+    "Nothing was recorded: try again with `answer <your answer>`."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ class Catalogue:
             if verdict is None:
                 raise InvalidInput("Answer True or False.")
             return verdict is question.answer, "True" if verdict else "False"
+        if is_choice_not_text(given):
+            raise InvalidInput(TYPED_ANSWER_WANTED)
         return key.short_answer.match(given).matched, given
 
     def answer_key(self, question: Question) -> AnswerKey:

@@ -166,3 +166,19 @@ async def test_unicode_names_and_answers_are_safe(any_service):
     result = await any_service.submit_answer(name, "Зиновьев 🙂")
     assert result.correct is False
     assert (await any_service.stats(name)).name == "Zoë 🚀 O'Brien-Łukasz"
+
+
+@pytest.mark.parametrize("choice", ["B", "b)", "(c)", "true", "False"])
+async def test_a_letter_or_true_false_on_a_typed_question_is_refused_and_does_not_use_up_the_day(
+    any_service, clock, choice
+):
+    ann = student("Ann")
+    card = await any_service.daily_question(ann)
+    while card.kind is not QuestionKind.SHORT_ANSWER:  # the fixture bank has a few: find a day that asks one
+        clock.advance(days=1)
+        card = await any_service.daily_question(ann)
+    with pytest.raises(InvalidInput, match="wants a typed answer"):
+        await any_service.submit_answer(ann, choice)
+    assert (await any_service.stats(ann)).answered == 0  # nothing recorded
+    result = await any_service.submit_answer(ann, correct_answer(any_service, card))
+    assert result.correct and result.points == 10 and not result.repeated
