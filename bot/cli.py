@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TextIO
 
-from bot.config import Settings
+from pydantic import ValidationError
+
+from bot.config import Settings, describe_error
 
 log = logging.getLogger("bot")
 
@@ -17,6 +23,56 @@ CONNECT_HINT = (
     "No chat tokens set, so this is the local console. To connect Discord set DISCORD_TOKEN; "
     "for Slack set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode). See README.md."
 )
+
+
+NO_FRONT_END = (
+    "No chat tokens are set and there is no terminal to run the console in, so there is nothing to do.\n"
+    "Set DISCORD_TOKEN for Discord, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
+    "SLACK_SIGNING_SECRET (HTTP mode) for Slack; see .env.example and README.md. "
+    "To use the console, run `python -m bot console` in a terminal, or pipe commands in."
+)
+# Set by hosts whose disk is wiped when the process restarts: a SQLite file there loses every answer.
+EPHEMERAL_HOSTS = {"DYNO": "Heroku", "RENDER": "Render", "RAILWAY_ENVIRONMENT": "Railway", "K_SERVICE": "Cloud Run"}
+
+
+def nothing_to_read(stream: TextIO | None) -> bool:
+    """True when standard input can never bring a command: closed, /dev/null or an empty file."""
+    if stream is None or stream.closed:
+        return True
+    try:
+        if stream.isatty():
+            return False
+        mode = os.fstat(stream.fileno())
+    except (OSError, ValueError):
+        return True
+    if stat.S_ISCHR(mode.st_mode):  # not a terminal: /dev/null
+        return True
+    return stat.S_ISREG(mode.st_mode) and mode.st_size == 0
+
+
+def report_database(url: str) -> None:
+    """One line naming the database (password masked), and a warning when its file will not last."""
+    from bot.store.db import DatabaseUnavailable, async_url, sqlite_path
+
+    try:
+        url_in_use = async_url(url)
+    except DatabaseUnavailable:  # reported when it is opened
+        return
+    log.info("database: %s", url_in_use.render_as_string(hide_password=True))
+    path = sqlite_path(url_in_use) if url_in_use.get_backend_name() == "sqlite" else None
+    if path is None:
+        return
+    path = path.resolve()
+    host = next((name for variable, name in EPHEMERAL_HOSTS.items() if os.environ.get(variable)), None)
+    if host:
+        log.warning(
+            "the database is a SQLite file (%s) on %s, whose disk is wiped on every restart: set DATABASE_URL "
+            "to a PostgreSQL database or every answer will be lost",
+            path,
+            host,
+        )
+    elif path.is_relative_to(Path(tempfile.gettempdir()).resolve()):
+        log.warning("the database %s is in a temporary directory: answers may be lost when it is cleaned", path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
-    except Exception as error:  # a malformed environment value: say which, never echo secrets
-        print(f"Configuration error: {_first_line(error)}", file=sys.stderr)
+    except ValidationError as error:  # a malformed environment value: say which, never echo secrets
+        print(f"Configuration error:\n{describe_error(error)}", file=sys.stderr)
         return 2
     command = args.command or "run"
     quiet = command == "console" or (command == "run" and not settings.front_ends)
@@ -77,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "db":
         return _run(upgrade_database(settings))
     if command == "run" and not settings.front_ends:
+        if nothing_to_read(sys.stdin):  # a host's worker: no tokens, no terminal, no commands piped in
+            print(NO_FRONT_END, file=sys.stderr)
+            return 2
         print(CONNECT_HINT, file=sys.stderr)
         command = "console"
     if command == "console":
@@ -134,6 +193,7 @@ async def upgrade_database(settings: Settings) -> int:
 async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -> int:
     from bot.bootstrap import open_bot
 
+    report_database(settings.database_url)
     async with open_bot(settings.database_url, settings.content_dir) as bot:
         await front_end(bot)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -29,7 +29,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(part) for part in value.replace(",", " ").split()]
+            parts = value.replace(",", " ").split()
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("comma-separated server ids (numbers)")
+            return [int(part) for part in parts]
         return value
 
     @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
@@ -50,3 +53,26 @@ class Settings(BaseSettings):
         if self.slack_bot_token:
             enabled.append("slack")
         return enabled
+
+
+# What each setting should look like, for a configuration error that names the variable.
+EXPECTED = {
+    "database_url": "a database URL such as sqlite:///studybot.db or postgresql://user:password@host/db",
+    "studybot_content_dir": "a folder laid out like content/",
+    "discord_guild_ids": "comma-separated Discord server ids (numbers)",
+    "port": "a port number such as 3000",
+    "log_level": "DEBUG, INFO, WARNING or ERROR",
+}
+SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret"}
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line per bad setting, naming its environment variable and the form it takes; a secret's
+    value is never shown."""
+    lines = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        expected = EXPECTED.get(field, "a valid value")
+        shown = "" if field in SECRETS else f" (it is {str(problem.get('input'))[:60]!r})"
+        lines.append(f"{field.upper()} should be {expected}{shown}.")
+    return "\n".join(lines)

@@ -1,0 +1,84 @@
+"""Starting the bot as a host or a new contributor would: honest about what it needs and what it uses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.store import migrate
+from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKENS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DYNO", "LOG_LEVEL")
+
+
+def bot(*args: str, env: dict[str, str] | None = None, cwd: Path, **options) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in TOKENS and key != "DATABASE_URL"}
+    clean |= {"STUDYBOT_CONTENT_DIR": str(FIXTURE_CONTENT)} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=clean, cwd=cwd, timeout=60, **options
+    )
+
+
+def test_a_worker_with_no_tokens_and_nothing_to_read_says_what_to_set_and_fails(tmp_path):
+    result = bot(env={"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_piped_commands_still_run_the_console(tmp_path):
+    result = bot(env={"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}, cwd=tmp_path, input="topics\nquit\n")
+    assert result.returncode == 0 and "Topics" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [("PORT", "abc", "PORT should be a port number"), ("DISCORD_GUILD_IDS", "one,two", "DISCORD_GUILD_IDS should be")],
+)
+def test_a_bad_setting_is_named_with_the_form_it_takes(tmp_path, variable, value, expected):
+    result = bot("console", env={variable: value}, cwd=tmp_path, input="quit\n")
+    assert result.returncode == 2 and expected in result.stderr
+    assert "validation error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sqlite_on_a_host_with_an_ephemeral_disk_is_warned_about(tmp_path):
+    env = {"DYNO": "worker.1", "DATABASE_URL": "sqlite:///studybot.db"}
+    result = bot("console", env=env, cwd=tmp_path, input="quit\n")
+    assert result.returncode == 0
+    assert "Heroku" in result.stderr and "PostgreSQL" in result.stderr
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_the_database_in_use_is_logged_once_with_its_password_masked(tmp_path):
+    with_password = make_url(POSTGRES_URL).set(drivername="postgres", password="hunter2-secret")  # trust auth
+    url = with_password.render_as_string(hide_password=False)
+    result = bot("console", env={"DATABASE_URL": url, "LOG_LEVEL": "INFO"}, cwd=tmp_path, input="quit\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("database: postgresql+asyncpg://") == 1
+    assert "hunter2-secret" not in result.stderr + result.stdout
+
+
+def test_alembic_works_from_the_repository_root(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'alembic.db'}"}
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "alembic", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+    upgraded = run("upgrade", "head")
+    assert upgraded.returncode == 0, upgraded.stderr
+    current = run("current")
+    assert current.returncode == 0 and f"{migrate.head_revision()} (head)" in current.stdout
+    before = set((ROOT / "migrations" / "versions").iterdir())
+    try:
+        generated = run("revision", "--autogenerate", "-m", "nothing changed")
+        assert generated.returncode == 0, generated.stderr
+        [new] = set((ROOT / "migrations" / "versions").iterdir()) - before
+        assert "def upgrade" in new.read_text()
+    finally:
+        for path in set((ROOT / "migrations" / "versions").iterdir()) - before:
+            path.unlink()
