@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -9,7 +10,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_CONTENT = REPO_ROOT / "content"
+
+
+def shipped(name: str) -> Path:
+    """`content` or `migrations`: inside the installed package when installed from a wheel, else at the
+    top of the repository (a checkout, or an editable install)."""
+    packaged = resources.files("bot").joinpath("_shipped", name)
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return REPO_ROOT / name
+
+
+SHIPPED_CONTENT = shipped("content")
 
 
 class Settings(BaseSettings):

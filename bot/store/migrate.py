@@ -11,13 +11,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import REPO_ROOT
+from bot.config import shipped
 from bot.store.models import Base
 
 
 def alembic_config() -> Config:
-    config = Config(toml_file=str(REPO_ROOT / "pyproject.toml"))
-    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(shipped("migrations")))
     return config
 
 
