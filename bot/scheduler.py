@@ -3,6 +3,11 @@
 Rebuilt from the database every time it wakes, so a restart loses nothing: a slot missed while
 the bot was down is posted if it is still the same local day. It sleeps until the next slot or
 retry, and wakes early when a teacher changes a schedule or a front end connects.
+
+Exactly once: each post is claimed under a lease that is renewed while the post waits or sends, and
+moved to "sending" right before the platform call (never if the lease was lost). Marking it sent is
+retried through a short database outage and never stops the other posts. `stop()` finishes the sends
+under way, then gives the unsent claims back so another process can post them at once.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import datetime as dt
 import logging
 import uuid
 
-from bot.core.publishing import PublishError, Publishers
+from bot.core.publishing import FindsPosts, PublishError, Publishers
 from bot.core.replies import DailyPost
 from bot.service.posts import Claim, ScheduledPosts
 
@@ -20,6 +25,8 @@ log = logging.getLogger(__name__)
 
 MAX_SLEEP = dt.timedelta(minutes=5)  # re-read the schedules at least this often (clock changes, other processes)
 SEND_CONCURRENCY = 20
+MARK_ATTEMPTS = 6  # recording a sent post survives a database outage of about half a minute
+MARK_BACKOFF_SECONDS = 0.5
 
 
 class Scheduler:
@@ -29,14 +36,18 @@ class Scheduler:
         self.owner = f"scheduler-{uuid.uuid4().hex[:12]}"
         self._wake = wake or asyncio.Event()
         self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
+        self._stopping = False
+        self._ticks_running = 0
+        self._idle = asyncio.Event()  # no tick under way
+        self._idle.set()
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
-        """Run until cancelled. Failures are logged and retried; they never stop the loop."""
+        """Run until cancelled or stopped. Failures are logged and retried; they never stop the loop."""
         log.info("scheduler %s started", self.owner)
-        while True:
+        while not self._stopping:
             self._wake.clear()  # before the tick, so a change made during it still wakes the next sleep
             try:
                 await self.tick()
@@ -51,46 +62,117 @@ class Scheduler:
             except TimeoutError:
                 pass
 
+    async def stop(self, grace: float) -> None:
+        """Take no new work and let the sends under way finish, for up to `grace` seconds; each tick gives
+        back its unsent claims as it ends. A send still under way after that is left "sending": whoever
+        takes it over looks for it in the channel before sending again."""
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout=grace)
+        except TimeoutError:
+            log.warning("scheduler stopping with sends still under way after %.0f s", grace)
+
     async def tick(self) -> list[tuple[Claim, bool]]:
         """Claim everything due now and send it; returns each claim with whether it was sent."""
+        self._ticks_running += 1
+        self._idle.clear()
+        try:
+            return await self._tick()
+        finally:
+            self._ticks_running -= 1
+            if not self._ticks_running:
+                self._idle.set()
+
+    async def _tick(self) -> list[tuple[Claim, bool]]:
         platforms = self.publishers.platforms()
-        if not platforms:
+        if not platforms or self._stopping:
             return []
         claims = await self.posts.claim_due(self.posts.now(), platforms, self.owner)
         if not claims:
             return []
+        keeping = asyncio.create_task(self._keep_leases(claims), name="scheduler-leases")
         try:
-            posts = await self.posts.build_posts(claims)  # in bulk: thousands of channels may share a slot
-        except Exception as error:
-            log.exception("building %d scheduled posts failed; they will be retried", len(claims))
-            for claim in claims:
-                await self.posts.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
-            return [(claim, False) for claim in claims]
-        results = await asyncio.gather(*(self._send(claim, post) for claim, post in zip(claims, posts, strict=True)))
-        return list(zip(claims, results, strict=True))
-
-    async def _send(self, claim: Claim, post: DailyPost) -> bool:
-        async with self._sending:
             try:
-                reference = await self.publishers.get(claim.platform).publish(claim.channel_id, post)
+                posts = await self.posts.build_posts(claims)  # in bulk: thousands of channels may share a slot
+            except Exception as error:
+                log.exception("building %d scheduled posts failed; they will be retried", len(claims))
+                for claim in claims:
+                    await self.posts.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
+                return [(claim, False) for claim in claims]
+            sends = (self._send(claim, post) for claim, post in zip(claims, posts, strict=True))
+            results = await asyncio.gather(*sends)
+        finally:
+            keeping.cancel()
+            await asyncio.gather(keeping, return_exceptions=True)
+        unsent = [claim for claim, result in zip(claims, results, strict=True) if result is None]
+        if unsent:
+            await self.posts.release(unsent)
+            log.info("scheduler stopping: gave back %d unsent posts", len(unsent))
+        return [(claim, bool(result)) for claim, result in zip(claims, results, strict=True)]
+
+    async def _keep_leases(self, claims: list[Claim]) -> None:
+        every = max(self.posts.lease.total_seconds() / 3, 0.05)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.posts.renew(claims)
+            except Exception:
+                log.warning("renewing %d claims failed; trying again", len(claims), exc_info=True)
+
+    async def _send(self, claim: Claim, post: DailyPost) -> bool | None:
+        """True when sent, False when not (failed, or another scheduler holds it), None when left unsent
+        because the scheduler is stopping."""
+        async with self._sending:
+            if self._stopping:
+                return None
+            where = f"{claim.platform}/{claim.channel_id}"
+            if not await self.posts.start_sending(claim):
+                log.warning("not posting to %s: another scheduler took the claim over", where)
+                return False
+            publisher = self.publishers.get(claim.platform)
+            try:
+                found = await self._already_posted(publisher, claim, post)
+                reference = found or await publisher.publish(claim.channel_id, post)
             except PublishError as error:
                 retried = await self.posts.mark_failed(claim, str(error), permanent=error.permanent)
                 log.warning(
-                    "post to %s/%s failed (attempt %d%s): %s",
-                    claim.platform,
-                    claim.channel_id,
+                    "post to %s failed (attempt %d%s): %s",
+                    where,
                     claim.attempt,
                     ", will retry" if retried else ", giving up",
                     error,
                 )
                 return False
             except Exception as error:
-                log.exception("post to %s/%s failed unexpectedly", claim.platform, claim.channel_id)
+                log.exception("post to %s failed unexpectedly", where)
                 await self.posts.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
                 return False
-            await self.posts.mark_sent(claim, reference)
-            log.info("posted the daily question to %s/%s for %s", claim.platform, claim.channel_id, claim.local_date)
+            await self._mark_sent(claim, reference, where)
+            log.info("posted the daily question to %s for %s", where, claim.local_date)
             return True
+
+    async def _already_posted(self, publisher: object, claim: Claim, post: DailyPost) -> str | None:
+        if not claim.resumed or not isinstance(publisher, FindsPosts):
+            return None
+        since = self.posts.now() - dt.timedelta(days=1)
+        found = await publisher.find_post(claim.channel_id, post, since)
+        if found:
+            log.info("the post to %s/%s was already there; not sending it again", claim.platform, claim.channel_id)
+        return found
+
+    async def _mark_sent(self, claim: Claim, reference: str, where: str) -> None:
+        """Record a sent post, retrying through a short database outage; never raises."""
+        for attempt in range(1, MARK_ATTEMPTS + 1):
+            try:
+                if not await self.posts.mark_sent(claim, reference):
+                    log.warning("posted to %s, but another scheduler had taken the claim over", where)
+                return
+            except Exception as error:
+                if attempt == MARK_ATTEMPTS:
+                    log.error("posted to %s but could not record it: %s (it stays 'sending')", where, error)
+                    return
+                await asyncio.sleep(MARK_BACKOFF_SECONDS * 2 ** (attempt - 1))
 
     async def _until_next(self) -> float:
         now = self.posts.now()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.replies import DailyPost
 
@@ -19,6 +20,16 @@ class PublishError(Exception):
 class Publisher(Protocol):
     async def publish(self, channel_id: str, post: DailyPost) -> str:
         """Send the post into the channel; return a reference to the sent message."""
+        ...
+
+
+@runtime_checkable
+class FindsPosts(Protocol):
+    """A publisher that can tell whether a post already reached its channel (its sender died between the
+    platform's answer and recording it), so a scheduler taking the claim over does not post it twice."""
+
+    async def find_post(self, channel_id: str, post: DailyPost, since: dt.datetime) -> str | None:
+        """The reference of the bot's own message carrying this post, sent since `since`, if there is one."""
         ...
 
 

@@ -1,5 +1,12 @@
 """The scheduler's side of the service: claim the posts due now, build them, mark them sent or failed,
-and say when anything is next due. The loop that drives it is bot/scheduler.py."""
+and say when anything is next due. The loop that drives it is bot/scheduler.py.
+
+A post moves pending -> sending -> sent (or failed, or skipped when its day is over). A claim belongs to
+one scheduler (its `owner`) under a lease the owner renews while its posts wait or send; every step
+checks the owner, so a scheduler that lost its lease can neither send nor mark. A claim whose lease ran
+out is taken over; one taken over while "sending" may already be in the channel (its sender died
+between the platform's answer and "sent"), so its new owner looks there before sending again.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +29,9 @@ from bot.store.db import Database, chunks, upsert_insert
 from bot.store.members import CommunityRow
 from bot.store.models import Community, Schedule, ScheduledPost
 
-LEASE = dt.timedelta(minutes=2)  # a claim older than this, never marked sent or failed, is taken over
+LEASE = dt.timedelta(minutes=2)  # a claim not renewed for this long (its scheduler died) is taken over
 INSERT_CHUNK = 5000
+OPEN = ("pending", "sending")  # a claim in these states is still someone's to finish
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +44,27 @@ class Claim:
     channel_id: str
     local_date: dt.date
     attempt: int
+    owner: str = ""
+    resumed: bool = False  # taken over while "sending": the post may already be in the channel
 
 
 class ScheduledPosts:
-    def __init__(self, db: Database, catalogue: Catalogue, questions: Questions, boards: Boards, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        questions: Questions,
+        boards: Boards,
+        clock: Clock,
+        *,
+        lease: dt.timedelta = LEASE,
+    ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.questions = questions
         self.boards = boards
         self.now = clock
+        self.lease = lease
 
     async def claim_due(self, now: dt.datetime, platforms: Iterable[str], owner: str) -> list[Claim]:
         """Claim every post due now on these platforms: new ones, retries whose time has come, and stale
@@ -76,12 +96,12 @@ class ScheduledPosts:
                 )
                 for chunk in chunks(due, INSERT_CHUNK):
                     await session.execute(statement.on_conflict_do_nothing(), chunk)
-            # Retries that are due, and claims abandoned by a scheduler that died mid-send.
-            abandoned = and_(ScheduledPost.owner != owner, ScheduledPost.claimed_at < now - LEASE)
+            # Retries that are due, and claims whose owner stopped renewing them (it died, or hung).
+            abandoned = and_(ScheduledPost.owner != owner, ScheduledPost.claimed_at < now - self.lease)
             await session.execute(
                 update(ScheduledPost)
                 .where(
-                    ScheduledPost.status == "pending",
+                    ScheduledPost.status.in_(OPEN),
                     ScheduledPost.next_try_at <= now,
                     or_(ScheduledPost.owner.is_(None), abandoned),
                 )
@@ -93,6 +113,7 @@ class ScheduledPosts:
                     ScheduledPost.schedule_id,
                     ScheduledPost.local_date,
                     ScheduledPost.attempts,
+                    ScheduledPost.status,
                     Schedule.channel_id,
                     Community.timezone,
                     Community.platform,
@@ -101,17 +122,18 @@ class ScheduledPosts:
                 .join(Community, Community.id == Schedule.community_id)
                 .where(
                     ScheduledPost.owner == owner,
-                    ScheduledPost.status == "pending",
+                    ScheduledPost.status.in_(OPEN),
                     ScheduledPost.claimed_at == now,
                     Community.platform.in_(platforms),
                 )
             )
             claims, expired = [], []
-            for post_id, schedule_id, day, attempts, channel_id, zone, platform in claimed:
+            for post_id, schedule_id, day, attempts, status, channel_id, zone, platform in claimed:
                 if day != local_date(now, zone):
                     expired.append(post_id)
                 else:
-                    claims.append(Claim(post_id, schedule_id, platform, channel_id, day, attempts + 1))
+                    resumed = status == "sending"
+                    claims.append(Claim(post_id, schedule_id, platform, channel_id, day, attempts + 1, owner, resumed))
             if expired:
                 await session.execute(
                     update(ScheduledPost)
@@ -167,44 +189,92 @@ class ScheduledPosts:
             posts.append(DailyPost(question, reveals.get(key), boards.get(key)))
         return posts
 
-    async def mark_sent(self, claim: Claim, message_ref: str) -> None:
+    async def start_sending(self, claim: Claim) -> bool:
+        """Move the post to "sending" right before the platform call; False when this scheduler no longer
+        holds the claim (it lost the lease), and must not send."""
+        return await self._owned_update(claim, status="sending", claimed_at=self.now())
+
+    async def renew(self, claims: list[Claim]) -> int:
+        """Keep the lease on these claims while their posts wait or send; returns how many are still held."""
+        held = 0
+        now = self.now()
         async with self.db.sessions.begin() as session:
-            await session.execute(
-                update(ScheduledPost)
-                .where(ScheduledPost.id == claim.post_id)
-                .values(
-                    status="sent",
-                    sent_at=self.now(),
-                    message_ref=message_ref[:200],
-                    attempts=claim.attempt,
-                    last_error=None,
+            for owner in {claim.owner for claim in claims}:
+                ids = [claim.post_id for claim in claims if claim.owner == owner]
+                for chunk in chunks(ids):
+                    result = await session.execute(
+                        update(ScheduledPost)
+                        .where(
+                            ScheduledPost.id.in_(chunk), ScheduledPost.owner == owner, ScheduledPost.status.in_(OPEN)
+                        )
+                        .values(claimed_at=now)
+                    )
+                    held += result.rowcount or 0
+        return held
+
+    async def release(self, claims: list[Claim]) -> None:
+        """Give back claims that were never sent (the scheduler is stopping), so another process posts them
+        at once instead of after the lease."""
+        async with self.db.sessions.begin() as session:
+            for claim in claims:
+                await session.execute(
+                    update(ScheduledPost)
+                    .where(
+                        ScheduledPost.id == claim.post_id,
+                        ScheduledPost.owner == claim.owner,
+                        ScheduledPost.status == "pending",
+                    )
+                    .values(owner=None)
                 )
-            )
-            await session.execute(update(Schedule).where(Schedule.id == claim.schedule_id).values(last_error=None))
+
+    async def mark_sent(self, claim: Claim, message_ref: str) -> bool:
+        """Record the sent post; False when this scheduler no longer held the claim."""
+        marked = await self._owned_update(
+            claim,
+            status="sent",
+            sent_at=self.now(),
+            message_ref=message_ref[:200],
+            attempts=claim.attempt,
+            last_error=None,
+        )
+        if marked:
+            async with self.db.sessions.begin() as session:
+                await session.execute(update(Schedule).where(Schedule.id == claim.schedule_id).values(last_error=None))
+        return marked
 
     async def mark_failed(self, claim: Claim, error: str, *, permanent: bool) -> bool:
         """Record a failed send; True when it will be retried."""
         retry = not permanent and claim.attempt < rules.MAX_SEND_ATTEMPTS
         now = self.now()
-        async with self.db.sessions.begin() as session:
-            await session.execute(
-                update(ScheduledPost)
-                .where(ScheduledPost.id == claim.post_id)
-                .values(
-                    status="pending" if retry else "failed",
-                    owner=None,
-                    attempts=claim.attempt,
-                    next_try_at=now + rules.retry_delay(claim.attempt),
-                    last_error=error[:500],
-                )
-            )
-            if not retry:
+        marked = await self._owned_update(
+            claim,
+            status="pending" if retry else "failed",
+            owner=None,
+            attempts=claim.attempt,
+            next_try_at=now + rules.retry_delay(claim.attempt),
+            last_error=error[:500],
+        )
+        if marked and not retry:
+            async with self.db.sessions.begin() as session:
                 await session.execute(
                     update(Schedule)
                     .where(Schedule.id == claim.schedule_id)
                     .values(last_error=f"{now:%Y-%m-%d %H:%M} UTC: {error[:300]}")
                 )
-        return retry
+        return retry and marked
+
+    async def _owned_update(self, claim: Claim, **values: object) -> bool:
+        async with self.db.sessions.begin() as session:
+            result = await session.execute(
+                update(ScheduledPost)
+                .where(
+                    ScheduledPost.id == claim.post_id,
+                    ScheduledPost.owner == claim.owner,
+                    ScheduledPost.status.in_(OPEN),
+                )
+                .values(**values)
+            )
+        return bool(result.rowcount)
 
     async def next_wake(self, now: dt.datetime, platforms: Iterable[str]) -> dt.datetime | None:
         """The soonest moment anything could become due: a slot, or a retry."""
@@ -229,9 +299,9 @@ class ScheduledPosts:
                 .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
                 .join(Community, Community.id == Schedule.community_id)
                 .where(
-                    ScheduledPost.status == "pending",
+                    ScheduledPost.status.in_(OPEN),
                     Community.platform.in_(platforms),
-                    or_(ScheduledPost.owner.is_(None), ScheduledPost.claimed_at < now - LEASE),
+                    or_(ScheduledPost.owner.is_(None), ScheduledPost.claimed_at < now - self.lease),
                 )
             )
         slots = [slot for row in schedules if (slot := rule_of(row, row.timezone).next_slot(now)) is not None]
