@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -191,11 +192,35 @@ async def upgrade_database(settings: Settings) -> int:
 
 
 async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -> int:
+    """Run a front end over a freshly opened bot until it ends or SIGTERM / SIGINT asks the process to stop.
+    Stopping takes no new work, lets the posts and answers under way finish (up to
+    STUDYBOT_SHUTDOWN_GRACE seconds), gives unsent posts back, closes the database and exits 0."""
     from bot.bootstrap import open_bot
 
     report_database(settings.database_url)
     async with open_bot(settings.database_url, settings.content_dir) as bot:
-        await front_end(bot)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(signum, stop.set)
+            except (NotImplementedError, RuntimeError):  # Windows: Ctrl-C still ends the process
+                pass
+        work = asyncio.ensure_future(front_end(bot))
+        stopping = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if work in done:
+            stopping.cancel()
+            work.result()  # a front end's failure
+            return 0
+        grace = settings.studybot_shutdown_grace
+        log.warning("stopping: finishing the posts and answers under way (up to %.0f s)", grace)
+        await bot.scheduler.stop(grace)
+        if not await bot.service.finish(grace):
+            log.error("stopping with answers still unwritten after %.0f s", grace)
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)
+        log.warning("stopped")
     return 0
 
 

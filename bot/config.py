@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     port: int = 3000
+    studybot_shutdown_grace: float = 20.0  # seconds a stopping bot lets posts and answers under way finish
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
 
     @field_validator("discord_guild_ids", mode="before")
@@ -74,6 +75,7 @@ EXPECTED = {
     "discord_guild_ids": "comma-separated Discord server ids (numbers)",
     "port": "a port number such as 3000",
     "log_level": "DEBUG, INFO, WARNING or ERROR",
+    "studybot_shutdown_grace": "a number of seconds such as 20",
 }
 SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret"}
 

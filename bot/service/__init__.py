@@ -78,6 +78,10 @@ class StudyService:
     def bank(self) -> Bank:
         return self.catalogue.bank
 
+    async def finish(self, grace: float) -> bool:
+        """Let the answers already handed in be written (up to `grace` seconds); True when all were."""
+        return await self.writer.drain(grace)
+
     async def close(self) -> None:
         await self.writer.close()
         await self.db.close()

@@ -87,6 +87,16 @@ class AnswerWriter:
         await self._queue.put((answer, future))
         return await future
 
+    async def drain(self, grace: float) -> bool:
+        """Wait (up to `grace` seconds) until every answer handed in so far is written; True when they were."""
+        if self._task is None or self._task.done():
+            return self._queue.empty()
+        try:
+            await asyncio.wait_for(self._queue.join(), timeout=grace)
+        except TimeoutError:
+            return False
+        return True
+
     async def close(self) -> None:
         for task in (self._task, self._checkpointing):
             if task is not None:
@@ -128,6 +138,9 @@ class AnswerWriter:
                 for item in batch:
                     if not item[1].done():
                         await self._write_alone(item)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
 
     async def _write_alone(self, item: tuple[AnswerRecord, asyncio.Future[Recorded]]) -> None:
         try:

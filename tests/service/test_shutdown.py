@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
+
+from tests.helpers import FIXTURE_CONTENT
 
 # Run in its own process: a hang here must fail this test, not freeze the whole suite.
 STOP_MID_QUERY = textwrap.dedent(
@@ -49,3 +54,44 @@ def test_the_process_stops_when_queries_are_cancelled_mid_flight(database_url: s
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.strip() == "stopped"
     assert "Traceback" not in finished.stderr
+
+
+def test_sigterm_lets_answers_finish_and_exits_cleanly(database_url: str, tmp_path) -> None:
+    """A deploy stops the bot with SIGTERM while a student is mid-session (stdin still open): it says it is
+    stopping, keeps the answer it acknowledged, and exits 0 within the grace period."""
+    env = {**os.environ, "DATABASE_URL": database_url, "STUDYBOT_CONTENT_DIR": str(FIXTURE_CONTENT)}
+    bot = subprocess.Popen(
+        [sys.executable, "-u", "-m", "bot", "console", "--user", "Ann"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        bot.stdin.write("daily\nanswer A\n")
+        bot.stdin.flush()
+        seen = ""
+        deadline = time.monotonic() + 30
+        while "Correct!" not in seen and "Not quite." not in seen and time.monotonic() < deadline:
+            seen += bot.stdout.readline()
+        assert "Correct!" in seen or "Not quite." in seen, seen
+        bot.send_signal(signal.SIGTERM)
+        returncode = bot.wait(timeout=15)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    stderr = bot.stderr.read()
+    assert returncode == 0, stderr
+    assert "stopping" in stderr and "Traceback" not in stderr
+    check = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--user", "Ann"],
+        input="stats\nquit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=30,
+    )
+    assert "Answered 1 (1 daily, 0 practice)" in check.stdout, check.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
@@ -11,6 +10,7 @@ from typing import TextIO
 from rapidfuzz import process
 
 from bot.adapters.console import render
+from bot.adapters.console.lines import lines
 from bot.core.actor import Actor, Platform
 from bot.core.errors import StudyError
 from bot.core.grading import clean_input, normalise
@@ -208,12 +208,12 @@ async def run(
     console = Console(service, user, output)
     interactive = input_stream.isatty()
     console.say(f"Studying as {console.actor.display_name}. Type `help` for commands, `daily` for today's question.")
-    while True:
+    if interactive:
+        output.write("> ")
+        output.flush()
+    async for line in lines(input_stream):
+        if not await console.handle(line):
+            break
         if interactive:
             output.write("> ")
             output.flush()
-        line = await asyncio.to_thread(input_stream.readline)
-        if not line:
-            break
-        if not await console.handle(line):
-            break
