@@ -37,13 +37,15 @@ class Bot:
 
 
 @asynccontextmanager
-async def open_bot(database_url: str, content_dir: Path, *, clock: Clock = utc_now) -> AsyncIterator[Bot]:
+async def open_bot(
+    database_url: str, content_dir: Path, *, clock: Clock = utc_now, sqlite_synchronous: str = "FULL"
+) -> AsyncIterator[Bot]:
     """Load and validate the content, open and upgrade the database, sync the bank, and build the parts.
 
     Raises ContentError for invalid content and DatabaseUnavailable when the database cannot be opened.
     """
     bank = load_bank(content_dir)
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, sqlite_synchronous=sqlite_synchronous)
     try:
         try:
             async with engine.connect() as connection:
@@ -73,9 +75,11 @@ async def open_bot(database_url: str, content_dir: Path, *, clock: Clock = utc_n
 
 
 @asynccontextmanager
-async def open_service(database_url: str, content_dir: Path, *, clock: Clock = utc_now) -> AsyncIterator[StudyService]:
+async def open_service(
+    database_url: str, content_dir: Path, *, clock: Clock = utc_now, sqlite_synchronous: str = "FULL"
+) -> AsyncIterator[StudyService]:
     """The service alone (tests, the benchmark), built exactly as `open_bot` builds it."""
-    async with open_bot(database_url, content_dir, clock=clock) as bot:
+    async with open_bot(database_url, content_dir, clock=clock, sqlite_synchronous=sqlite_synchronous) as bot:
         yield bot.service
 
 

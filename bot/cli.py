@@ -198,7 +198,9 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
     from bot.bootstrap import open_bot
 
     report_database(settings.database_url)
-    async with open_bot(settings.database_url, settings.content_dir) as bot:
+    async with open_bot(
+        settings.database_url, settings.content_dir, sqlite_synchronous=settings.sqlite_synchronous
+    ) as bot:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -35,6 +36,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     port: int = 3000
+    sqlite_synchronous: Literal["FULL", "NORMAL", "EXTRA"] = "FULL"  # NORMAL: faster, may lose the last answers
     studybot_shutdown_grace: float = 20.0  # seconds a stopping bot lets posts and answers under way finish
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
 
@@ -47,6 +49,11 @@ class Settings(BaseSettings):
                 raise ValueError("comma-separated server ids (numbers)")
             return [int(part) for part in parts]
         return value
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
     @classmethod
@@ -76,6 +83,7 @@ EXPECTED = {
     "port": "a port number such as 3000",
     "log_level": "DEBUG, INFO, WARNING or ERROR",
     "studybot_shutdown_grace": "a number of seconds such as 20",
+    "sqlite_synchronous": "FULL (the default) or NORMAL",
 }
 SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret"}
 

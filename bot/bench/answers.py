@@ -25,6 +25,7 @@ import collections
 import cProfile
 import datetime as dt
 import io
+import os
 import pstats
 import random
 import sqlite3
@@ -42,6 +43,8 @@ from bot.core.grading import normalise
 from bot.core.replies import QuestionRef
 from bot.core.vocabulary import Mode, Period, QuestionKind
 
+# As the bot runs (FULL unless SQLITE_SYNCHRONOUS says otherwise), so the cost of durability shows here.
+SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
 START = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)  # a Friday morning in London
 
 
@@ -400,9 +403,10 @@ async def run(target: Target, content_dir: Path, cfg: AnswersConfig, workdir: Pa
             "phase_seconds": cfg.duration,
             "daily_share": cfg.daily_share,
             "practice_answers_from": "each student's own member",
+            "sqlite_synchronous": SYNCHRONOUS,
         }
     }
-    async with open_service(target.url, content_dir, clock=clock) as service:
+    async with open_service(target.url, content_dir, clock=clock, sqlite_synchronous=SYNCHRONOUS) as service:
         bulk = await Bulk.open(target)
         try:
             build_started = time.perf_counter()

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SYNCHRONOUS_LEVELS = ("FULL", "NORMAL", "EXTRA")
+SYNCHRONOUS_OPTION = "studybot_sqlite_synchronous"
 T = TypeVar("T")
 
 
@@ -61,14 +63,22 @@ def async_url(url: str) -> URL:
     )
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, sqlite_synchronous: str = "FULL") -> AsyncEngine:
+    """`sqlite_synchronous` FULL (the default) makes every acknowledged answer survive a power cut; NORMAL is
+    faster and can lose the last ones when the machine (not the process) crashes."""
     parsed = async_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
         if path is not None and not path.parent.exists():
             raise DatabaseUnavailable(f"Cannot open the database {path}: the folder {path.parent} does not exist.")
-        engine = create_async_engine(parsed, async_creator=lambda: _open_aiosqlite(engine, parsed))
-        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        if sqlite_synchronous not in SYNCHRONOUS_LEVELS:
+            raise DatabaseUnavailable(f"SQLITE_SYNCHRONOUS is one of {', '.join(SYNCHRONOUS_LEVELS)}.")
+        engine = create_async_engine(
+            parsed,
+            async_creator=lambda: _open_aiosqlite(engine, parsed),
+            execution_options={SYNCHRONOUS_OPTION: sqlite_synchronous},  # the direct connections read it too
+        )
+        event.listen(engine.sync_engine, "connect", functools.partial(_tune_sqlite, synchronous=sqlite_synchronous))
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)
@@ -101,34 +111,29 @@ def _open_aiosqlite(engine: AsyncEngine, url: URL) -> aiosqlite.Connection:
     return connection
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
+def _tune_sqlite(dbapi_connection, _record, *, synchronous: str, checkpoints: bool = True) -> None:  # noqa: ANN001
     # We issue BEGIN ourselves (below), so the driver must not.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    if not checkpoints:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
-def create_sync_sqlite_engine(url: URL, *, checkpoints: bool = True) -> Engine:
+def create_sync_sqlite_engine(url: URL, *, checkpoints: bool = True, synchronous: str = "FULL") -> Engine:
     """A synchronous engine on the same SQLite file, tuned the same way (for work done in a thread).
     `checkpoints=False` leaves WAL checkpoints to `checkpoint()`, off this engine's commits."""
     engine = sqlalchemy.create_engine(
         url.set(drivername="sqlite+pysqlite"),
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
-    event.listen(engine, "connect", _tune_sqlite if checkpoints else _tune_sqlite_no_checkpoints)
+    event.listen(engine, "connect", functools.partial(_tune_sqlite, synchronous=synchronous, checkpoints=checkpoints))
     event.listen(engine, "begin", _begin_sqlite)
     return engine
-
-
-def _tune_sqlite_no_checkpoints(dbapi_connection, record) -> None:  # noqa: ANN001
-    _tune_sqlite(dbapi_connection, record)
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA wal_autocheckpoint=0")
-    cursor.close()
 
 
 async def checkpoint(engine: AsyncEngine) -> None:
@@ -197,7 +202,8 @@ class DirectAccess:
         self._sync_engine: Engine | None = None
         self._threads: ThreadPoolExecutor | None = None
         if engine.dialect.name == "sqlite":
-            sync_engine = create_sync_sqlite_engine(engine.url, checkpoints=checkpoints)
+            synchronous = engine.get_execution_options().get(SYNCHRONOUS_OPTION, "FULL")
+            sync_engine = create_sync_sqlite_engine(engine.url, checkpoints=checkpoints, synchronous=synchronous)
             self._sync_engine = writing(sync_engine) if writes else sync_engine
             self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name)
 

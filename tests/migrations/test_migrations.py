@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect, text
 
+from bot.config import Settings
 from bot.store import migrate
-from bot.store.db import create_engine
+from bot.store.db import DirectAccess, create_engine
 
 
 async def test_upgrade_from_empty_matches_the_models(database_url):
@@ -23,17 +25,28 @@ async def test_upgrade_from_empty_matches_the_models(database_url):
         await engine.dispose()
 
 
-async def test_sqlite_is_tuned_for_a_bot(sqlite_url):
-    engine = create_engine(sqlite_url)
+@pytest.mark.parametrize(("level", "expected"), [("FULL", 2), ("NORMAL", 1)])
+async def test_sqlite_is_tuned_for_a_bot(sqlite_url, level, expected):
+    """FULL by default: an acknowledged answer survives a power cut. Every connection is tuned alike,
+    the direct ones that write answers and read boards included."""
+    engine = create_engine(sqlite_url, sqlite_synchronous=level)
+    direct = DirectAccess(engine, writes=True)
     try:
         async with engine.connect() as connection:
             pragmas = {
                 name: (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
-                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
             }
-        assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10_000}
+        assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10_000, "synchronous": expected}
+        assert await direct(lambda connection: connection.exec_driver_sql("PRAGMA synchronous").scalar()) == expected
     finally:
+        await direct.close()
         await engine.dispose()
+
+
+def test_the_default_synchronous_level_is_full():
+    assert Settings().sqlite_synchronous == "FULL"
+    assert Settings(sqlite_synchronous="normal").sqlite_synchronous == "NORMAL"
 
 
 async def test_upgrade_from_0003_with_data_gives_each_community_one_time_zone(database_url):
