@@ -34,3 +34,14 @@ def test_requirements_txt_pins_every_dependency_within_pyprojects_bounds():
         elif not requirement.specifier.contains(version, prereleases=True):
             problems.append(f"{requirement.name}=={version} is outside {requirement.specifier}")
     assert problems == [], "regenerate it: uv pip compile pyproject.toml -o requirements.txt --python-version 3.11"
+
+
+def test_env_example_names_every_setting_and_loads_as_it_stands():
+    from bot.config import Settings
+
+    example = ROOT / ".env.example"
+    text = example.read_text(encoding="utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"{name.upper()}=" not in text]
+    assert missing == []
+    settings = Settings(_env_file=example)
+    assert settings.front_ends == [] and settings.sqlite_synchronous == "FULL"
