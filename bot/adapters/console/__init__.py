@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rapidfuzz import process
 
@@ -16,7 +16,9 @@ from bot.core.errors import StudyError
 from bot.core.grading import clean_input, normalise
 from bot.core.replies import DailyPost
 from bot.core.schedules import parse_schedule_text
-from bot.service import StudyService
+
+if TYPE_CHECKING:
+    from bot.service import StudyService
 
 log = logging.getLogger(__name__)
 

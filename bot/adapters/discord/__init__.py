@@ -7,7 +7,6 @@ DISCORD_TOKEN set) awaits; `create_bot` builds the client without connecting, fo
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.discord.client import StudyBot
@@ -15,6 +14,7 @@ from bot.adapters.discord.publisher import DiscordPublisher
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.core.publishing import Publishers
     from bot.service import StudyService
 
 __all__ = ["DiscordPublisher", "StudyBot", "create_bot", "run"]
@@ -24,11 +24,11 @@ def create_bot(service: StudyService, settings: Settings, **options: Any) -> Stu
     return StudyBot(service, guild_ids=settings.discord_guild_ids, **options)
 
 
-async def run(service: StudyService, settings: Settings, *, publishers: MutableMapping[str, Any] | None = None) -> None:
+async def run(service: StudyService, settings: Settings, *, publishers: Publishers | None = None) -> None:
     """Connect and serve until cancelled (or until Discord refuses the token).
 
-    With `publishers` (the scheduler's platform -> Publisher map) the bot adds its DiscordPublisher
-    under "discord" once ready, and takes it out again when it stops.
+    With `publishers` (the scheduler's registry) the bot adds its DiscordPublisher under "discord" once
+    ready (which wakes the scheduler), and removes it again when it stops.
     """
     if settings.discord_token is None:
         raise RuntimeError("DISCORD_TOKEN is not set")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, MutableMapping
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -13,7 +13,10 @@ from bot.adapters.discord.commands import add_commands
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.respond import NO_PINGS, report_error
 from bot.adapters.discord.views import PERSISTENT_ITEMS, submit_typed_answer
-from bot.service import StudyService
+
+if TYPE_CHECKING:
+    from bot.core.publishing import Publishers
+    from bot.service import StudyService
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +40,10 @@ class StudyBot(discord.Client):
         *,
         guild_ids: Iterable[int] = (),
         defer_after: float = DEFER_AFTER,
-        publishers: MutableMapping[str, Any] | None = None,
+        publishers: Publishers | None = None,
         **options: Any,
     ) -> None:
-        """`publishers` is the scheduler's platform -> Publisher map: once ready, the bot adds itself."""
+        """`publishers` is the scheduler's registry: once ready, the bot adds its publisher to it."""
         super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
         self.service = service
         self.guild_ids = list(guild_ids)
@@ -75,13 +78,12 @@ class StudyBot(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("Discord: logged in as %s in %d server(s)", self.user, len(self.guilds))
-        if self.publishers is not None and self.publishers.get("discord") is not self.publisher:
-            self.publishers["discord"] = self.publisher
+        publishers = self.publishers
+        # on_ready fires again after each reconnect: add the publisher once.
+        if publishers is not None and not ("discord" in publishers and publishers.get("discord") is self.publisher):
+            publishers.add("discord", self.publisher)  # wakes the scheduler: posts missed while offline go out now
             log.info("Discord: scheduled posts enabled")
-            schedules = getattr(self.service, "schedules", None)
-            if schedules is not None:
-                schedules.on_change()  # wake the scheduler: posts missed while offline go out now
 
     def stop_publishing(self) -> None:
-        if self.publishers is not None and self.publishers.get("discord") is self.publisher:
-            del self.publishers["discord"]
+        if self.publishers is not None:
+            self.publishers.remove("discord", self.publisher)  # only ours, not one that replaced it

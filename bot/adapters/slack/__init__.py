@@ -2,7 +2,7 @@
 
 - `run(service, settings, publishers=...)`: Socket Mode when SLACK_APP_TOKEN (xapp-) is set, else HTTP
   on $PORT at /slack/events, verified with SLACK_SIGNING_SECRET. Runs until cancelled. Once connected
-  it puts its `SlackPublisher` into `publishers["slack"]`, so the scheduler starts posting to Slack.
+  it adds its `SlackPublisher` to `publishers` as "slack", so the scheduler starts posting to Slack.
 - `create_app(service, settings, client=None)`: the bolt app with every listener registered.
 - `manifest_text(request_url=None)`: the app manifest shipped in this package.
 """
@@ -25,6 +25,7 @@ from bot.adapters.slack.listeners import register
 from bot.adapters.slack.publisher import SlackPublisher
 
 if TYPE_CHECKING:
+    from bot.core.publishing import Publishers
     from bot.service import StudyService
 
 log = logging.getLogger(__name__)
@@ -100,22 +101,20 @@ async def run(
     service: StudyService,
     settings: SlackSettings,
     *,
-    publishers: dict[str, Any] | None = None,
+    publishers: Publishers | None = None,
     client: AsyncWebClient | None = None,
 ) -> None:
-    """Serve Slack until cancelled. Once connected, `publishers["slack"]` is this front end's
-    publisher (removed again when it stops). `client` points the Web API elsewhere (tests only)."""
+    """Serve Slack until cancelled. Once connected, this front end's publisher is added to `publishers`
+    as "slack" (which wakes the scheduler), and removed when it stops. `client` points the Web API
+    elsewhere (tests only)."""
     check_settings(settings, need_bot_token=client is None)
     app_token = _secret(settings.slack_app_token)
     app = create_app(service, settings, client)
+    publisher = SlackPublisher(app.client)
 
     def ready() -> None:
-        if publishers is None:
-            return
-        publishers["slack"] = SlackPublisher(app.client)
-        wake = getattr(getattr(service, "schedules", None), "on_change", None)
-        if callable(wake):
-            wake()  # the scheduler may be asleep: posts due for Slack channels go out now
+        if publishers is not None:
+            publishers.add("slack", publisher)  # posts due for Slack channels go out now
 
     try:
         if app_token:
@@ -124,7 +123,7 @@ async def run(
             await _run_http(app, settings.port, ready)
     finally:
         if publishers is not None:
-            publishers.pop("slack", None)
+            publishers.remove("slack", publisher)
 
 
 async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[], None]) -> None:

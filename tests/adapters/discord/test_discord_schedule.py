@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.discord import DiscordPublisher, StudyBot, render
+from bot.core.publishing import Publishers
 from bot.scheduler import Scheduler
 from bot.service import StudyService
 from bot.store.models import Schedule, ScheduledPost
@@ -39,7 +40,7 @@ def text_of(message: dict) -> str:
 
 
 async def stored(service: StudyService, model: type) -> list:
-    async with service.sessions() as session:
+    async with service.db.read_sessions() as session:
         return list((await session.scalars(select(model))).all())
 
 
@@ -183,7 +184,7 @@ async def test_the_scheduled_post_appears_in_its_channel_with_yesterdays_result_
 
     clock.now = FRIDAY_0800
     await teacher_sets(fake, time="08:30")
-    scheduler = Scheduler(service.schedules, {"discord": DiscordPublisher(bot)})
+    scheduler = Scheduler(service.posts, Publishers({"discord": DiscordPublisher(bot)}))
     assert await scheduler.tick() == []  # not yet
     clock.advance(minutes=31)
     [(claim, sent)] = await scheduler.tick()
@@ -194,7 +195,7 @@ async def test_the_scheduled_post_appears_in_its_channel_with_yesterdays_result_
     result, card = question_message["embeds"]
     assert result["title"] == "Yesterday's question \u00b7 Thursday 26 November"
     reveal = text_of({"embeds": [result]})
-    assert f"**Answer:** {service.correct_answer(thursdays_question)}" in reveal
+    assert f"**Answer:** {service.catalogue.correct_answer(thursdays_question)}" in reveal
     assert "2 answered, 50% correct" in reveal and "Anna (2 days)" in reveal and "Boris" not in reveal
     assert card["title"].startswith("Question of the day")
     assert board_message["embeds"][0]["title"] == "This week's leaderboard \u00b7 week of 23 Nov 2026"
@@ -225,7 +226,7 @@ async def test_a_deleted_channel_is_recorded_as_permanently_failed_and_shown(
     await fake.delete_channel(SCHOOL_A, HISTORY_9B)
     assert bot.get_channel(int(HISTORY_9B)) is None  # the gateway told the bot
 
-    scheduler = Scheduler(service.schedules, {"discord": DiscordPublisher(bot)})
+    scheduler = Scheduler(service.posts, Publishers({"discord": DiscordPublisher(bot)}))
     clock.advance(minutes=31)
     [(_, sent)] = await scheduler.tick()
     assert not sent
@@ -253,7 +254,7 @@ async def test_list_shows_every_channels_schedule_in_the_server(
     await fake.slash("schedule pause", TEACHER, SCHOOL_A, in_channel=SCHOOL_A.channel_id)
     await fake.delete_channel(SCHOOL_A, HISTORY_9B)
     clock.advance(minutes=31)
-    await Scheduler(service.schedules, {"discord": DiscordPublisher(bot)}).tick()
+    await Scheduler(service.posts, Publishers({"discord": DiscordPublisher(bot)})).tick()
 
     listed = await fake.slash("schedule list", TEACHER, SCHOOL_A)
     assert_private(listed)
@@ -293,7 +294,7 @@ async def test_lost_access_is_permanent_and_a_discord_outage_is_retried(
     fake.refuse(SCHOOL_A.channel_id, 403, 50001, "Missing Access")
     fake.refuse(HISTORY_9B, 503, 0, "Service Unavailable")
 
-    scheduler = Scheduler(service.schedules, {"discord": DiscordPublisher(bot)})
+    scheduler = Scheduler(service.posts, Publishers({"discord": DiscordPublisher(bot)}))
     clock.advance(minutes=31)
     assert [sent for _, sent in await scheduler.tick()] == [False, False]
     posts = {p.schedule_id: p for p in await stored(service, ScheduledPost)}
@@ -326,8 +327,7 @@ async def test_run_adds_the_publisher_once_ready_and_removes_it_when_stopped(
 
     clock.now = FRIDAY_0800 + dt.timedelta(minutes=31)
     woken: list[bool] = []
-    service.schedules.on_change = lambda: woken.append(True)
-    publishers: dict = {}
+    publishers = Publishers(on_change=lambda: woken.append(True))  # the scheduler's wake-up
     settings = Settings(_env_file=None, discord_token="fake-token")
     runner = asyncio.create_task(run(service, settings, publishers=publishers))
     for _ in range(300):
@@ -336,8 +336,8 @@ async def test_run_adds_the_publisher_once_ready_and_removes_it_when_stopped(
         await asyncio.sleep(0.01)
     assert isinstance(publishers.get("discord"), DiscordPublisher) and woken  # and the scheduler was woken
     await teacher_sets(fake, time="08:30")
-    [(_, sent)] = await Scheduler(service.schedules, publishers).tick()
+    [(_, sent)] = await Scheduler(service.posts, publishers).tick()
     assert sent and len(fake.channel_messages(HISTORY_9B)) == 2
     runner.cancel()
     await asyncio.gather(runner, return_exceptions=True)
-    assert publishers == {}
+    assert publishers.platforms() == []

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackPublisher, render
-from bot.core.publishing import PublishError
+from bot.core.publishing import PublishError, Publishers
 from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, QuestionRef
 from bot.core.vocabulary import Mode, Period, QuestionKind
 from bot.scheduler import Scheduler
@@ -47,7 +47,7 @@ def directory(fake_slack):
 @pytest.fixture
 def scheduler(service, fake_slack) -> Scheduler:
     publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
-    return Scheduler(service.schedules, {"slack": publisher})
+    return Scheduler(service.posts, Publishers({"slack": publisher}))
 
 
 async def sent(scheduler: Scheduler) -> list[bool]:
@@ -218,7 +218,7 @@ async def test_scheduled_posts_buttons_reveal_and_weekly_leaderboard(
     text = all_text(friday)
     _, thursdays = question_of(service, thursday)
     assert "*The last question* \u00b7 Thursday 26 November" in text
-    assert f"*Answer:* {render.escape(service.correct_answer(thursdays))}" in text
+    assert f"*Answer:* {render.escape(service.catalogue.correct_answer(thursdays))}" in text
     assert "3 answered \u00b7 67% correct" in text and "Top streaks: alice (2 days)" in text
     assert "bob" not in text  # who got it wrong is never named
     assert "carol" not in text  # a one-day streak is not a top streak
@@ -274,7 +274,7 @@ async def test_a_refused_channel_is_recorded_and_shown_and_a_rate_limit_is_retri
 async def test_publisher_maps_slack_errors(fake_slack, service, error, permanent, shown):
     publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
     fake_slack.fail("chat.postMessage", error)
-    card = service.card(_any_ref(service))
+    card = service.catalogue.question_card(_any_ref(service))
     with pytest.raises(PublishError) as raised:
         await publisher.publish("C1", DailyPost(card))
     assert raised.value.permanent is permanent
@@ -284,7 +284,7 @@ async def test_publisher_maps_slack_errors(fake_slack, service, error, permanent
 
 async def test_publisher_returns_the_question_ts_and_survives_a_failed_board(fake_slack, service, monkeypatch):
     publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
-    card = service.card(_any_ref(service))
+    card = service.catalogue.question_card(_any_ref(service))
     board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "alice", 12),), None, 1)
     ts = await publisher.publish("C1", DailyPost(card, None, board))
     first, second = fake_slack.posted("C1")

@@ -12,6 +12,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import EVENTS_PATH, SlackConfigError, SlackPublisher, create_app, run
+from bot.core.publishing import Publishers
 
 from .conftest import make_settings
 from .fake_slack import (
@@ -65,9 +66,8 @@ async def test_socket_mode_slash_command_and_button(service, fake_slack):
 
 async def test_run_in_socket_mode_until_cancelled(service, fake_slack):
     settings = make_settings(slack_app_token=SecretStr(APP_TOKEN), slack_signing_secret=None)
-    publishers: dict = {}
     woken = []
-    service.schedules.on_change = lambda: woken.append(True)  # what the Scheduler puts there
+    publishers = Publishers(on_change=lambda: woken.append(True))  # the scheduler's wake-up
     task = asyncio.create_task(
         run(service, settings, publishers=publishers, client=fake_client(fake_slack)), name="slack-under-test"
     )
@@ -77,7 +77,7 @@ async def test_run_in_socket_mode_until_cancelled(service, fake_slack):
             if "slack" in publishers:
                 break
             await asyncio.sleep(0.02)
-        assert isinstance(publishers["slack"], SlackPublisher) and woken
+        assert isinstance(publishers.get("slack"), SlackPublisher) and woken
         response_url = fake_slack.response_url()
         await fake_slack.send_envelope(slash_envelope("env-9", command_form("daily", response_url=response_url)))
         await fake_slack.ack_for("env-9")
@@ -86,7 +86,7 @@ async def test_run_in_socket_mode_until_cancelled(service, fake_slack):
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert publishers == {}  # a stopped front end takes its publisher away
+    assert publishers.platforms() == []  # a stopped front end takes its publisher away
 
 
 def free_port() -> int:
@@ -97,7 +97,7 @@ def free_port() -> int:
 
 async def test_run_in_http_mode_on_port(service, fake_slack):
     port = free_port()
-    publishers: dict = {}
+    publishers = Publishers()
     task = asyncio.create_task(
         run(service, make_settings(port=port), publishers=publishers, client=fake_client(fake_slack))
     )
@@ -118,7 +118,7 @@ async def test_run_in_http_mode_on_port(service, fake_slack):
             async with session.post(base + EVENTS_PATH, data=body, headers=signed_headers(body)) as response:
                 assert response.status == 200
             assert "/study daily" in all_text(await fake_slack.reply(response_url))
-            assert isinstance(publishers["slack"], SlackPublisher)
+            assert isinstance(publishers.get("slack"), SlackPublisher)
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
