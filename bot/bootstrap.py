@@ -19,7 +19,7 @@ from bot.core.publishing import Publishers
 from bot.scheduler import Scheduler
 from bot.service import StudyService
 from bot.store import migrate
-from bot.store.db import DatabaseUnavailable, create_engine, redact, session_factory
+from bot.store.db import DatabaseUnavailable, cause_of_failure, create_engine, redact, session_factory
 from bot.store.models import Question as QuestionRow
 from bot.store.sync import sync_bank
 
@@ -50,9 +50,10 @@ async def open_bot(
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
+            await migrate.upgrade(engine)
         except (OperationalError, DBAPIError, OSError) as error:
-            raise DatabaseUnavailable(f"Cannot open the database {redact(database_url)}: {_reason(error)}") from error
-        await migrate.upgrade(engine)
+            reason = cause_of_failure(error, engine.url) or _reason(error)
+            raise DatabaseUnavailable(f"Cannot open the database {redact(database_url)}: {reason}") from error
         async with session_factory(engine).begin() as session:
             report = await sync_bank(session, bank)
             retired_rows = (await session.scalars(select(QuestionRow).where(QuestionRow.retired.is_(True)))).all()

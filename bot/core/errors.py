@@ -59,3 +59,12 @@ def _either(names: tuple[str, ...]) -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class DatabaseTrouble(StudyError):
+    """The database could not do what was asked (full disk, read-only file, lost connection). The message
+    names the cause and says what was not done; nothing claims to be saved that was not."""
+
+    def __init__(self, cause: str, *, not_done: str = "nothing was changed") -> None:
+        self.cause = cause
+        super().__init__(f"Sorry, {cause}; {not_done}. Please try again in a moment.")

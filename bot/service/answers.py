@@ -10,6 +10,7 @@ from bot.core.grading import clean_input
 from bot.core.replies import AnswerFeedback, QuestionRef
 from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
+from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
 from bot.service.questions import Questions
 from bot.store.answers import AnswerRecord, AnswerWriter, Recorded
@@ -29,6 +30,7 @@ class Answers:
         self.writer = writer
         self.clock = clock
 
+    @database_trouble(not_done="your answer was not saved")
     async def submit_answer(self, actor: Actor, answer: str, ref: QuestionRef | None = None) -> AnswerFeedback:
         given = clean_input(answer)
         community = await self.members.community(actor)

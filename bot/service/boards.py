@@ -14,6 +14,7 @@ from bot.core.errors import NotFound
 from bot.core.replies import Forgotten, Leaderboard, LeaderboardEntry, Reveal, Stats, StreakHolder, TopicStats
 from bot.core.vocabulary import Mode, Period
 from bot.service.catalogue import Catalogue
+from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
 from bot.store.db import Database, chunks
 from bot.store.models import Attempt, DailyAssignment, Member, Score
@@ -67,6 +68,7 @@ class Boards:
         self.catalogue = catalogue
         self.members = members
 
+    @database_trouble()
     async def leaderboard(self, actor: Actor, period: Period | str = Period.WEEK, *, limit: int = 10) -> Leaderboard:
         """The top of the actor's community board for the period, and the actor's own rank: one direct read."""
         period = scoring.parse_period(period)
@@ -111,6 +113,7 @@ class Boards:
                     boards[(community, day)] = Leaderboard(Period.WEEK, label, ranked_entries(board), None, total)
         return boards
 
+    @database_trouble()
     async def stats(self, actor: Actor, *, member_user_id: str | None = None) -> Stats:
         async with self.db.read_sessions() as session:
             community, member = await self.members.find(session, actor, member_user_id)
@@ -157,6 +160,7 @@ class Boards:
             per_topic=topics,
         )
 
+    @database_trouble(not_done="nothing was deleted")
     async def forget_me(self, actor: Actor) -> Forgotten:
         async with self.db.sessions.begin() as session:
             _, member = await self.members.find(session, actor)

@@ -15,6 +15,7 @@ from bot.core.clock import Clock
 from bot.core.replies import QuestionCard, QuestionRef
 from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
+from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database, chunks, upsert_insert
 from bot.store.members import CommunityRow
@@ -32,6 +33,7 @@ class Questions:
         # A community's question for a day never changes once set, so it is cached for good.
         self._assigned: LRUCache[tuple[int, dt.date | None], str] = LRUCache(CACHE_LIMIT)
 
+    @database_trouble()
     async def daily_question(self, actor: Actor) -> QuestionCard:
         async with self.db.sessions.begin() as session:
             community, member = await self.members.enrol(session, actor)
@@ -44,6 +46,7 @@ class Questions:
             await self.members.set_pending(session, member, ref)
             return self.catalogue.question_card(ref, already_answered=bool(answered))
 
+    @database_trouble()
     async def practice_question(
         self, actor: Actor, topic: str | None = None, *, figure: str | None = None
     ) -> QuestionCard:

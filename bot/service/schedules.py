@@ -21,6 +21,7 @@ from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.replies import ScheduleInfo
 from bot.service.catalogue import Catalogue
+from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database
 from bot.store.members import CommunityRow
@@ -56,6 +57,7 @@ class ScheduleCommands:
         self.clock = clock
         self._on_change = on_change  # wakes the scheduler: a slot may now be sooner
 
+    @database_trouble()
     async def set(
         self,
         actor: Actor,
@@ -108,6 +110,7 @@ class ScheduleCommands:
         self._on_change()
         return info
 
+    @database_trouble()
     async def show(self, actor: Actor, channel_id: str) -> ScheduleInfo:
         async with self.db.sessions.begin() as session:
             community = await self._authorised(session, actor)
@@ -123,6 +126,7 @@ class ScheduleCommands:
             elsewhere = tuple(f"#{name or channel}: {error}" for channel, name, error in failing)
             return dataclasses.replace(info, failing_elsewhere=elsewhere) if elsewhere else info
 
+    @database_trouble()
     async def list_all(self, actor: Actor) -> tuple[ScheduleInfo, ...]:
         """Every channel's schedule in the teacher's server or workspace, failing ones included."""
         async with self.db.sessions.begin() as session:
@@ -134,10 +138,12 @@ class ScheduleCommands:
             )
             return tuple(self._info(schedule, community) for schedule in schedules)
 
+    @database_trouble()
     async def pause(self, actor: Actor, channel_id: str, period: str | None = None) -> ScheduleInfo:
         pause = rules.parse_pause(period) if period and period.strip() else None
         return await self._change(actor, channel_id, lambda schedule, _: _add_pause(schedule, pause))
 
+    @database_trouble()
     async def resume(self, actor: Actor, channel_id: str) -> ScheduleInfo:
         """Lift an open-ended pause and any holiday pause still running or to come."""
 
@@ -148,6 +154,7 @@ class ScheduleCommands:
 
         return await self._change(actor, channel_id, resume)
 
+    @database_trouble()
     async def off(self, actor: Actor, channel_id: str) -> ScheduleInfo:
         async with self.db.sessions.begin() as session:
             community = await self._authorised(session, actor)
@@ -157,6 +164,7 @@ class ScheduleCommands:
         self._on_change()
         return _none(channel_id)
 
+    @database_trouble()
     async def add_teacher(self, actor: Actor, user_id: str) -> None:
         """Workspace admins name the teachers who may manage schedules (Slack has no Manage Server)."""
         async with self.db.sessions.begin() as session:
@@ -164,6 +172,7 @@ class ScheduleCommands:
             if await session.get(Teacher, (community.id, user_id)) is None:
                 session.add(Teacher(community_id=community.id, external_id=user_id, added_by=actor.user_id))
 
+    @database_trouble()
     async def teachers(self, actor: Actor) -> tuple[str, ...]:
         """The user ids of the named teachers (admins and teachers may see who they are)."""
         async with self.db.sessions.begin() as session:
@@ -173,6 +182,7 @@ class ScheduleCommands:
             )
             return tuple(named)
 
+    @database_trouble()
     async def remove_teacher(self, actor: Actor, user_id: str) -> None:
         async with self.db.sessions.begin() as session:
             community = await self._admin(session, actor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +13,7 @@ from typing import TypeVar
 
 import aiosqlite
 import sqlalchemy
+import sqlalchemy.exc
 from sqlalchemy import URL, Engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -25,6 +27,51 @@ T = TypeVar("T")
 
 class DatabaseUnavailable(Exception):
     """The database cannot be opened; the message names it (without any password)."""
+
+
+def cause_of_failure(error: BaseException, url: URL | str | None = None) -> str | None:
+    """What stopped the database, in words a student or teacher can act on; None when it was not the
+    database's state (a bug, say) and the error should be reported as unexpected."""
+    found: BaseException | None = error
+    texts = []
+    while found is not None:
+        texts.append(str(found).lower())
+        if isinstance(found, (ConnectionError, TimeoutError)) or type(found).__name__ in _LOST_CONNECTION:
+            return "the database is unreachable"
+        found = found.__cause__ or found.__context__ or getattr(found, "orig", None)
+        if found is not None and str(found).lower() in texts:
+            break
+    text = " ".join(texts)
+    path = sqlite_path(url) if url is not None and make_url(url).get_backend_name() == "sqlite" else None
+    if "database or disk is full" in text or "no space left" in text:
+        return "the disk is full"
+    read_only = "readonly database" in text or "read-only" in text
+    if path is not None and ("unable to open database file" in text or read_only):
+        # SQLite says "unable to open" when it cannot create its -wal or -shm file beside a read-only one.
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        if read_only or (path.exists() and not writable):
+            return f"the database file is read-only: {path}"
+        return f"the database file cannot be opened: {path}"
+    if read_only:
+        return "the database is read-only"
+    if "database is locked" in text:
+        return "the database is busy"
+    if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
+        return "the database is unreachable"
+    if "connection" in text and ("closed" in text or "refused" in text or "reset" in text or "lost" in text):
+        return "the database is unreachable"
+    return None
+
+
+# asyncpg's and the drivers' names for a connection that is gone (matched by name: no import of the driver).
+_LOST_CONNECTION = {
+    "ConnectionDoesNotExistError",
+    "ConnectionFailureError",
+    "ConnectionRejectionError",
+    "PostgresConnectionError",
+    "CannotConnectNowError",
+    "InterfaceError",
+}
 
 
 def redact(url: str) -> str:

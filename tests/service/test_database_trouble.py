@@ -1,0 +1,67 @@
+"""A full disk or a read-only database is named to the student, nothing is claimed saved that was not, and
+the bot carries on once the disk has room again. Real file systems: a small tmpfs, remounted read-only."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import open_service
+from bot.core.errors import DatabaseTrouble
+from bot.store.db import DatabaseUnavailable
+from tests.helpers import FIXTURE_CONTENT, correct_answer, student
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("mounting a small file system needs root")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with filler.open("wb") as out:
+        try:
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        except OSError:
+            pass
+    return filler
+
+
+async def test_a_full_disk_is_named_the_answer_is_not_claimed_saved_and_it_recovers(small_disk, clock):
+    ann = student("Ann")
+    async with open_service(f"sqlite:///{small_disk / 'school.db'}", FIXTURE_CONTENT, clock=clock) as service:
+        card = await service.daily_question(ann)
+        filler = fill(small_disk)
+        with pytest.raises(DatabaseTrouble) as trouble:
+            await service.submit_answer(ann, correct_answer(service, card), card.ref)
+        assert trouble.value.message.startswith("Sorry, the disk is full; your answer was not saved.")
+        filler.unlink()
+        result = await service.submit_answer(ann, correct_answer(service, card), card.ref)
+        assert result.correct and result.points == 10 and not result.repeated
+        assert (await service.stats(ann)).answered == 1
+
+
+async def test_a_database_on_a_read_only_file_system_is_named_with_its_path(small_disk, clock):
+    path = small_disk / "school.db"
+    async with open_service(f"sqlite:///{path}", FIXTURE_CONTENT, clock=clock) as service:
+        await service.daily_question(student("Ann"))
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        with pytest.raises(DatabaseUnavailable) as unavailable:
+            async with open_service(f"sqlite:///{path}", FIXTURE_CONTENT, clock=clock):
+                pass
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert f"the database file is read-only: {path}" in str(unavailable.value)
