@@ -6,25 +6,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.bootstrap import Bot, open_bot, open_service
 from bot.service import StudyService
-from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, FakeClock
+from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, FakeClock, reset_postgres
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-async def reset_postgres(url: str) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 @pytest.fixture

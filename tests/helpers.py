@@ -10,6 +10,9 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from bot.core.actor import Actor, Platform
 from bot.core.publishing import PublishError
 from bot.core.replies import DailyPost
@@ -66,3 +69,11 @@ class RecordingPublisher:
             raise self.failures.pop(0)
         self.sent.append((channel_id, post))
         return f"msg-{len(self.sent)}"
+
+
+async def reset_postgres(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
