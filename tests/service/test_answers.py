@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NoQuestionPending, NotFound
 from bot.core.replies import QuestionRef
 from bot.core.vocabulary import Mode, QuestionKind
@@ -182,3 +183,11 @@ async def test_a_letter_or_true_false_on_a_typed_question_is_refused_and_does_no
     assert (await any_service.stats(ann)).answered == 0  # nothing recorded
     result = await any_service.submit_answer(ann, correct_answer(any_service, card))
     assert result.correct and result.points == 10 and not result.repeated
+
+
+async def test_a_name_made_only_of_invisible_marks_falls_back_to_the_platform_id(any_service):
+    ghost = Actor(Platform.SLACK, "T1", "U0GHOST", "\u200b\u200f\u202e\u2066")
+    card = await any_service.daily_question(ghost)  # used to be "The display name is empty" on every command
+    await any_service.submit_answer(ghost, correct_answer(any_service, card), card.ref)
+    board = await any_service.leaderboard(ghost, "week")
+    assert [entry.name for entry in board.entries] == ["U0GHOST"] and board.caller.name == "U0GHOST"
