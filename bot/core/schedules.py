@@ -153,38 +153,3 @@ def retry_delay(attempt: int) -> dt.timedelta:
 
 
 MAX_SEND_ATTEMPTS = 6
-
-
-_DAYS_WORD = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun|weekday|weekend|daily|every|all|school)", re.IGNORECASE)
-_OPTIONS = {"topics": "topics", "topic": "topics", "board": "board", "leaderboard": "board"}
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleArgs:
-    """What a teacher typed after `schedule set` in a text front end (Slack, the console)."""
-
-    time: str
-    timezone: str | None = None
-    days: str | None = None
-    topics: str | None = None  # "rivals,terror", or "all"
-    weekly_leaderboard: str | None = None  # a weekday, or "off"
-
-
-def parse_schedule_text(text: str, usage: str) -> ScheduleArgs:
-    """`"08:30 Europe/London mon-fri topics=rivals,terror board=off"`: the time zone, the days and
-    the `topics=` / `board=` options are optional. `usage` is the example shown when the time is missing."""
-    options: dict[str, str] = {}
-    words = []
-    for word in text.split():
-        key, sep, value = word.partition("=")
-        if sep and key.lower() in _OPTIONS:
-            options[_OPTIONS[key.lower()]] = value
-        else:
-            words.append(word)
-    if not words:
-        raise InvalidInput(f"Give a time: `{usage}`.")
-    time, rest = words[0], words[1:]
-    if rest and rest[0].lower() in {"am", "pm"}:
-        time += rest.pop(0)
-    zone = rest.pop(0) if rest and not _DAYS_WORD.match(rest[0]) else None
-    return ScheduleArgs(time, zone, " ".join(rest) or None, options.get("topics"), options.get("board"))

@@ -91,7 +91,7 @@ def parse_period(text: str | Period | None) -> Period:
     except ValueError:
         from bot.core.errors import InvalidInput
 
-        raise InvalidInput(f"\u201c{text[:40]}\u201d is not a period: use week, month or all.") from None
+        raise InvalidInput(f"\u201c{text[:40]}\u201d is not a period. Choose `week`, `month` or `all`.") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,12 @@ from bot.bootstrap import Bot, open_bot
 from bot.cli import run_front_ends
 from bot.config import Settings
 from bot.core.actor import Actor, Platform
-from tests.adapters.discord.conftest import ANNA, HISTORY_9B, SCHOOL_A, fake  # noqa: F401 - the fixture
-from tests.adapters.slack.conftest import fake_slack  # noqa: F401 - the fixture
+from tests.adapters.discord.helpers import ANNA, HISTORY_9B, SCHOOL_A
 from tests.adapters.slack.fake_slack import APP_TOKEN, BOT_TOKEN, all_text, command_form
 from tests.helpers import FIXTURE_CONTENT
 
 
-async def test_discord_slack_and_the_scheduler_run_together(fake, fake_slack, sqlite_url, clock, monkeypatch):  # noqa: F811
+async def test_discord_slack_and_the_scheduler_run_together(fake, fake_slack, sqlite_url, clock, monkeypatch):
     create_bot = discord_front_end.create_bot
     monkeypatch.setattr(
         discord_front_end, "create_bot", lambda *a, **kw: create_bot(*a, guild_ready_timeout=0.01, **kw)
@@ -43,7 +42,7 @@ async def test_discord_slack_and_the_scheduler_run_together(fake, fake_slack, sq
         await _run_together(bot, settings, fake, fake_slack)
 
 
-async def _run_together(bot: Bot, settings: Settings, fake, fake_slack) -> None:  # noqa: F811
+async def _run_together(bot: Bot, settings: Settings, fake, fake_slack) -> None:
     service = bot.service
     running = asyncio.create_task(run_front_ends(bot, settings, ["discord", "slack"]))
     try:

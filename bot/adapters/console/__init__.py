@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO
-
-from rapidfuzz import process
 
 from bot.adapters.console import render
 from bot.adapters.console.lines import lines
+from bot.core import commands as grammar
 from bot.core.actor import Actor, Platform
-from bot.core.errors import StudyError
+from bot.core.errors import UNEXPECTED_ERROR, StudyError
 from bot.core.grading import clean_input, normalise
 from bot.core.replies import DailyPost
-from bot.core.schedules import parse_schedule_text
 
 if TYPE_CHECKING:
     from bot.service import StudyService
@@ -34,9 +31,12 @@ HELP = """Commands:
   user <name>                act as another student of this class
   forget-me                  delete your answers and scores (asks first)
   schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]
-  schedule show | pause [from..to] | resume | off
+  schedule show | pause [from..to] | resume | off | list
                              post the daily question here by itself (try a time a minute away)
   help, quit"""
+SCHEDULE_USAGE = "Use: schedule set <HH:MM> [time zone] [days] | show | pause [from..to] | resume | off | list"
+CONSOLE_WORDS = ("topics", "user", "quit")  # the console's own words, offered for a misspelt command
+COMMAND_WORDS = (*grammar.COMMANDS, *CONSOLE_WORDS)  # every first word the console knows (for completion)
 CHANNEL = "console"
 
 
@@ -48,27 +48,18 @@ def actor_for(name: str) -> Actor:
 
 
 class Console:
-    """One student's session at the terminal; `user` switches who is answering."""
+    """One student's session at the terminal; `user` switches who is answering.
+
+    Lines are parsed by core's text grammar (bot.core.commands), as Slack's are; the console's own
+    words come first: `user <name>`, `topics`, `quit`, the `yes` that confirms forget-me, and a bare
+    letter or true/false, which answers the last question."""
 
     def __init__(self, service: StudyService, user: str, output: TextIO) -> None:
         self.service = service
         self.actor = actor_for(user)
         self.output = output
         self.confirming_forget = False
-        self.commands: dict[str, Callable[[str], Awaitable[str | None]]] = {
-            "daily": self.daily,
-            "answer": self.answer,
-            "quiz": self.quiz,
-            "topics": self.list_topics,
-            "leaderboard": self.leaderboard,
-            "rival": self.rival,
-            "explain": self.explain,
-            "stats": self.stats,
-            "user": self.switch_user,
-            "forget-me": self.forget_me,
-            "schedule": self.schedule,
-            "help": self.help,
-        }
+        self.commands = COMMAND_WORDS
 
     def say(self, text: str) -> None:
         self.output.write(text.rstrip() + "\n\n")
@@ -81,8 +72,7 @@ class Console:
             return True
         try:
             line = clean_input(line, what="The command", limit=600)
-            word, _, rest = line.partition(" ")
-            word = word.lower()
+            word, rest = grammar.split_word(line)
             if self.confirming_forget:
                 self.confirming_forget = False
                 if word in {"yes", "y"}:
@@ -92,87 +82,81 @@ class Console:
                 return True
             if word in {"quit", "exit", "q"}:
                 return False
-            command = self.commands.get(word)
-            if command is None and _looks_like_answer(line):
-                command, rest = self.answer, line
-            if command is None:
-                self.say(_unknown(word, list(self.commands)))
-                return True
-            reply = await command(rest.strip())
+            reply = await self.run(word, rest, line)
             if reply:
                 self.say(reply)
         except StudyError as error:
             self.say(error.message)
         except Exception:
             log.exception("console command failed: %r", line[:100])
-            self.say("Something went wrong on our side; your answers are safe. Please try again.")
+            self.say(UNEXPECTED_ERROR)
         return True
 
-    async def daily(self, _: str) -> str:
-        return render.question(await self.service.daily_question(self.actor))
+    async def run(self, word: str, rest: str, line: str) -> str:
+        if word == "topics":
+            return render.topics(self.service.topics())
+        if word == "user":
+            self.actor = actor_for(rest)
+            return f"You are now {self.actor.display_name}."
+        command = grammar.parse_command(line, also=CONSOLE_WORDS)
+        if isinstance(command, grammar.Unknown) and _looks_like_answer(line):
+            command = grammar.Answer(line)
+        service, actor = self.service, self.actor
+        match command:
+            case grammar.Daily():
+                return render.question(await service.daily_question(actor))
+            case grammar.Quiz(topic=topic, figure=figure):
+                return render.question(await service.practice_question(actor, topic, figure=figure))
+            case grammar.Answer(text=answer):
+                return render.feedback(await service.submit_answer(actor, answer))
+            case grammar.ShowLeaderboard(period=period):
+                return render.leaderboard(await service.leaderboard(actor, period))
+            case grammar.Rival(name=name):
+                return render.card(await service.explain(name, kind="figure"))
+            case grammar.Explain(name=name):
+                return render.card(await service.explain(name))
+            case grammar.ShowStats():
+                return render.stats(await service.stats(actor))  # the console shows your own
+            case grammar.ForgetMe():
+                self.confirming_forget = True
+                return (
+                    f"This deletes every answer and score of {actor.display_name} in this class. Type yes to confirm."
+                )
+            case grammar.Help():
+                return HELP
+            case grammar.Unknown(word=unknown, suggestion=suggestion):
+                hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+                return f"I don't know the command \u201c{unknown[:40]}\u201d.{hint} Type `help` for the list."
+        return await self.schedule(command)
 
-    async def answer(self, text: str) -> str:
-        return render.feedback(await self.service.submit_answer(self.actor, text))
-
-    async def quiz(self, text: str) -> str:
-        if text.startswith("--about "):
-            card = await self.service.practice_question(self.actor, figure=text.removeprefix("--about ").strip())
-        else:
-            card = await self.service.practice_question(self.actor, text or None)
-        return render.question(card)
-
-    async def list_topics(self, _: str) -> str:
-        return render.topics(self.service.topics())
-
-    async def leaderboard(self, text: str) -> str:
-        return render.leaderboard(await self.service.leaderboard(self.actor, text or "week"))
-
-    async def rival(self, text: str) -> str:
-        return render.card(await self.service.explain(text, kind="figure"))
-
-    async def explain(self, text: str) -> str:
-        return render.card(await self.service.explain(text))
-
-    async def stats(self, _: str) -> str:
-        return render.stats(await self.service.stats(self.actor))
-
-    async def switch_user(self, text: str) -> str:
-        self.actor = actor_for(text)
-        return f"You are now {self.actor.display_name}."
-
-    async def forget_me(self, _: str) -> str:
-        self.confirming_forget = True
-        return f"This deletes every answer and score of {self.actor.display_name} in this class. Type yes to confirm."
-
-    async def help(self, _: str) -> str:
-        return HELP
-
-    async def schedule(self, text: str) -> str:
+    async def schedule(self, command: grammar.Command) -> str:
+        """The console is one channel, and whoever sits at it is its teacher."""
         schedules = self.service.schedules
-        action, _, rest = text.partition(" ")
-        action = action.lower() or "show"
-        if action == "set":
-            args = parse_schedule_text(rest, "schedule set 08:30 Europe/London mon-fri")
-            info = await schedules.set(
-                self.actor,
-                CHANNEL,
-                time=args.time,
-                timezone=args.timezone,
-                days=args.days,
-                topics=args.topics,
-                weekly_leaderboard=args.weekly_leaderboard,
-                channel_name="console",
-            )
-        elif action == "show":
-            info = await schedules.show(self.actor, CHANNEL)
-        elif action == "pause":
-            info = await schedules.pause(self.actor, CHANNEL, rest or None)
-        elif action == "resume":
-            info = await schedules.resume(self.actor, CHANNEL)
-        elif action == "off":
-            info = await schedules.off(self.actor, CHANNEL)
-        else:
-            return "Use: schedule set <HH:MM> [time zone] [days] | show | pause [from..to] | resume | off"
+        match command:
+            case grammar.ScheduleSet(args=args):
+                info = await schedules.set(
+                    self.actor,
+                    CHANNEL,
+                    time=args.time,
+                    timezone=args.timezone,
+                    days=args.days,
+                    topics=args.topics,
+                    weekly_leaderboard=args.weekly_leaderboard,
+                    channel_name="console",
+                )
+            case grammar.ScheduleShow():
+                info = await schedules.show(self.actor, CHANNEL)
+            case grammar.SchedulePause(period=period):
+                info = await schedules.pause(self.actor, CHANNEL, period)
+            case grammar.ScheduleResume():
+                info = await schedules.resume(self.actor, CHANNEL)
+            case grammar.ScheduleOff():
+                info = await schedules.off(self.actor, CHANNEL)
+            case grammar.ScheduleList():
+                infos = await schedules.list_all(self.actor)
+                return "\n\n".join(render.schedule(info) for info in infos) or "No daily-question schedule yet."
+            case _:  # teachers are named on Discord and Slack; here there is no one else
+                return SCHEDULE_USAGE
         return render.schedule(info)
 
 
@@ -193,12 +177,6 @@ class ConsolePublisher:
 def _looks_like_answer(line: str) -> bool:
     word = line.strip().rstrip(").").lower()
     return len(word) == 1 and word in "abcde" or word in {"true", "false"}
-
-
-def _unknown(word: str, known: list[str]) -> str:
-    best = process.extractOne(word[:40], known, score_cutoff=60)
-    hint = f" Did you mean `{best[0]}`?" if best else ""
-    return f"I don't know the command \u201c{word[:40]}\u201d.{hint} Type `help` for the list."
 
 
 async def run(

@@ -14,10 +14,18 @@ from bot.core.publishing import Publishers
 from bot.scheduler import Scheduler
 from bot.service import StudyService
 from bot.store.models import Schedule, ScheduledPost
-from tests.adapters.discord.conftest import ANNA, BORIS, HISTORY_9B, SCHOOL_A, TEACHER
 from tests.adapters.discord.fake_discord import Call, Exchange, FakeDiscord
-from tests.adapters.discord.test_discord_wire import answer, assert_private, question_of
-from tests.conftest import FakeClock
+from tests.adapters.discord.helpers import (
+    ANNA,
+    BORIS,
+    HISTORY_9B,
+    SCHOOL_A,
+    TEACHER,
+    answer,
+    assert_private,
+    question_of,
+)
+from tests.helpers import FakeClock
 
 FRIDAY_0800 = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)  # London is on UTC in November
 

@@ -9,53 +9,25 @@ import pytest
 
 from bot.adapters.discord import StudyBot, render
 from bot.bootstrap import open_service
-from bot.content.schema import Question
 from bot.core.actor import Actor
-from bot.core.replies import QuestionCard, QuestionRef
-from bot.core.selection import option_order
-from bot.core.vocabulary import QuestionKind
+from bot.core.replies import QuestionCard
 from bot.service import StudyService
-from tests.adapters.discord.conftest import ANNA, BORIS, CLARA, SCHOOL_A, SCHOOL_B, Bots
-from tests.adapters.discord.fake_discord import EPHEMERAL, Exchange, FakeDiscord, Guild, User
-from tests.conftest import FIXTURE_CONTENT, FakeClock
+from tests.adapters.discord.fake_discord import EPHEMERAL, FakeDiscord
+from tests.adapters.discord.helpers import (
+    ANNA,
+    BORIS,
+    CLARA,
+    SCHOOL_A,
+    SCHOOL_B,
+    Bots,
+    answer,
+    assert_private,
+    question_of,
+)
+from tests.helpers import FIXTURE_CONTENT, FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 COMMANDS = {"daily", "quiz", "leaderboard", "rival", "explain", "stats", "forgetme", "schedule"}
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def question_of(shown: Exchange, service: StudyService) -> tuple[QuestionRef, Question]:
-    ids = [b["custom_id"] for b in shown.buttons]
-    assert ids, f"no buttons on {shown.data}"
-    ref = QuestionRef.decode(ids[0].split("|")[1])
-    return ref, service.bank.questions[ref.question_id]
-
-
-async def answer(
-    fake: FakeDiscord, service: StudyService, shown: Exchange, user: User, guild: Guild, *, correct: bool = True
-) -> Exchange:
-    """Answer the question on `shown` the way a student would: a button, or the modal for short answers."""
-    ref, question = question_of(shown, service)
-    if question.kind is QuestionKind.SHORT_ANSWER:
-        opened = await fake.click(shown.message, f"typed|{ref.encode()}", user, guild)
-        assert opened.callback["type"] == 9, opened.callback
-        typed = question.answer_text if correct else "definitely not this"
-        return await fake.submit(opened.callback["data"], typed, user, guild)
-    if question.kind is QuestionKind.TRUE_FALSE:
-        choice = str(question.answer is correct)
-    else:
-        letters = {text: letter for letter, text in option_order(question.id, question.options)}
-        right = letters.pop(question.answer_text)
-        choice = right if correct else next(iter(letters.values()))
-    custom_id = next(b["custom_id"] for b in shown.buttons if b["custom_id"].endswith(f"|{choice}"))
-    return await fake.click(shown.message, custom_id, user, guild)
-
-
-def assert_private(exchange: Exchange) -> None:
-    assert exchange.ephemeral, f"expected an ephemeral reply, got {exchange.data}"
-    assert exchange.seconds_to_first_reply < 3
 
 
 # ---------------------------------------------------------------- start-up

@@ -1,4 +1,5 @@
-"""Slack adapter fixtures: the real bolt app served on 127.0.0.1, talking to a fake Slack."""
+"""Slack adapter fixtures: the real bolt app served on 127.0.0.1, talking to the fake Slack
+(`fake_slack`, from tests/adapters/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,17 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
-from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import EVENTS_PATH, build_web_app, create_app
 from bot.service import StudyService
-
-from .fake_slack import (
+from tests.adapters.slack.fake_slack import (
     BOT_TOKEN,
-    SIGNING_SECRET,
     FakeSlack,
     block_actions_payload,
     command_form,
@@ -29,26 +26,7 @@ from .fake_slack import (
     signed_headers,
     view_submission_payload,
 )
-
-
-def make_settings(**overrides: Any) -> SimpleNamespace:
-    values: dict[str, Any] = {
-        "slack_bot_token": SecretStr(BOT_TOKEN),
-        "slack_app_token": None,
-        "slack_signing_secret": SecretStr(SIGNING_SECRET),
-        "port": 3000,
-    }
-    values.update(overrides)
-    return SimpleNamespace(**values)
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-    assert fake.limit_errors == [], "Slack would refuse: " + "; ".join(fake.limit_errors)
+from tests.adapters.slack.helpers import make_settings
 
 
 @dataclass

@@ -8,10 +8,9 @@ import logging
 import re
 import time
 
-from bot.adapters.slack import render
-from bot.core.vocabulary import QuestionKind
-
-from .fake_slack import (
+from bot.adapters.slack import ids
+from bot.core.errors import UNEXPECTED_ERROR
+from tests.adapters.slack.fake_slack import (
     BOT_TOKEN,
     SECRETS,
     all_text,
@@ -23,59 +22,16 @@ from .fake_slack import (
     payload_body,
     signed_headers,
 )
+from tests.adapters.slack.helpers import (
+    answer_buttons,
+    board_rows,
+    correct_text,
+    daily_with_buttons,
+    question_of,
+    right_and_wrong_buttons,
+)
 
 POINTS = re.compile(r"\+(\d+) points? \u00b7 streak (\d+)")
-
-
-def answer_buttons(message):
-    return [b for b in buttons(message) if b["action_id"].startswith(render.ANSWER_ACTION_PREFIX)]
-
-
-def question_of(service, message):
-    """The bank question a posted question message is about (read from its buttons)."""
-    for b in buttons(message):
-        if b["action_id"].startswith(render.ANSWER_ACTION_PREFIX):
-            ref, _ = render.parse_answer_value(b["value"])
-        elif b["action_id"] == render.OPEN_MODAL_ACTION:
-            ref, _ = render.parse_modal_value(b["value"])
-        else:
-            continue
-        return ref, service.bank.questions[ref.question_id]
-    raise AssertionError("not a question message")
-
-
-def right_and_wrong_buttons(service, message):
-    _, question = question_of(service, message)
-    right = str(question.answer)
-    pairs = [(b, b["text"]["text"].split(". ", 1)[-1] == right) for b in answer_buttons(message)]
-    return next(b for b, ok in pairs if ok), next(b for b, ok in pairs if not ok)
-
-
-def correct_text(service, message) -> str:
-    """What to type after `/study answer` to be right, whatever kind of question it is."""
-    _, question = question_of(service, message)
-    if question.kind is QuestionKind.SHORT_ANSWER:
-        return question.answer_text
-    right, _ = right_and_wrong_buttons(service, message)
-    return right["action_id"].removeprefix(render.ANSWER_ACTION_PREFIX)
-
-
-async def daily_with_buttons(slack):
-    """A workspace whose daily question today is answered with buttons (the choice is per workspace)."""
-    for n in range(1, 40):
-        team = f"TB{n}"
-        message = await slack.ask("daily", team=team)
-        if answer_buttons(message):
-            return team, message
-    raise AssertionError("no workspace got a multiple-choice or true/false daily question")
-
-
-def board_rows(message) -> list[str]:
-    return [
-        line.replace("*", "").replace(" \u2190 you", "")
-        for line in all_text(message).splitlines()
-        if re.match(r"\*?\d+\. ", line)
-    ]
 
 
 # ---------------------------------------------------------------------- daily question and buttons
@@ -92,7 +48,7 @@ async def test_daily_button_feedback_points_and_leaderboard(slack, service, fake
     assert "Correct!" in text
     points = int(POINTS.search(text).group(1))
     assert points > 0
-    assert service.bank.questions[render.parse_answer_value(right["value"])[0].question_id].explanation in text
+    assert service.bank.questions[ids.parse_answer_value(right["value"])[0].question_id].explanation in text
 
     bad = all_text(await slack.press(wrong, team=team, user="U2", name="bob"))
     _, bank_question = question_of(service, question)
@@ -153,7 +109,7 @@ async def test_short_answer_through_the_modal(slack, fake_slack):
     question = await slack.press(button(card, "Quiz me on this"))
     assert "Practice question" in all_text(question)
     assert "Leningrad Soviet" in all_text(question)
-    open_button = button(question, render.OPEN_MODAL_ACTION)
+    open_button = button(question, ids.OPEN_MODAL_ACTION)
 
     click_url = await slack.click(open_button)
     views = await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open"))
@@ -161,11 +117,11 @@ async def test_short_answer_through_the_modal(slack, fake_slack):
     assert call.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
     assert call.body["trigger_id"].startswith("trigger-U1-")
     view = call.body["view"]
-    assert view["type"] == "modal" and view["callback_id"] == render.ANSWER_VIEW
+    assert view["type"] == "modal" and view["callback_id"] == ids.ANSWER_VIEW
     assert "Leningrad Soviet" in all_text(view)
 
     status, body = await slack.submit(view, "   ")
-    assert status == 200 and body["response_action"] == "errors" and render.ANSWER_BLOCK in body["errors"]
+    assert status == 200 and body["response_action"] == "errors" and ids.ANSWER_BLOCK in body["errors"]
 
     status, body = await slack.submit(view, "Zinovyev")  # an accepted spelling
     assert (status, body) == (200, None)  # closes the modal
@@ -177,7 +133,7 @@ async def test_short_answer_through_the_modal(slack, fake_slack):
 async def test_a_late_modal_answer_falls_back_to_an_ephemeral_message(slack, fake_slack):
     question = await slack.press(button(await slack.ask("rival zinoviev"), "Quiz me on this"))
     expired = fake_slack.expired_response_url()
-    payload = block_actions_payload(button(question, render.OPEN_MODAL_ACTION), response_url=expired, channel="C9")
+    payload = block_actions_payload(button(question, ids.OPEN_MODAL_ACTION), response_url=expired, channel="C9")
     status, _ = await slack.send(payload_body(payload))
     assert status == 200
     view = (await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")))[0].body["view"]
@@ -304,7 +260,7 @@ async def test_unexpected_errors_become_one_friendly_message_and_a_log(slack, se
     caplog.set_level(logging.DEBUG, logger="bot")
     response_url = await slack.command("stats")
     reply = await slack.fake.reply(response_url)
-    assert reply["text"] == render.GENERIC_ERROR and reply["response_type"] == "ephemeral"
+    assert reply["text"] == UNEXPECTED_ERROR and reply["response_type"] == "ephemeral"
     assert "database on fire" not in all_text(reply)
     assert "database on fire" in caplog.text and "Traceback" in caplog.text
     for secret in (*SECRETS, response_url):

@@ -6,9 +6,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import names as names_module
 from bot.adapters.slack.names import NameDirectory
-
-from .fake_slack import BOT_TOKEN
-from .test_slack_http import board_rows, daily_with_buttons, right_and_wrong_buttons
+from tests.adapters.slack.fake_slack import BOT_TOKEN, all_text, button
+from tests.adapters.slack.helpers import board_rows, daily_with_buttons, right_and_wrong_buttons
 
 DIRECTORY = {
     "U1": {"profile": {"display_name": "Alice A.", "real_name": "Alice Adams"}},
@@ -64,3 +63,22 @@ async def test_the_directory_is_walked_page_by_page_refreshed_hourly_and_kept_on
     calls = len(fake_slack.api_calls("users.list"))
     assert await directory.name(client, "T1", "U1", "alice") == "Alice A."
     assert len(fake_slack.api_calls("users.list")) == calls  # no new walk until the retry time
+
+
+async def test_quiz_me_on_this_keeps_the_directory_name_on_the_leaderboard(slack, service, fake_slack):
+    """Regression: the "Quiz me on this" click named the student by their handle, and the leaderboard
+    then showed `alice` instead of `Alice A.` from the workspace directory."""
+    fake_slack.users.update(DIRECTORY)
+    team, question = await daily_with_buttons(slack)
+    right, _ = right_and_wrong_buttons(service, question)
+    await slack.press(right, team=team, user="U1", name="alice")
+    assert board_rows(await slack.ask("leaderboard", team=team, user="U2", name="bob"))[0].startswith(
+        "1. Alice A. \u2014"
+    )
+
+    card = await slack.ask("rival trotsky", team=team, user="U1", name="alice")
+    practice = await slack.press(button(card, "Quiz me on this"), team=team, user="U1", name="alice")
+    assert "Practice question" in all_text(practice)
+
+    rows = board_rows(await slack.ask("leaderboard", team=team, user="U2", name="bob"))  # asked by someone else
+    assert rows[0].startswith("1. Alice A. \u2014"), rows

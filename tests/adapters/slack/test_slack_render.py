@@ -6,14 +6,10 @@ import datetime as dt
 
 import yaml
 
-from bot.adapters.slack import manifest_text, render
-from bot.adapters.slack.listeners import (
-    actor_from,
-    closest_subcommand,
-    split_command,
-)
+from bot.adapters.slack import ids, manifest_text, render
+from bot.adapters.slack.listeners.actors import actor_from
 from bot.core.actor import Platform
-from bot.core.errors import InvalidInput, UnknownName
+from bot.core.errors import UNEXPECTED_ERROR, InvalidInput, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
     CardSection,
@@ -30,10 +26,8 @@ from bot.core.replies import (
     Stats,
     StreakHolder,
 )
-from bot.core.schedules import ScheduleArgs, parse_schedule_text
 from bot.core.vocabulary import Mode, Period, QuestionKind
-
-from .fake_slack import all_text, buttons, check_message, check_view
+from tests.adapters.slack.fake_slack import all_text, buttons, check_message, check_view
 
 DAILY = QuestionRef("ps-001", Mode.DAILY, dt.date(2026, 11, 27))
 LONG = "word " * 1200  # 6,000 characters
@@ -44,19 +38,19 @@ def test_long_question_options_and_prompt_stay_within_block_kit_limits():
     message = render.question(QuestionCard(DAILY, "Topic " * 50, QuestionKind.MULTIPLE_CHOICE, LONG, options))
     assert check_message(message) == []
     assert [b["value"] for b in buttons(message)] == [f"d:2026-11-27:ps-001|{letter}" for letter in "ABCDE"]
-    assert [render.parse_answer_value(b["value"]) for b in buttons(message)][1] == (DAILY, "B")
+    assert [ids.parse_answer_value(b["value"]) for b in buttons(message)][1] == (DAILY, "B")
 
 
 def test_short_answer_question_offers_the_modal_and_the_command():
     card = QuestionCard(DAILY, "Rivals", QuestionKind.SHORT_ANSWER, "Who chaired the Leningrad Soviet?")
     message = render.question(card)
     (open_button,) = buttons(message)
-    assert open_button["action_id"] == render.OPEN_MODAL_ACTION
-    assert render.parse_modal_value(open_button["value"]) == (DAILY, "Who chaired the Leningrad Soviet?")
+    assert open_button["action_id"] == ids.OPEN_MODAL_ACTION
+    assert ids.parse_modal_value(open_button["value"]) == (DAILY, "Who chaired the Leningrad Soviet?")
     assert "/study answer" in all_text(message)
     view = render.answer_modal(LONG, DAILY, response_url="https://hooks.slack.com/x", channel_id="C1")
     assert check_view(view) == []
-    assert render.parse_modal_metadata(view["private_metadata"]) == (DAILY, "https://hooks.slack.com/x", "C1")
+    assert ids.parse_modal_metadata(view["private_metadata"]) == (DAILY, "https://hooks.slack.com/x", "C1")
 
 
 def test_true_false_buttons_and_already_answered_note():
@@ -122,7 +116,7 @@ def test_big_card_fits_in_fifty_blocks_and_keeps_its_button():
     message = render.reference_card(card)
     assert check_message(message) == []
     assert len(message["blocks"]) == render.MAX_BLOCKS and message["blocks"][-1]["type"] == "actions"
-    assert buttons(message)[0]["action_id"] == render.QUIZ_FIGURE_ACTION
+    assert buttons(message)[0]["action_id"] == ids.QUIZ_FIGURE_ACTION
 
 
 def test_stats_and_errors():
@@ -132,15 +126,10 @@ def test_stats_and_errors():
     assert [b["value"] for b in buttons(unknown)] == ["Lev Kamenev", "Kirov"]
     assert "Kam" * 30 not in all_text(unknown)
     assert all_text(render.error(InvalidInput("Answer <True> or False."))).startswith("Answer &lt;True&gt;")
-    assert render.error(None)["text"] == render.GENERIC_ERROR
+    assert render.error(None)["text"] == UNEXPECTED_ERROR
 
 
-def test_parsing_commands_and_actors():
-    assert split_command("  Quiz   the rivals ") == ("quiz", "the rivals")
-    assert split_command("") == ("help", "")
-    assert closest_subcommand("leaderbord") == "leaderboard"
-    assert closest_subcommand("forget") == "forget-me"
-    assert closest_subcommand("xyzzy") is None
+def test_parsing_actors():  # the text grammar's own tests are in tests/unit/test_commands.py
     command = {"team_id": "T1", "user_id": "U1", "user_name": "alice", "team_domain": "school"}
     assert actor_from(command).community_id == "T1" and actor_from(command).display_name == "alice"
     click = {"user": {"id": "U2", "username": "bob", "team_id": "T2"}, "team": {"id": "T2", "domain": "d"}}
@@ -277,27 +266,10 @@ def test_named_teachers_are_mentioned_only_by_a_real_user_id():
     assert "No teachers are named yet" in all_text(render.teachers([]))
 
 
-def test_forget_me_asks_first_and_schedule_arguments_parse():
+def test_forget_me_asks_first_and_teacher_changes_mention_the_teacher():
     confirm = render.forget_confirm()
     assert [(b["text"]["text"], b["action_id"], b.get("style")) for b in buttons(confirm)] == [
-        ("Yes, delete my data", render.FORGET_CONFIRM_ACTION, "danger"),
-        ("Cancel", render.FORGET_CANCEL_ACTION, None),
+        ("Yes, delete my data", ids.FORGET_CONFIRM_ACTION, "danger"),
+        ("Cancel", ids.FORGET_CANCEL_ACTION, None),
     ]
-
-    def parse_set(text: str) -> ScheduleArgs:
-        return parse_schedule_text(text, "/study schedule set 08:30")
-
-    assert parse_set("08:30") == ScheduleArgs("08:30")
-    assert parse_set("08:30 Europe/Paris") == ScheduleArgs("08:30", "Europe/Paris")
-    assert parse_set("8:30 mon,wed") == ScheduleArgs("8:30", None, "mon,wed")
-    assert parse_set("8:30 every day") == ScheduleArgs("8:30", None, "every day")
-    assert parse_set("7:45 pm America/New_York mon - fri") == ScheduleArgs("7:45pm", "America/New_York", "mon - fri")
-    assert parse_set("08:30 UTC weekdays") == ScheduleArgs("08:30", "UTC", "weekdays")
-    assert parse_set("08:30 topics=rivals,terror board=off") == ScheduleArgs(
-        "08:30", None, None, "rivals,terror", "off"
-    )
-    assert parse_set("08:30 Europe/London mon-fri Board=thu") == ScheduleArgs(
-        "08:30", "Europe/London", "mon-fri", None, "thu"
-    )
-    assert closest_subcommand("schedul") == "schedule"
     assert render.teacher_changed("U9", added=True)["text"].startswith("<@U9> is now a teacher")

@@ -9,14 +9,13 @@ import datetime as dt
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import SlackPublisher, render
+from bot.adapters.slack import SlackPublisher, ids, render
 from bot.core.publishing import PublishError, Publishers
 from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, QuestionRef
 from bot.core.vocabulary import Mode, Period, QuestionKind
 from bot.scheduler import Scheduler
-
-from .fake_slack import BOT_TOKEN, all_text, button
-from .test_slack_http import answer_buttons, question_of, right_and_wrong_buttons
+from tests.adapters.slack.fake_slack import BOT_TOKEN, all_text, button
+from tests.adapters.slack.helpers import answer_buttons, question_of, right_and_wrong_buttons
 
 ADMIN = {"user": "UADMIN", "name": "mr_admin"}
 OWNER = {"user": "UOWNER", "name": "owner"}
@@ -167,7 +166,7 @@ async def answer_post(slack, fake_slack, service, post, channel, *, right: bool,
         return await slack.press(good if right else bad, **who)
     _, question = question_of(service, post)
     before = len(fake_slack.api_calls("views.open"))
-    url = await slack.click(button(post, render.OPEN_MODAL_ACTION), **who)
+    url = await slack.click(button(post, ids.OPEN_MODAL_ACTION), **who)
     views = await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")[before:])
     status, _ = await slack.submit(
         views[0].body["view"], question.answer_text if right else "xyzzy", user=user, name=name
@@ -189,7 +188,7 @@ async def test_scheduled_posts_buttons_reveal_and_weekly_leaderboard(
     assert await sent(scheduler) == []  # never twice on one day
     (wednesday,) = fake_slack.posted("C7")
     assert "Daily question" in all_text(wednesday) and "The last question" not in all_text(wednesday)
-    assert answer_buttons(wednesday) or button(wednesday, render.OPEN_MODAL_ACTION)
+    assert answer_buttons(wednesday) or button(wednesday, ids.OPEN_MODAL_ACTION)
     ref, _ = question_of(service, wednesday)
     assert (ref.mode.value, ref.daily_date) == ("daily", dt.date(2026, 11, 25))
     assert all(

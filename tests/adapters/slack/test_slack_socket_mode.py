@@ -13,9 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import EVENTS_PATH, SlackConfigError, SlackPublisher, create_app, run
 from bot.core.publishing import Publishers
-
-from .conftest import make_settings
-from .fake_slack import (
+from tests.adapters.slack.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,
     SECRETS,
@@ -26,6 +24,7 @@ from .fake_slack import (
     form_body,
     signed_headers,
 )
+from tests.adapters.slack.helpers import make_settings
 
 
 def fake_client(fake_slack) -> AsyncWebClient:

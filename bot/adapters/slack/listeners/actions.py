@@ -1,0 +1,68 @@
+"""Button clicks: answer a choice, open the short-answer modal, show a card, quiz me on this, forget-me."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.adapters.slack import ids, render
+from bot.adapters.slack.listeners.actors import Actors
+from bot.adapters.slack.listeners.replies import Replier, decode, reply
+
+if TYPE_CHECKING:
+    from bot.service import StudyService
+
+ButtonHandler = Callable[[dict[str, Any], str, Replier], Awaitable[render.Message | None]]
+
+
+def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
+    def on_button(
+        action_id: str | re.Pattern[str], what: str, *, replace_original: bool = False
+    ) -> Callable[[ButtonHandler], ButtonHandler]:
+        """Registers `handle(body, value, replier)` for a button: ack, then handle, then reply."""
+
+        def decorate(handle: ButtonHandler) -> ButtonHandler:
+            async def listener(ack, body, action, client):
+                await ack()
+                replier = Replier.for_body(body, client)
+                await reply(
+                    replier, what, lambda: handle(body, action.get("value", ""), replier), replace=replace_original
+                )
+
+            listener.__name__ = handle.__name__  # bolt logs listeners by name
+            app.action(action_id)(listener)
+            return handle
+
+        return decorate
+
+    @on_button(re.compile("^" + re.escape(ids.ANSWER_ACTION_PREFIX)), "answer button")
+    async def answer_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        ref, letter = decode(ids.parse_answer_value, value)
+        return render.feedback(await service.submit_answer(await actors.named(body, replier.client), letter, ref))
+
+    @on_button(ids.OPEN_MODAL_ACTION, "open answer modal")
+    async def open_answer_modal(body: dict[str, Any], value: str, replier: Replier) -> None:
+        # Straight after the ack, before any other work: the trigger_id expires three seconds after the click.
+        ref, prompt = decode(ids.parse_modal_value, value)
+        view = render.answer_modal(prompt, ref, response_url=replier.response_url, channel_id=replier.channel_id)
+        await replier.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @on_button(ids.SHOW_CARD_ACTION, "show card")
+    async def show_card(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        return render.reference_card(await service.explain(value))
+
+    @on_button(ids.QUIZ_FIGURE_ACTION, "quiz me on this")
+    async def quiz_me_on_this(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        return render.question(await service.practice_question(await actors.named(body, replier.client), figure=value))
+
+    @on_button(ids.FORGET_CONFIRM_ACTION, "forget-me confirmed", replace_original=True)
+    async def forget_confirmed(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        # Whoever clicks is the one forgotten: the confirmation is ephemeral, only its asker sees it.
+        return render.forgotten(await service.forget_me(await actors.named(body, replier.client)))
+
+    @on_button(ids.FORGET_CANCEL_ACTION, "forget-me cancelled", replace_original=True)
+    async def forget_cancelled(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        return render.forget_cancelled()

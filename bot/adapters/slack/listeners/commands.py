@@ -1,0 +1,148 @@
+"""The `/study` slash command: core's grammar parses the text, each command maps to one service call
+and one renderer. What is Slack's own stays here: `<@U123>` mentions, `<#C123>` channels, who is an
+admin, and the wording of a refused schedule command."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import render
+from bot.adapters.slack.listeners.actors import Actors
+from bot.adapters.slack.listeners.replies import Replier, reply
+from bot.core import commands as grammar
+from bot.core.actor import Actor
+from bot.core.errors import InvalidInput, NotAllowed
+
+if TYPE_CHECKING:
+    from bot.service import StudyService
+
+PREFIX = f"{render.COMMAND} "
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+
+ScheduleCommand = (
+    grammar.ScheduleSet
+    | grammar.ScheduleShow
+    | grammar.SchedulePause
+    | grammar.ScheduleResume
+    | grammar.ScheduleOff
+    | grammar.ScheduleList
+    | grammar.Teachers
+    | grammar.ScheduleHelp
+)
+
+
+def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
+    @app.command(render.COMMAND)
+    async def on_command(ack, body, client):
+        await ack()
+        text = body.get("text")
+        what = f"command {grammar.split_word(text)[0] or 'help'!r}"
+        await reply(Replier.for_body(body, client), what, lambda: run(text, body, client))
+
+    async def run(text: str | None, body: dict[str, Any], client: AsyncWebClient) -> render.Message:
+        command = grammar.parse_command(text, prefix=PREFIX)
+        actor = await actors.named(body, client)
+        match command:
+            case grammar.Daily():
+                return render.question(await service.daily_question(actor))
+            case grammar.Quiz(topic=topic, figure=figure):
+                return render.question(await service.practice_question(actor, topic, figure=figure))
+            case grammar.Answer(text=answer):
+                return render.feedback(await service.submit_answer(actor, answer))
+            case grammar.ShowLeaderboard(period=period):
+                return render.leaderboard(await service.leaderboard(actor, period))
+            case grammar.Rival(name=name):
+                return render.reference_card(await service.explain(name, kind="figure"))
+            case grammar.Explain(name=name):
+                return render.reference_card(await service.explain(name))
+            case grammar.ShowStats(who=who):
+                mention = _MENTION.search(who)
+                member = mention.group(1) if mention else None
+                return render.stats(await service.stats(actor, member_user_id=member))
+            case grammar.ForgetMe():
+                return render.forget_confirm()  # only the "Yes, delete my data" click deletes
+            case grammar.Help():
+                return render.help_message()
+            case grammar.Unknown(word=word, suggestion=suggestion):
+                return render.help_message(unknown=word, suggestion=suggestion)
+        return await schedule(command, actor, body, client)
+
+    async def schedule(
+        command: ScheduleCommand, actor: Actor, body: dict[str, Any], client: AsyncWebClient
+    ) -> render.Message:
+        """`schedule ...` for the command's channel. The service decides who may (admins and named
+        teachers); here we only find out who is an admin."""
+        channel_id = body.get("channel_id") or ""
+        if not channel_id:
+            raise InvalidInput("Run the schedule commands in the channel the daily question should go to.")
+        actor = await actors.with_admin(actor, client)
+        if isinstance(command, grammar.Teachers) and command.verb != "list":
+            return await _name_teacher(command, actor)  # admins only: the service says so in its words
+        try:
+            return await _schedule(command, actor, channel_id, body.get("channel_name") or "")
+        except NotAllowed:
+            raise NotAllowed(render.NOT_TEACHER) from None  # the service's wording is not Slack's
+
+    async def _schedule(command: ScheduleCommand, actor: Actor, channel_id: str, channel_name: str) -> render.Message:
+        schedules = service.schedules
+        match command:
+            case grammar.ScheduleSet(args=args):
+                info = await schedules.set(
+                    actor,
+                    channel_id,
+                    time=args.time,
+                    timezone=args.timezone,
+                    days=args.days,
+                    topics=args.topics,
+                    weekly_leaderboard=args.weekly_leaderboard,
+                    channel_name=channel_name,
+                )
+                return render.schedule(info, "Schedule saved.")
+            case grammar.ScheduleShow():
+                return render.schedule(await schedules.show(actor, channel_id))
+            case grammar.SchedulePause(period=period):
+                info = await schedules.pause(actor, channel_id, period)
+                return render.schedule(info, f"Paused {period}." if period else "Paused.")
+            case grammar.ScheduleResume():
+                return render.schedule(await schedules.resume(actor, channel_id), "Resumed.")
+            case grammar.ScheduleOff(target=target):
+                other = await _scheduled_channel(actor, target) if target else channel_id
+                if other != channel_id:  # `schedule off #old-room`, e.g. for a deleted channel
+                    await schedules.off(actor, other)
+                    return render.schedule_removed_elsewhere(other)
+                return render.schedule(await schedules.off(actor, channel_id), "Schedule removed.")
+            case grammar.ScheduleList():
+                return render.schedule_list(await schedules.list_all(actor))
+            case grammar.Teachers(verb="list"):
+                return render.teachers(await schedules.teachers(actor))
+        raise InvalidInput(render.SCHEDULE_USAGE)
+
+    async def _name_teacher(command: grammar.Teachers, actor: Actor) -> render.Message:
+        """`schedule teachers add|remove @name`."""
+        mention = _MENTION.search(command.who)
+        if mention is None:
+            raise InvalidInput(grammar.teachers_usage(PREFIX))
+        if command.verb == "add":
+            await service.schedules.add_teacher(actor, mention.group(1))
+        else:
+            await service.schedules.remove_teacher(actor, mention.group(1))
+        return render.teacher_changed(mention.group(1), added=command.verb == "add")
+
+    async def _scheduled_channel(actor: Actor, text: str) -> str:
+        """A channel by its #mention, or, for a deleted channel (Slack no longer links it), by the
+        name or id it was scheduled under."""
+        mention = _CHANNEL.search(text)
+        if mention:
+            return mention.group(1)
+        wanted = text.strip().lstrip("#").lower()
+        for info in await service.schedules.list_all(actor):
+            if wanted in (info.channel_id.lower(), info.channel_name.lower()):
+                return info.channel_id
+        raise InvalidInput(
+            f"No channel with a schedule has that name. `{render.COMMAND} schedule list` shows them all."
+        )

@@ -1,0 +1,97 @@
+"""Pure renderers: platform-neutral replies -> Slack Block Kit payloads.
+
+Every function returns a plain dict (a message: `text` + `blocks`, or a modal `view`) and does no
+I/O, so the Block Kit limits can be checked in unit tests. Text that comes from students (their
+answers, names, unknown words) is escaped, so `<!channel>` or `<@U123>` can never ping anyone,
+and truncated, so a long input cannot push a block over Slack's limits.
+
+    blocks.py      the limits, escaping and the block builders
+    messages.py    replies to a student: questions, feedback, boards, cards, stats, forget-me, help, errors
+    schedules.py   scheduled posts and the teachers' schedule replies
+
+The action ids and button values these carry are in `bot.adapters.slack.ids`.
+"""
+
+from __future__ import annotations
+
+from bot.adapters.slack.ids import COMMAND
+from bot.adapters.slack.render.blocks import (
+    ACTION_VALUE,
+    BUTTON_TEXT,
+    ECHO,
+    ECHO_NAME,
+    FALLBACK_TEXT,
+    HEADER_TEXT,
+    MAX_ACTIONS,
+    MAX_BLOCKS,
+    MODAL_BUTTON,
+    MODAL_TITLE,
+    SECTION_TEXT,
+    Message,
+    echo,
+    escape,
+    truncate,
+)
+from bot.adapters.slack.render.messages import (
+    HELP_LINES,
+    answer_modal,
+    error,
+    feedback,
+    forget_cancelled,
+    forget_confirm,
+    forgotten,
+    help_message,
+    leaderboard,
+    question,
+    reference_card,
+    stats,
+)
+from bot.adapters.slack.render.schedules import (
+    NOT_TEACHER,
+    SCHEDULE_USAGE,
+    daily_post,
+    schedule,
+    schedule_list,
+    schedule_removed_elsewhere,
+    teacher_changed,
+    teachers,
+)
+
+__all__ = [
+    "ACTION_VALUE",
+    "BUTTON_TEXT",
+    "COMMAND",
+    "ECHO",
+    "ECHO_NAME",
+    "FALLBACK_TEXT",
+    "HEADER_TEXT",
+    "HELP_LINES",
+    "MAX_ACTIONS",
+    "MAX_BLOCKS",
+    "MODAL_BUTTON",
+    "MODAL_TITLE",
+    "NOT_TEACHER",
+    "SCHEDULE_USAGE",
+    "SECTION_TEXT",
+    "Message",
+    "answer_modal",
+    "daily_post",
+    "echo",
+    "error",
+    "escape",
+    "feedback",
+    "forget_cancelled",
+    "forget_confirm",
+    "forgotten",
+    "help_message",
+    "leaderboard",
+    "question",
+    "reference_card",
+    "schedule",
+    "schedule_list",
+    "schedule_removed_elsewhere",
+    "stats",
+    "teacher_changed",
+    "teachers",
+    "truncate",
+]

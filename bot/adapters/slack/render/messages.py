@@ -1,0 +1,268 @@
+"""Replies to a student: questions and the answer modal, feedback, leaderboards, cards, stats,
+forget-me, help and errors. Pure functions from a reply to a Block Kit message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.slack import ids
+from bot.adapters.slack.ids import COMMAND
+from bot.adapters.slack.render.blocks import (
+    ECHO_NAME,
+    MAX_BLOCKS,
+    MODAL_BUTTON,
+    MODAL_TITLE,
+    SECTION_TEXT,
+    Message,
+    actions,
+    button,
+    context,
+    echo,
+    escape,
+    fit_mrkdwn,
+    header,
+    message,
+    points,
+    section,
+    truncate,
+)
+from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName, UnknownTopic
+from bot.core.grading import MAX_INPUT
+from bot.core.replies import AnswerFeedback, Forgotten, Leaderboard, QuestionCard, QuestionRef, ReferenceCard, Stats
+from bot.core.vocabulary import QuestionKind
+
+HELP_LINES: tuple[tuple[str, str], ...] = (
+    ("daily", "today's question for everyone here (points and streaks)"),
+    ("quiz [topic]", "a practice question, from any topic or one you name"),
+    ("answer <text>", "answer your last question in words"),
+    ("leaderboard [week|month|all]", "the top ten and your own rank"),
+    ("rival <name>", "a card on one of Stalin's rivals (Trotsky, Bukharin, ...)"),
+    ("explain <name or term>", "a card on a person or a term (NEP, kulak, ...)"),
+    ("stats", "your answers, accuracy and streaks"),
+    ("forget-me", "delete everything stored about you (asks first)"),
+    (
+        "schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]",
+        "teachers: post the daily question in this channel by itself",
+    ),
+    ("schedule show|pause [from..to]|resume|off", "teachers: see or change this channel's schedule"),
+    ("schedule off #channel", "teachers: stop another channel's posts (a deleted one, say)"),
+    ("schedule list", "teachers: every channel's schedule in this workspace"),
+    ("schedule teachers [add|remove @name]", "workspace admins: name the teachers who manage schedules"),
+    ("help", "this list"),
+)
+
+
+# ---------------------------------------------------------------- questions
+
+
+def question(card: QuestionCard) -> Message:
+    label = "Daily question" if card.is_daily else "Practice question"
+    blocks: list[dict[str, Any]] = [
+        context(f"*{label}* \u00b7 {escape(card.topic)}"),
+        section(f"*{escape(card.prompt)}*"),
+    ]
+    if card.options:  # multiple choice (letters) or true/false
+        multiple_choice = card.kind is QuestionKind.MULTIPLE_CHOICE
+        if multiple_choice:
+            blocks.append(section("\n".join(f"*{escape(o.letter)}.* {escape(o.text)}" for o in card.options)))
+        blocks += actions(
+            [
+                button(
+                    f"{o.letter}. {o.text}" if multiple_choice else o.text,
+                    ids.answer_action(o.letter),
+                    ids.answer_value(card.ref, o.letter),
+                )
+                for o in card.options
+            ]
+        )
+    else:
+        value = ids.modal_value(card.ref, card.prompt)  # cut to the value limit by button()
+        blocks += actions([button("Type your answer", ids.OPEN_MODAL_ACTION, value, style="primary")])
+        blocks.append(context(f"or reply with `{COMMAND} answer <your answer>`"))
+    if card.already_answered:
+        blocks.append(context("You have already answered today's question: answering again shows your first result."))
+    return message(f"{label}: {card.prompt}", blocks)
+
+
+def answer_modal(card_prompt: str, ref: QuestionRef, *, response_url: str | None, channel_id: str | None) -> dict:
+    """The modal a short-answer question opens; `private_metadata` remembers where to reply."""
+    return {
+        "type": "modal",
+        "callback_id": ids.ANSWER_VIEW,
+        "private_metadata": ids.modal_metadata(ref, response_url, channel_id),
+        "title": {"type": "plain_text", "text": truncate("Your answer", MODAL_TITLE)},
+        "submit": {"type": "plain_text", "text": truncate("Submit", MODAL_BUTTON)},
+        "close": {"type": "plain_text", "text": truncate("Cancel", MODAL_BUTTON)},
+        "blocks": [
+            section(f"*{escape(card_prompt)}*") if card_prompt else section("Type your answer below."),
+            {
+                "type": "input",
+                "block_id": ids.ANSWER_BLOCK,
+                "label": {"type": "plain_text", "text": "Answer"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.ANSWER_INPUT,
+                    "min_length": 1,
+                    "max_length": MAX_INPUT,
+                    "placeholder": {"type": "plain_text", "text": "A name, a year or a term"},
+                },
+            },
+        ],
+    }
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def feedback(fb: AnswerFeedback) -> Message:
+    if fb.repeated:
+        title = "You already answered this one"
+        verdict = "\u2705 Your first answer was right." if fb.correct else "\u274c Your first answer was not right."
+    else:
+        title = "\u2705 Correct!" if fb.correct else "\u274c Not quite"
+        verdict = ""
+    lines = [verdict] if verdict else []
+    lines.append(f"You answered: *{echo(fb.given)}*")
+    if not fb.correct or fb.repeated:
+        lines.append(f"Correct answer: *{escape(fb.correct_answer)}*")
+    blocks: list[dict[str, Any]] = [header(title), section("\n".join(lines))]
+    if fb.explanation:
+        blocks.append(section(escape(fb.explanation)))
+    if fb.repeated:
+        notes = [escape(fb.note or "No new points: this shows your first answer.")]
+    else:
+        score = f"+{points(fb.points)} \u00b7 streak {fb.streak} \u00b7 total {points(fb.total_points)}"
+        notes = [score, *([escape(fb.note)] if fb.note else [])]
+    blocks.append(context(*notes))
+    if fb.figure:
+        blocks += actions([button(f"Show card: {fb.figure.name}", ids.SHOW_CARD_ACTION, fb.figure.card_id)])
+    summary = "Correct" if fb.correct else f"Not quite. The answer is {fb.correct_answer}"
+    return message(f"{summary}. {fb.explanation}".strip(), blocks)
+
+
+# ---------------------------------------------------------------- leaderboard
+
+
+def leaderboard(board: Leaderboard, *, personal: bool = True) -> Message:
+    """Top entries by plain display name: never a mention, so nobody is pinged.
+
+    `personal=False` is the board posted in a channel for everyone: no "your rank" line."""
+    title = "Leaderboard" if personal else "This week's leaderboard"
+    blocks: list[dict[str, Any]] = [header(f"{title} \u00b7 {board.period_label}")]
+    if board.entries:
+        rows = []
+        for entry in board.entries:
+            row = f"{entry.rank}. {echo(entry.name, 80)} \u2014 {points(entry.points)}"
+            rows.append(f"*{row}* \u2190 you" if entry.is_caller else row)
+        blocks.append(section("\n".join(rows)))
+    else:
+        blocks.append(section(f"No points yet for {escape(board.period_label)}. Be the first: `{COMMAND} daily`."))
+    if not personal:
+        blocks.append(context(f"{board.total_ranked} on the board \u00b7 your own rank: `{COMMAND} leaderboard`"))
+    else:
+        if board.caller is not None:
+            you = f"Your rank: *{board.caller.rank}* of {board.total_ranked} with {points(board.caller.points)}."
+        else:
+            you = "You have no points in this period yet."
+        blocks.append(context(you, f"`{COMMAND} leaderboard week|month|all`"))
+    top = ", ".join(f"{e.rank}. {e.name} ({e.points})" for e in board.entries) or "no points yet"
+    return message(f"{title}, {board.period_label}: {top}", blocks)
+
+
+# ---------------------------------------------------------------- cards, stats, forget
+
+
+def reference_card(card: ReferenceCard) -> Message:
+    blocks: list[dict[str, Any]] = [header(card.name)]
+    if card.summary:
+        blocks.append(section(escape(card.summary)))
+    if card.aliases:
+        blocks.append(context("Also known as: " + escape(", ".join(card.aliases))))
+    room = MAX_BLOCKS - len(blocks) - 1  # keep space for the button
+    for part in card.sections[:room]:
+        blocks.append(section(f"*{escape(part.heading)}*\n{escape(part.text)}"))
+    if card.has_questions:
+        blocks += actions([button("Quiz me on this", ids.QUIZ_FIGURE_ACTION, card.card_id, style="primary")])
+    return message(f"{card.name}: {card.summary}", blocks)
+
+
+def stats(s: Stats) -> Message:
+    accuracy = f"{s.accuracy:.0%}" if s.answered else "\u2014"
+    fields = [
+        f"*Answered*\n{s.answered} ({s.daily_answered} daily, {s.practice_answered} practice)",
+        f"*Correct*\n{s.correct} ({accuracy})",
+        f"*Points*\n{s.points}",
+        f"*Streak*\n{s.current_streak} (best {s.best_streak})",
+    ]
+    blocks: list[dict[str, Any]] = [
+        header(f"Stats for {s.name}"),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
+    ]
+    if s.per_topic:
+        rows = [f"{escape(t.topic)}: {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in s.per_topic if t.answered]
+        if rows:
+            blocks.append(section("*By topic*\n" + "\n".join(rows)))
+    if not s.answered:
+        blocks.append(context(f"No answers yet: try `{COMMAND} daily` or `{COMMAND} quiz`."))
+    return message(
+        f"{s.name}: {s.answered} answered, {s.correct} correct, {s.points} points, streak {s.current_streak}",
+        blocks,
+    )
+
+
+def forget_confirm() -> Message:
+    """The question `forget-me` asks first; only the "Yes" click deletes anything."""
+    text = (
+        "This deletes every answer, point and streak of yours in this workspace, and your name from its "
+        "leaderboards. It cannot be undone. Delete your data?"
+    )
+    buttons = [
+        button("Yes, delete my data", ids.FORGET_CONFIRM_ACTION, "forget", style="danger"),
+        button("Cancel", ids.FORGET_CANCEL_ACTION, "keep"),
+    ]
+    return message("Delete your data? Use the buttons to confirm or cancel.", [section(text), *actions(buttons)])
+
+
+def forget_cancelled() -> Message:
+    text = "Kept everything: nothing was deleted."
+    return message(text, [section(text)])
+
+
+def forgotten(result: Forgotten) -> Message:
+    if result.existed:
+        text = (
+            f"Done: I deleted your {result.attempts_deleted} answer(s), your points and your streak. "
+            f"If you use `{COMMAND}` again you start from zero."
+        )
+    else:
+        text = "I had nothing stored about you, so there was nothing to delete."
+    return message(text, [section(text)])
+
+
+# ---------------------------------------------------------------- help and errors
+
+
+def help_message(unknown: str | None = None, suggestion: str | None = None) -> Message:
+    blocks: list[dict[str, Any]] = []
+    if unknown is not None:
+        hint = f" Did you mean `{COMMAND} {suggestion}`?" if suggestion else ""
+        blocks.append(section(f"I don't know `{echo(unknown, 40)}`.{hint}"))
+    rows = "\n".join(f"`{COMMAND} {usage}` \u2014 {what}" for usage, what in HELP_LINES)
+    blocks.append(section("*What I can do*\n" + rows))
+    text = f"Unknown sub-command. Did you mean {COMMAND} {suggestion}?" if suggestion else f"{COMMAND} help"
+    return message(text, blocks)
+
+
+def error(err: StudyError | None) -> Message:
+    """One friendly message; the only renderer for failures. `None` means an unexpected error."""
+    if err is None:
+        return message(UNEXPECTED_ERROR, [section(UNEXPECTED_ERROR)])
+    # These two repeat what the student typed: say it again with the echo cut short.
+    if isinstance(err, UnknownName):
+        err = UnknownName(truncate(err.query, ECHO_NAME), err.suggestions)
+    elif isinstance(err, UnknownTopic):
+        err = UnknownTopic(truncate(err.query, ECHO_NAME), err.known, err.suggestions)
+    blocks = [section(fit_mrkdwn(escape(err.message), SECTION_TEXT))]
+    if isinstance(err, UnknownName) and err.suggestions:
+        blocks += actions([button(name, ids.SHOW_CARD_ACTION, name) for name in err.suggestions[:5]])
+    return message(err.message, blocks)

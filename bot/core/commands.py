@@ -1,0 +1,282 @@
+"""The text-command grammar the text front ends share (Slack's `/study ...`, the console's lines).
+
+`parse_command("quiz collectivisation")` -> `Quiz(topic="collectivisation")`; each front end then maps
+the command to a service call and renders the reply. Platform details stay with the front end: a
+Slack `<@U123>` mention in `stats` or `schedule teachers add` is passed on as text (`who`), and the
+console's own words (`user`, `topics`, `quit`) are handled before this grammar is asked. Bad input
+raises InvalidInput with a usage hint; `prefix` ("/study " on Slack) goes in front of every example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.core.errors import InvalidInput
+from bot.core.scoring import parse_period
+from bot.core.vocabulary import Period
+
+COMMANDS = ("daily", "quiz", "answer", "leaderboard", "rival", "explain", "stats", "forget-me", "schedule", "help")
+SCHEDULE_ACTIONS = ("set", "show", "pause", "resume", "off", "list", "teachers")
+SUGGEST_CUTOFF = 55  # rapidfuzz ratio: "leaderbord" -> leaderboard, "xyzzy" -> nothing
+
+
+# ---------------------------------------------------------------- the commands
+
+
+@dataclass(frozen=True, slots=True)
+class Daily:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Quiz:
+    topic: str | None = None
+    figure: str | None = None  # `quiz --about trotsky`: a question about one card
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowLeaderboard:
+    period: Period = Period.WEEK
+
+
+@dataclass(frozen=True, slots=True)
+class Rival:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Explain:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowStats:
+    who: str = ""  # whose stats, as typed (a Slack mention, say); empty for the caller's own
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    """Only asks: the front end confirms before anything is deleted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    word: str
+    suggestion: str | None = None  # the closest command, if any is close
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleArgs:
+    """What a teacher typed after `schedule set`."""
+
+    time: str
+    timezone: str | None = None
+    days: str | None = None
+    topics: str | None = None  # "rivals,terror", or "all"
+    weekly_leaderboard: str | None = None  # a weekday, or "off"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSet:
+    args: ScheduleArgs
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleShow:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulePause:
+    period: str | None = None  # "2026-12-19..2027-01-04"; None pauses until resumed
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleResume:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleOff:
+    target: str | None = None  # another channel, as typed; None for the channel the command is used in
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleList:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Teachers:
+    verb: Literal["list", "add", "remove"]
+    who: str = ""  # as typed (a Slack mention, say); empty for `list`
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleHelp:
+    """`schedule help`, or a word after `schedule` that is none of its actions."""
+
+    unknown: str | None = None
+    suggestion: str | None = None
+
+
+Command = (
+    Daily
+    | Quiz
+    | Answer
+    | ShowLeaderboard
+    | Rival
+    | Explain
+    | ShowStats
+    | ForgetMe
+    | Help
+    | Unknown
+    | ScheduleSet
+    | ScheduleShow
+    | SchedulePause
+    | ScheduleResume
+    | ScheduleOff
+    | ScheduleList
+    | Teachers
+    | ScheduleHelp
+)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] = ()) -> Command:
+    """One line of text -> a command. Empty text is `Help`. `also` are words the front end handles
+    itself (the console's `user`, `topics`), offered as suggestions for a misspelt word."""
+    word, rest = split_word(text)
+    if not word:
+        return Help()
+    match word:
+        case "daily":
+            return Daily()
+        case "quiz":
+            if rest.startswith("--about"):
+                return Quiz(figure=_required(rest.removeprefix("--about"), prefix, "quiz --about <card>"))
+            return Quiz(topic=rest or None)
+        case "answer":
+            return Answer(_required(rest, prefix, "answer <your answer>"))
+        case "leaderboard":
+            return ShowLeaderboard(_period(rest, prefix))
+        case "rival":
+            return Rival(_required(rest, prefix, "rival <name>, e.g. rival Trotsky"))
+        case "explain":
+            return Explain(_required(rest, prefix, "explain <name or term>"))
+        case "stats":
+            return ShowStats(rest)
+        case "forget-me":
+            return ForgetMe()
+        case "schedule":
+            return parse_schedule(rest, prefix=prefix)
+        case "help":
+            return Help()
+    return Unknown(word, closest(word, COMMANDS + also))
+
+
+def parse_schedule(text: str, *, prefix: str = "") -> Command:
+    """What follows `schedule`: `set|show|pause|resume|off|list|teachers ...` (nothing is `show`)."""
+    action, rest = split_word(text)
+    match action:
+        case "" | "show":
+            return ScheduleShow()
+        case "set":
+            return ScheduleSet(parse_schedule_text(rest, f"{prefix}schedule set 08:30 Europe/London mon-fri"))
+        case "pause":
+            return SchedulePause(rest or None)
+        case "resume":
+            return ScheduleResume()
+        case "off":
+            return ScheduleOff(rest or None)
+        case "list":
+            return ScheduleList()
+        case "teachers" | "teacher":
+            return _teachers(rest, prefix)
+        case "help":
+            return ScheduleHelp()
+    return ScheduleHelp(action, closest(action, SCHEDULE_ACTIONS))
+
+
+def teachers_usage(prefix: str = "") -> str:
+    return f"Try `{prefix}schedule teachers add @name` (or `remove @name`)."
+
+
+def _teachers(text: str, prefix: str) -> Teachers:
+    """`schedule teachers` lists them; `schedule teachers add|remove <who>` names them."""
+    verb, who = split_word(text)
+    if verb in {"", "list", "help"} and not who:
+        return Teachers("list")
+    if verb == "add" and who:
+        return Teachers("add", who)
+    if verb == "remove" and who:
+        return Teachers("remove", who)
+    raise InvalidInput(teachers_usage(prefix))
+
+
+_DAYS_WORD = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun|weekday|weekend|daily|every|all|school)", re.IGNORECASE)
+_OPTIONS = {"topics": "topics", "topic": "topics", "board": "board", "leaderboard": "board"}
+
+
+def parse_schedule_text(text: str, usage: str) -> ScheduleArgs:
+    """`"08:30 Europe/London mon-fri topics=rivals,terror board=off"`: the time zone, the days and
+    the `topics=` / `board=` options are optional (a days word such as `mon` or `every` after the
+    time means no zone was given). `usage` is the example shown when the time is missing."""
+    options: dict[str, str] = {}
+    words = []
+    for word in text.split():
+        key, sep, value = word.partition("=")
+        if sep and key.lower() in _OPTIONS:
+            options[_OPTIONS[key.lower()]] = value
+        else:
+            words.append(word)
+    if not words:
+        raise InvalidInput(f"Give a time: `{usage}`.")
+    time, rest = words[0], words[1:]
+    if rest and rest[0].lower() in {"am", "pm"}:
+        time += rest.pop(0)
+    zone = rest.pop(0) if rest and not _DAYS_WORD.match(rest[0]) else None
+    return ScheduleArgs(time, zone, " ".join(rest) or None, options.get("topics"), options.get("board"))
+
+
+def split_word(text: str | None) -> tuple[str, str]:
+    """`"Quiz  collectivisation "` -> `("quiz", "collectivisation")`: the first word, lower-cased, and the rest."""
+    words = (text or "").strip().split(maxsplit=1)
+    if not words:
+        return "", ""
+    return words[0].lower(), words[1].strip() if len(words) > 1 else ""
+
+
+def closest(word: str, known: tuple[str, ...]) -> str | None:
+    found = process.extractOne(word[:40], known, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF)
+    return found[0] if found else None
+
+
+def _required(text: str, prefix: str, usage: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(f"Try `{prefix}{usage}`.")
+    return text
+
+
+def _period(text: str, prefix: str) -> Period:
+    try:
+        return parse_period(text)
+    except InvalidInput as error:
+        raise InvalidInput(f"{error.message} For example: `{prefix}leaderboard month`.") from None

@@ -1,0 +1,90 @@
+"""What the Discord tests share: the servers and people of the fake Discord, a way to start bots
+against it, and how a student answers a question shown on the wire. Fixtures live in conftest.py."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.adapters.discord import StudyBot
+from bot.content.schema import Question
+from bot.core.replies import QuestionRef
+from bot.core.selection import option_order
+from bot.core.vocabulary import QuestionKind
+from bot.service import StudyService
+from tests.adapters.discord.fake_discord import Exchange, FakeDiscord, Guild, User
+
+MANAGE_SERVER = 0x20
+TEACHERS_ROLE = "340000000000000001"
+HISTORY_9B = "320000000000000011"  # a second channel in School A, for scheduled posts
+SCHOOL_A = Guild(
+    "310000000000000001",
+    "School A",
+    "320000000000000001",
+    channels={HISTORY_9B: "history-9b"},
+    roles={TEACHERS_ROLE: ("Teachers", 3072 | MANAGE_SERVER)},
+)
+SCHOOL_B = Guild("310000000000000002", "School B", "320000000000000002")
+ANNA = User("330000000000000001", "Anna")
+BORIS = User("330000000000000002", "Boris")
+CLARA = User("330000000000000003", "Clara")  # in School B
+TEACHER = User("330000000000000009", "Ms Smith", permissions=0x400 | 0x800 | MANAGE_SERVER, roles=(TEACHERS_ROLE,))
+
+
+class Bots:
+    """Starts fresh StudyBots (as `run` does) against the fake and waits until each is ready."""
+
+    def __init__(self) -> None:
+        self.running: dict[StudyBot, asyncio.Task[None]] = {}
+
+    async def start(self, service: StudyService, **options: Any) -> StudyBot:
+        bot = StudyBot(service, guild_ready_timeout=0.01, **options)
+        task = asyncio.create_task(bot.start("fake-token"))
+        self.running[bot] = task
+        ready = asyncio.create_task(bot.wait_until_ready())
+        await asyncio.wait({ready, task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            task.result()  # start-up failed: raise its error here
+        assert bot.is_ready(), "the bot did not become ready"
+        return bot
+
+    async def stop(self, bot: StudyBot) -> None:
+        task = self.running.pop(bot)
+        await bot.close()
+        await asyncio.wait_for(task, 5)
+
+    async def stop_all(self) -> None:
+        for bot in list(self.running):
+            await self.stop(bot)
+
+
+def question_of(shown: Exchange, service: StudyService) -> tuple[QuestionRef, Question]:
+    ids = [b["custom_id"] for b in shown.buttons]
+    assert ids, f"no buttons on {shown.data}"
+    ref = QuestionRef.decode(ids[0].split("|")[1])
+    return ref, service.bank.questions[ref.question_id]
+
+
+async def answer(
+    fake: FakeDiscord, service: StudyService, shown: Exchange, user: User, guild: Guild, *, correct: bool = True
+) -> Exchange:
+    """Answer the question on `shown` the way a student would: a button, or the modal for short answers."""
+    ref, question = question_of(shown, service)
+    if question.kind is QuestionKind.SHORT_ANSWER:
+        opened = await fake.click(shown.message, f"typed|{ref.encode()}", user, guild)
+        assert opened.callback["type"] == 9, opened.callback
+        typed = question.answer_text if correct else "definitely not this"
+        return await fake.submit(opened.callback["data"], typed, user, guild)
+    if question.kind is QuestionKind.TRUE_FALSE:
+        choice = str(question.answer is correct)
+    else:
+        letters = {text: letter for letter, text in option_order(question.id, question.options)}
+        right = letters.pop(question.answer_text)
+        choice = right if correct else next(iter(letters.values()))
+    custom_id = next(b["custom_id"] for b in shown.buttons if b["custom_id"].endswith(f"|{choice}"))
+    return await fake.click(shown.message, custom_id, user, guild)
+
+
+def assert_private(exchange: Exchange) -> None:
+    assert exchange.ephemeral, f"expected an ephemeral reply, got {exchange.data}"
+    assert exchange.seconds_to_first_reply < 3
