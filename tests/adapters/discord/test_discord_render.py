@@ -12,7 +12,7 @@ import pytest
 from bot.adapters.discord import custom_ids, render
 from bot.adapters.discord.publisher import publish_error
 from bot.adapters.discord.views import PERSISTENT_ITEMS, AnswerButton, TypeAnswerButton, build_view
-from bot.core.errors import NotFound, UnknownName
+from bot.core.errors import UNEXPECTED_ERROR, NotFound, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
     CardSection,
@@ -167,7 +167,7 @@ def test_forget_replies() -> None:
 
 
 def test_errors_become_one_friendly_message() -> None:
-    assert render.error(RuntimeError("secret path /var/db")).content == render.GENERIC_ERROR
+    assert render.error(RuntimeError("secret path /var/db")).content == UNEXPECTED_ERROR
     assert render.error(NotFound("That question is gone.")).content == "That question is gone."
     unknown = render.error(UnknownName("Kam", ("Lev Kamenev", "Kamenev", "Lev Kamenev", "x" * 120)))
     assert "Did you mean" in unknown.content

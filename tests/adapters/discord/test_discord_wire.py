@@ -10,6 +10,7 @@ import pytest
 from bot.adapters.discord import StudyBot, render
 from bot.bootstrap import open_service
 from bot.core.actor import Actor
+from bot.core.errors import UNEXPECTED_ERROR
 from bot.core.replies import QuestionCard
 from bot.service import StudyService
 from tests.adapters.discord.fake_discord import EPHEMERAL, FakeDiscord
@@ -283,7 +284,7 @@ async def test_a_handler_that_raises_still_answers_once_privately_without_the_tr
     await bots.start(_Broken(service))  # type: ignore[arg-type]
     failed = await fake.slash("daily", ANNA, SCHOOL_A)
     assert_private(failed)
-    assert failed.data["content"] == render.GENERIC_ERROR
+    assert failed.data["content"] == UNEXPECTED_ERROR
     assert len([c for c in failed.calls if c.method == "POST"]) == 1  # one reply, from one place
     assert "secret" not in str(failed.calls) and "Traceback" not in str(failed.calls)
     assert "disk I/O error" in caplog.text  # ... but the log has it
@@ -329,7 +330,7 @@ async def test_slow_failure_after_a_public_defer_stays_private(
     token = failed.calls[0].path.split("/")[3]
     calls = [c for c in fake.calls if token in c.path and "/webhooks/" in c.path]
     assert [c.method for c in calls][-2:] == ["DELETE", "POST"]  # the public "thinking" message goes
-    assert calls[-1].body["flags"] & EPHEMERAL and calls[-1].body["content"] == render.GENERIC_ERROR
+    assert calls[-1].body["flags"] & EPHEMERAL and calls[-1].body["content"] == UNEXPECTED_ERROR
 
 
 async def test_commands_in_a_direct_message_say_the_bot_works_in_a_server(fake: FakeDiscord, bot: StudyBot) -> None:

@@ -1,0 +1,104 @@
+"""Pure renderers: platform-neutral replies -> what a Discord message shows.
+
+Each function returns a `Reply` (content, one embed, button specs) and does no I/O, so Discord's
+limits can be checked in unit tests. Text from students (names, typed answers) is escaped so it
+can neither format nor ping, and every piece of text is cut to fit before Discord would refuse it.
+
+    base.py        Reply, Button, PostMessage, Discord's limits, escaping and the embed builders
+    messages.py    replies to a student: questions, feedback, boards, stats, cards, forgetting, errors
+    schedules.py   scheduled posts and the teachers' /schedule replies
+
+The custom_ids the buttons carry are in `bot.adapters.discord.custom_ids`.
+"""
+
+from __future__ import annotations
+
+from bot.adapters.discord.render.base import (
+    BLUE,
+    BUTTON_LABEL,
+    BUTTONS,
+    CONTENT,
+    ECHO,
+    EMBED_DESCRIPTION,
+    EMBED_TITLE,
+    EMBED_TOTAL,
+    FIELD_NAME,
+    FIELD_VALUE,
+    FIELDS,
+    FOOTER,
+    GOLD,
+    GREEN,
+    NOT_IN_SERVER,
+    RED,
+    Button,
+    PostMessage,
+    Reply,
+    clip,
+    fit,
+    plural,
+    user_text,
+)
+from bot.adapters.discord.render.messages import (
+    error,
+    feedback,
+    forget_cancelled,
+    forget_prompt,
+    forgotten,
+    leaderboard,
+    question,
+    reference,
+    stats,
+)
+from bot.adapters.discord.render.schedules import (
+    NO_SCHEDULE,
+    REVEAL_SHARE,
+    SCHEDULE_REMOVED,
+    daily_post,
+    reveal,
+    schedule,
+    schedule_list,
+    schedule_removed,
+)
+
+__all__ = [
+    "BLUE",
+    "BUTTONS",
+    "BUTTON_LABEL",
+    "CONTENT",
+    "ECHO",
+    "EMBED_DESCRIPTION",
+    "EMBED_TITLE",
+    "EMBED_TOTAL",
+    "FIELDS",
+    "FIELD_NAME",
+    "FIELD_VALUE",
+    "FOOTER",
+    "GOLD",
+    "GREEN",
+    "NOT_IN_SERVER",
+    "NO_SCHEDULE",
+    "RED",
+    "REVEAL_SHARE",
+    "SCHEDULE_REMOVED",
+    "Button",
+    "PostMessage",
+    "Reply",
+    "clip",
+    "daily_post",
+    "error",
+    "feedback",
+    "fit",
+    "forget_cancelled",
+    "forget_prompt",
+    "forgotten",
+    "leaderboard",
+    "plural",
+    "question",
+    "reference",
+    "reveal",
+    "schedule",
+    "schedule_list",
+    "schedule_removed",
+    "stats",
+    "user_text",
+]

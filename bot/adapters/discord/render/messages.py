@@ -1,0 +1,193 @@
+"""Replies to a student: questions, feedback, leaderboards, stats, reference cards, forgetting, errors."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.adapters.discord import custom_ids
+from bot.adapters.discord.render.base import (
+    BLUE,
+    BUTTON_LABEL,
+    BUTTONS,
+    CONTENT,
+    FIELDS,
+    GOLD,
+    GREEN,
+    RED,
+    Button,
+    Reply,
+    add_field,
+    clip,
+    fit,
+    new_embed,
+    plural,
+    set_footer,
+    user_text,
+)
+from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName
+from bot.core.replies import AnswerFeedback, Forgotten, Leaderboard, QuestionCard, ReferenceCard, Stats
+from bot.core.vocabulary import Mode, QuestionKind
+
+# ---------------------------------------------------------------- questions and answers
+
+
+def question(card: QuestionCard) -> Reply:
+    daily = card.ref.mode is Mode.DAILY
+    title = f"Question of the day \u00b7 {card.topic}" if daily else f"Practice \u00b7 {card.topic}"
+    lines = [card.prompt]
+    if card.kind is QuestionKind.MULTIPLE_CHOICE:
+        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
+    embed = new_embed(title, "\n".join(lines))
+    if card.kind is QuestionKind.SHORT_ANSWER:
+        buttons = (Button("Type your answer", custom_ids.typed(card.ref), discord.ButtonStyle.primary),)
+        how = "Tap \u201cType your answer\u201d."
+    else:
+        buttons = tuple(
+            Button(
+                clip(option.letter, BUTTON_LABEL),
+                custom_ids.answer(card.ref, option.letter),
+                discord.ButtonStyle.primary,
+            )
+            for option in card.options[:BUTTONS]
+        )
+        how = "Tap your answer."
+    if daily:
+        note = (
+            "You've answered this one: tap again to see your result."
+            if card.already_answered
+            else "Only you see your result."
+        )
+        set_footer(embed, how, note)
+    else:
+        set_footer(embed, how, "Practice: no leaderboard points.")
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+def feedback(result: AnswerFeedback) -> Reply:
+    title = "\u2705 Correct!" if result.correct else "\u274c Not quite"
+    embed = new_embed(title, result.explanation, GREEN if result.correct else RED)
+    add_field(embed, "Your answer", user_text(result.given), inline=True)
+    add_field(embed, "Correct answer", result.correct_answer, inline=True)
+    if result.ref.mode is Mode.DAILY and not result.repeated:
+        add_field(embed, "Points", f"+{result.points} (total {result.total_points})", inline=True)
+    else:
+        add_field(embed, "Points", f"no new points (total {result.total_points})", inline=True)
+    add_field(embed, "Streak", plural(result.streak, "day"), inline=True)
+    notes = [result.note] if result.note else []
+    if result.ref.mode is Mode.PRACTICE and not result.note:
+        notes.append("Practice questions don't change the leaderboard.")
+    set_footer(embed, *notes)
+    buttons = ()
+    if result.figure is not None:
+        buttons = (Button(clip(f"Card: {result.figure.name}", BUTTON_LABEL), custom_ids.card(result.figure.card_id)),)
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+# ---------------------------------------------------------------- leaderboard and stats
+
+
+def leaderboard(board: Leaderboard, *, personal: bool = True) -> Reply:
+    """The board; `personal=False` for a public post, which has no caller to give a rank to."""
+    lines = [
+        f"**{entry.rank}.** {user_text(entry.name, 100)} \u2014 {plural(entry.points, 'pt')}"
+        + (" \u2190 you" if entry.is_caller else "")
+        for entry in board.entries
+    ]
+    if not lines:
+        lines = ["No points yet. Answer `/daily` to get on the board!"]
+    embed = new_embed(f"Leaderboard \u00b7 {board.period_label}", "\n".join(lines), GOLD)
+    if not personal:
+        you = "Answer the daily question to climb the board."
+    elif board.caller is not None:
+        you = f"You are #{board.caller.rank} of {board.total_ranked} with {plural(board.caller.points, 'pt')}."
+    else:
+        you = "You have no points in this period yet."
+    set_footer(embed, you)
+    return Reply(embed=fit(embed))
+
+
+def stats(result: Stats) -> Reply:
+    if result.answered:
+        description = "\n".join(
+            [
+                f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
+                f"**Answered:** {result.daily_answered} daily, {result.practice_answered} practice",
+                f"**Points:** {result.points}",
+                f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})",
+            ]
+        )
+    else:
+        description = "No answers yet. Try `/daily` or `/quiz`."
+    embed = new_embed(f"Stats \u00b7 {user_text(result.name, 100)}", description)
+    topics = list(result.per_topic)
+    shown = topics if len(topics) <= FIELDS else topics[: FIELDS - 1]
+    for topic in shown:
+        add_field(embed, topic.topic, f"{topic.correct}/{topic.answered} correct ({topic.accuracy:.0%})", inline=True)
+    if len(shown) < len(topics):
+        rest = topics[len(shown) :]
+        add_field(
+            embed,
+            f"{len(rest)} more topics",
+            f"{sum(t.correct for t in rest)}/{sum(t.answered for t in rest)} correct",
+            inline=True,
+        )
+    return Reply(embed=fit(embed))
+
+
+# ---------------------------------------------------------------- reference cards
+
+
+def reference(card: ReferenceCard) -> Reply:
+    embed = new_embed(card.name, card.summary, GOLD if card.kind == "figure" else BLUE)
+    for section in card.sections:
+        add_field(embed, section.heading, section.text)
+    if card.aliases:
+        set_footer(embed, "Also known as: " + ", ".join(card.aliases))
+    buttons = ()
+    if card.has_questions:
+        buttons = (Button("Quiz me on this", custom_ids.quiz(card.card_id), discord.ButtonStyle.primary),)
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+# ---------------------------------------------------------------- forgetting
+
+
+def forget_prompt(community_name: str) -> Reply:
+    where = f"**{user_text(community_name, 100)}**" if community_name else "this server"
+    return Reply(
+        content=f"This deletes all your answers, points and streaks in {where}. It cannot be undone.",
+        buttons=(
+            Button("Delete my data", custom_ids.forget(True), discord.ButtonStyle.danger),
+            Button("Cancel", custom_ids.forget(False)),
+        ),
+    )
+
+
+def forgotten(result: Forgotten) -> Reply:
+    if not result.existed:
+        return Reply(content="There was nothing stored about you in this server.")
+    return Reply(
+        content=f"Done: I deleted {plural(result.attempts_deleted, 'answer')} and your points "
+        "and streaks in this server."
+    )
+
+
+def forget_cancelled() -> Reply:
+    return Reply(content="Nothing was deleted.")
+
+
+# ---------------------------------------------------------------- errors
+
+
+def error(exc: BaseException) -> Reply:
+    """The one friendly reply for any failure: a StudyError's message, or a generic apology."""
+    if not isinstance(exc, StudyError):
+        return Reply(content=UNEXPECTED_ERROR)
+    buttons: tuple[Button, ...] = ()
+    if isinstance(exc, UnknownName):
+        buttons = tuple(
+            Button(clip(name, BUTTON_LABEL), custom_ids.card(name))
+            for name in dict.fromkeys(exc.suggestions)
+            if custom_ids.fits(name)
+        )[:5]
+    return Reply(content=clip(exc.message, CONTENT), buttons=buttons)

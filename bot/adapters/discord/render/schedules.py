@@ -1,0 +1,166 @@
+"""Scheduled posts in a channel, and the teachers' /schedule replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import discord
+
+from bot.adapters.discord.render.base import (
+    BLUE,
+    EMBED_DESCRIPTION,
+    EMBED_TITLE,
+    EMBED_TOTAL,
+    GREEN,
+    RED,
+    PostMessage,
+    Reply,
+    add_field,
+    clip,
+    day_name,
+    fit,
+    new_embed,
+    plural,
+    set_footer,
+    user_text,
+)
+from bot.adapters.discord.render.messages import leaderboard, question
+from bot.core.replies import DailyPost, Reveal, ScheduleInfo
+
+# ---------------------------------------------------------------- scheduled posts
+
+REVEAL_SHARE = 2500  # the reveal's part of a post's 6,000 embed characters; the question gets the rest
+
+
+def daily_post(post: DailyPost) -> tuple[PostMessage, ...]:
+    """A scheduled post: the last question's answer and today's question (with its answer buttons) in
+    one message, then on the leaderboard day the week's board as a second message."""
+    question_reply = question(post.question)
+    embeds: list[discord.Embed] = []
+    if post.reveal is not None:
+        embeds.append(fit(reveal(post.reveal, today=post.question.ref.daily_date), REVEAL_SHARE))
+    assert question_reply.embed is not None
+    embeds.append(fit(question_reply.embed, EMBED_TOTAL - sum(len(e) for e in embeds)))
+    messages = [PostMessage(tuple(embeds), question_reply.buttons)]
+    if post.leaderboard is not None:
+        board = leaderboard(post.leaderboard, personal=False).embed
+        assert board is not None
+        board.title = clip(f"This week's leaderboard \u00b7 {post.leaderboard.period_label}", EMBED_TITLE)
+        messages.append(PostMessage((board,)))
+    return tuple(messages)
+
+
+def reveal(result: Reveal, *, today: dt.date | None = None) -> discord.Embed:
+    """The previous daily question's answer and how the class did. Only right answerers are ever named."""
+    when = "Yesterday's" if today is not None and today - result.day == dt.timedelta(days=1) else "The last"
+    embed = new_embed(
+        f"{when} question \u00b7 {day_name(result.day)}",
+        "\n".join(
+            [
+                clip(result.prompt, 500),
+                "",
+                f"**Answer:** {clip(result.correct_answer, 300)}",
+                "",
+                clip(result.explanation, 1000),
+            ]
+        ),
+        GREEN,
+    )
+    if result.answered:
+        how = f"{result.answered} answered, {result.percent_correct}% correct"
+    else:
+        how = "Nobody answered it."
+    add_field(embed, "How the class did", how, inline=True)
+    if result.top_streaks:
+        streaks = ", ".join(f"{user_text(h.name, 60)} ({plural(h.streak, 'day')})" for h in result.top_streaks)
+        add_field(embed, "\U0001f525 Top streaks", streaks, inline=True)
+    return embed
+
+
+# ---------------------------------------------------------------- teachers' schedules
+
+NO_SCHEDULE = "No daily question is scheduled in this channel. Set one with `/schedule set time:08:30`."
+SCHEDULE_REMOVED = "Done: the daily question is no longer posted in this channel."
+
+
+def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Reply:
+    """A channel's schedule, for the teacher who asked (ephemeral). The next post is given in the
+    channel's local time, and as Discord timestamps that each reader sees in their own time."""
+    elsewhere = "\n".join(f"\u26a0\ufe0f {user_text(line, 300)}" for line in info.failing_elsewhere[:5])
+    if not info.exists:
+        return Reply(
+            content=clip(NO_SCHEDULE + (f"\n**Other channels failing:**\n{elsewhere}" if elsewhere else ""), 2000)
+        )
+    title = "Daily question schedule" + (f" \u00b7 #{user_text(info.channel_name, 100)}" if info.channel_name else "")
+    lines = [f"**When:** {info.time_of_day:%H:%M} {info.timezone}, {info.days}"]
+    lines.append(f"**Topics:** {', '.join(info.topics)}" if info.topics else "**Topics:** all")
+    weekly = f"{info.weekly_leaderboard}s" if info.weekly_leaderboard else "off"
+    lines.append(f"**Weekly leaderboard:** {weekly}")
+    for start, end in info.pauses:
+        lines.append(f"**Pause:** {day_name(start)} {start.year} \u2013 {day_name(end)} {end.year}")
+    if info.paused:
+        lines.append("**Paused** until you use `/schedule resume`.")
+    elif info.next_post is not None:
+        stamp = int(info.next_post.timestamp())
+        lines.append(
+            f"**Next post:** {day_name(info.next_post)}, {info.next_post:%H:%M} ({info.timezone}) "
+            f"\u00b7 <t:{stamp}:F>, <t:{stamp}:R>"
+        )
+    else:
+        lines.append("**Next post:** none (no day left to post on)")
+    embed = new_embed(title, "\n".join(lines), RED if info.last_error else BLUE)
+    if info.last_error:
+        add_field(
+            embed,
+            "\u26a0\ufe0f The last post failed",
+            clip(info.last_error, 600) + "\nCheck that I can see this channel and send messages and embeds in it. "
+            "I'll try again at the next post.",
+        )
+    if warning:
+        add_field(embed, "\u26a0\ufe0f Before the first post", warning)
+    if elsewhere:
+        add_field(
+            embed,
+            "Other channels failing",
+            clip(elsewhere, 1000) + "\nUse `/schedule off` there, or fix the bot's access.",
+        )
+    return Reply(content=heading or None, embed=fit(embed))
+
+
+def schedule_list(infos: Sequence[ScheduleInfo]) -> Reply:
+    """Every schedule in the server, a line per channel, for the teacher who asked (ephemeral)."""
+    if not infos:
+        return Reply(
+            content="No channel in this server has a daily question scheduled yet. "
+            "Set one in a class channel with `/schedule set time:08:30`."
+        )
+    lines = []
+    for info in infos:
+        line = f"<#{info.channel_id}> \u00b7 {info.time_of_day:%H:%M} {info.timezone}, {info.days}"
+        if info.paused:
+            line += " \u00b7 **paused**"
+        elif info.next_post is not None:
+            line += f" \u00b7 next <t:{int(info.next_post.timestamp())}:R>"
+        if info.last_error:  # named as it was, since Discord cannot show a deleted channel
+            name = user_text(info.channel_name or info.channel_id, 100)
+            line += f"\n\u2003\u26a0\ufe0f #{name}: last post failed: {user_text(info.last_error, 150)}"
+        lines.append(line)
+    shown, length = [], 0
+    for line in lines:
+        if length + len(line) + 1 > EMBED_DESCRIPTION - 100:  # room for the "and N more" line
+            shown.append(f"\u2026 and {len(lines) - len(shown)} more")
+            break
+        shown.append(line)
+        length += len(line) + 1
+    embed = new_embed(
+        f"Daily question schedules ({len(infos)})", "\n".join(shown), RED if any(i.last_error for i in infos) else BLUE
+    )
+    set_footer(embed, "Change one with /schedule in its channel; stop a deleted one with /schedule off channel:")
+    return Reply(embed=fit(embed))
+
+
+def schedule_removed(other_channel_id: str | None = None) -> Reply:
+    if other_channel_id is None:
+        return Reply(content=SCHEDULE_REMOVED)
+    return Reply(content=f"Done: the daily question is no longer posted in <#{other_channel_id}>.")
