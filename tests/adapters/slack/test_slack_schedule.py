@@ -139,8 +139,8 @@ async def test_schedule_set_forms_usage_and_off(slack, directory):
     pm = all_text(await slack.ask("schedule set 7:45 pm America/New_York mon,wed,fri", channel="C8", **ADMIN))
     assert "*19:45* (America/New_York), Mon, Wed, Fri" in pm
     every = all_text(await slack.ask("schedule set 06:00 every day", channel="C8", **ADMIN))
-    assert "*06:00* (Europe/London), every day" in every
-    assert "Next post: *Saturday 28 November at 06:00*" in every
+    assert "*06:00* (America/New_York), every day" in every  # no zone given: the workspace's stays
+    assert "Next post: *Friday 27 November at 06:00*" in every  # 04:00 in New York now
     filtered = all_text(await slack.ask("schedule set 08:30 topics=rivals board=off", channel="C8", **ADMIN))
     assert "Topics: The rivals." in filtered and "No weekly leaderboard post." in filtered
     assert "There is no topic" in all_text(await slack.ask("schedule set 08:30 topics=cold-war", channel="C8", **ADMIN))
