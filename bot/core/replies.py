@@ -41,7 +41,10 @@ class FigureLink:
 
 
 @dataclass(frozen=True, slots=True)
-class QuestionCard:
+class AskedQuestion:
+    """A question as a student is asked it (the options in their order, the figures it names); "cards"
+    are only the figure and glossary cards (ReferenceCard)."""
+
     ref: QuestionRef
     topic: str  # the topic's title
     kind: QuestionKind
@@ -175,7 +178,7 @@ class Reveal:
 class DailyPost:
     """What a scheduled post puts in a class channel."""
 
-    question: QuestionCard
+    question: AskedQuestion
     reveal: Reveal | None = None
     leaderboard: Leaderboard | None = None
 

@@ -14,7 +14,7 @@ from bot.core import selection
 from bot.core.errors import InvalidInput, NoQuestionsAvailable, NotFound, UnknownTopic
 from bot.core.grading import ShortAnswer, clean_input, is_choice_not_text, normalise, parse_true_false, pick_option
 from bot.core.lookup import Entry, NameIndex
-from bot.core.replies import FigureLink, Option, QuestionCard, QuestionRef, TopicInfo
+from bot.core.replies import AskedQuestion, FigureLink, Option, QuestionRef, TopicInfo
 from bot.core.vocabulary import QuestionKind
 
 TYPED_ANSWER_WANTED = (
@@ -59,7 +59,7 @@ class Catalogue:
             raise NotFound("That question is no longer in the bank. Ask for a new one with `daily` or `quiz`.")
         return question
 
-    def question_card(self, ref: QuestionRef, *, already_answered: bool = False) -> QuestionCard:
+    def asked(self, ref: QuestionRef, *, already_answered: bool = False) -> AskedQuestion:
         """The question as a student is shown it."""
         question = self.question(ref.question_id)
         if question.kind is QuestionKind.MULTIPLE_CHOICE:
@@ -68,7 +68,7 @@ class Catalogue:
             options = (Option("True", "True"), Option("False", "False"))
         else:
             options = ()
-        return QuestionCard(
+        return AskedQuestion(
             ref,
             self.topic_title(question.topic),
             question.kind,

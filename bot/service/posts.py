@@ -185,7 +185,7 @@ class ScheduledPosts:
         posts = []
         for claim in claims:
             key = (schedules[claim.schedule_id].community_id, claim.local_date)
-            question = self.catalogue.question_card(QuestionRef(questions[key], Mode.DAILY, claim.local_date))
+            question = self.catalogue.asked(QuestionRef(questions[key], Mode.DAILY, claim.local_date))
             posts.append(DailyPost(question, reveals.get(key), boards.get(key)))
         return posts
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import selection
 from bot.core.actor import Actor
 from bot.core.clock import Clock
-from bot.core.replies import QuestionCard, QuestionRef
+from bot.core.replies import AskedQuestion, QuestionRef
 from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
@@ -34,7 +34,7 @@ class Questions:
         self._assigned: LRUCache[tuple[int, dt.date | None], str] = LRUCache(CACHE_LIMIT)
 
     @database_trouble()
-    async def daily_question(self, actor: Actor) -> QuestionCard:
+    async def daily_question(self, actor: Actor) -> AskedQuestion:
         async with self.db.sessions.begin() as session:
             community, member = await self.members.enrol(session, actor)
             today = self.members.today(community)
@@ -44,12 +44,12 @@ class Questions:
             )
             ref = QuestionRef(question_id, Mode.DAILY, today)
             await self.members.set_pending(session, member, ref)
-            return self.catalogue.question_card(ref, already_answered=bool(answered))
+            return self.catalogue.asked(ref, already_answered=bool(answered))
 
     @database_trouble()
     async def practice_question(
         self, actor: Actor, topic: str | None = None, *, figure: str | None = None
-    ) -> QuestionCard:
+    ) -> AskedQuestion:
         candidates = self.catalogue.practice_candidates(topic, figure)
         async with self.db.sessions.begin() as session:
             community, member = await self.members.enrol(session, actor)
@@ -72,7 +72,7 @@ class Questions:
             question_id = selection.choose_practice(candidates, seen, {todays} if todays else set(), seed)
             ref = QuestionRef(question_id, Mode.PRACTICE)
             await self.members.set_pending(session, member, ref)
-            return self.catalogue.question_card(ref)
+            return self.catalogue.asked(ref)
 
     async def assigned(self, community_id: int, day: dt.date | None) -> str | None:
         """The daily question of a community on a day, if one was set."""

@@ -6,10 +6,10 @@ import textwrap
 
 from bot.core.replies import (
     AnswerFeedback,
+    AskedQuestion,
     DailyPost,
     Forgotten,
     Leaderboard,
-    QuestionCard,
     ReferenceCard,
     ScheduleInfo,
     Stats,
@@ -27,7 +27,7 @@ def _wrap(text: str, indent: str = "") -> str:
     )
 
 
-def question(card: QuestionCard) -> str:
+def question(card: AskedQuestion) -> str:
     title = "Today's question" if card.is_daily else "Practice question"
     lines = [f"{title} \u00b7 {card.topic}", _wrap(card.prompt)]
     if card.kind is QuestionKind.MULTIPLE_CHOICE:

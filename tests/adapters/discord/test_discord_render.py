@@ -15,6 +15,7 @@ from bot.adapters.discord.views import PERSISTENT_ITEMS, AnswerButton, TypeAnswe
 from bot.core.errors import UNEXPECTED_ERROR, NotFound, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
+    AskedQuestion,
     CardSection,
     DailyPost,
     FigureLink,
@@ -22,7 +23,6 @@ from bot.core.replies import (
     Leaderboard,
     LeaderboardEntry,
     Option,
-    QuestionCard,
     QuestionRef,
     ReferenceCard,
     Reveal,
@@ -52,9 +52,9 @@ def refused(reply: render.Reply) -> list[str]:
     return message_problems(payload(reply))
 
 
-def mc_card(prompt: str = "Why did the post matter?", option: str = "It let him appoint officials") -> QuestionCard:
+def mc_card(prompt: str = "Why did the post matter?", option: str = "It let him appoint officials") -> AskedQuestion:
     options = tuple(Option(letter, f"{option} {letter}") for letter in "ABCDE")
-    return QuestionCard(DAILY, "Stalin's rise", QuestionKind.MULTIPLE_CHOICE, prompt, options)
+    return AskedQuestion(DAILY, "Stalin's rise", QuestionKind.MULTIPLE_CHOICE, prompt, options)
 
 
 async def test_multiple_choice_lists_options_in_the_embed_and_letters_on_buttons() -> None:
@@ -70,7 +70,7 @@ async def test_multiple_choice_lists_options_in_the_embed_and_letters_on_buttons
 
 async def test_true_false_and_short_answer_buttons() -> None:
     tf = render.question(
-        QuestionCard(
+        AskedQuestion(
             PRACTICE,
             "Rivals",
             QuestionKind.TRUE_FALSE,
@@ -83,7 +83,7 @@ async def test_true_false_and_short_answer_buttons() -> None:
         ("False", "ans|p::rise-001|False"),
     ]
     assert "no leaderboard points" in tf.embed.footer.text
-    short = render.question(QuestionCard(DAILY, "Rivals", QuestionKind.SHORT_ANSWER, "Which rival chaired Leningrad?"))
+    short = render.question(AskedQuestion(DAILY, "Rivals", QuestionKind.SHORT_ANSWER, "Which rival chaired Leningrad?"))
     assert [(b.label, b.custom_id) for b in short.buttons] == [("Type your answer", "typed|d:2026-11-27:rise-001")]
     assert isinstance(build_view(short.buttons).children[0], TypeAnswerButton)
 

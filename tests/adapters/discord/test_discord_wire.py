@@ -11,7 +11,7 @@ from bot.adapters.discord import StudyBot, render
 from bot.bootstrap import open_service
 from bot.core.actor import Actor
 from bot.core.errors import UNEXPECTED_ERROR
-from bot.core.replies import QuestionCard
+from bot.core.replies import AskedQuestion
 from bot.service import StudyService
 from tests.adapters.discord.fake_discord import EPHEMERAL, FakeDiscord
 from tests.adapters.discord.helpers import (
@@ -271,7 +271,7 @@ class _Broken:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._service, name)
 
-    async def daily_question(self, actor: Actor) -> QuestionCard:
+    async def daily_question(self, actor: Actor) -> AskedQuestion:
         await asyncio.sleep(self._delay)
         if self._fail:
             raise RuntimeError("disk I/O error at /var/secret/studybot.db")

@@ -12,13 +12,13 @@ from bot.core.actor import Platform
 from bot.core.errors import UNEXPECTED_ERROR, InvalidInput, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
+    AskedQuestion,
     CardSection,
     DailyPost,
     FigureLink,
     Leaderboard,
     LeaderboardEntry,
     Option,
-    QuestionCard,
     QuestionRef,
     ReferenceCard,
     Reveal,
@@ -35,14 +35,14 @@ LONG = "word " * 1200  # 6,000 characters
 
 def test_long_question_options_and_prompt_stay_within_block_kit_limits():
     options = tuple(Option(letter, LONG) for letter in "ABCDE")
-    message = render.question(QuestionCard(DAILY, "Topic " * 50, QuestionKind.MULTIPLE_CHOICE, LONG, options))
+    message = render.question(AskedQuestion(DAILY, "Topic " * 50, QuestionKind.MULTIPLE_CHOICE, LONG, options))
     assert check_message(message) == []
     assert [b["value"] for b in buttons(message)] == [f"d:2026-11-27:ps-001|{letter}" for letter in "ABCDE"]
     assert [ids.parse_answer_value(b["value"]) for b in buttons(message)][1] == (DAILY, "B")
 
 
 def test_short_answer_question_offers_the_modal_and_the_command():
-    card = QuestionCard(DAILY, "Rivals", QuestionKind.SHORT_ANSWER, "Who chaired the Leningrad Soviet?")
+    card = AskedQuestion(DAILY, "Rivals", QuestionKind.SHORT_ANSWER, "Who chaired the Leningrad Soviet?")
     message = render.question(card)
     (open_button,) = buttons(message)
     assert open_button["action_id"] == ids.OPEN_MODAL_ACTION
@@ -56,7 +56,7 @@ def test_short_answer_question_offers_the_modal_and_the_command():
 def test_true_false_buttons_and_already_answered_note():
     options = (Option("True", "True"), Option("False", "False"))
     message = render.question(
-        QuestionCard(DAILY, "Rivals", QuestionKind.TRUE_FALSE, "Claim.", options, already_answered=True)
+        AskedQuestion(DAILY, "Rivals", QuestionKind.TRUE_FALSE, "Claim.", options, already_answered=True)
     )
     assert [b["text"]["text"] for b in buttons(message)] == ["True", "False"]
     assert "already answered today's question" in all_text(message)
@@ -167,7 +167,7 @@ def test_manifest_ships_the_command_scopes_and_socket_mode():
 
 def test_daily_post_reveals_yesterday_then_asks_and_names_only_streak_holders():
     options = (Option("A", "1922"), Option("B", "1924"))
-    card = QuestionCard(DAILY, "Rivals", QuestionKind.MULTIPLE_CHOICE, "When?", options)
+    card = AskedQuestion(DAILY, "Rivals", QuestionKind.MULTIPLE_CHOICE, "When?", options)
     reveal = Reveal(
         dt.date(2026, 11, 26),
         LONG,

@@ -273,7 +273,7 @@ async def test_a_refused_channel_is_recorded_and_shown_and_a_rate_limit_is_retri
 async def test_publisher_maps_slack_errors(fake_slack, service, error, permanent, shown):
     publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
     fake_slack.fail("chat.postMessage", error)
-    card = service.catalogue.question_card(_any_ref(service))
+    card = service.catalogue.asked(_any_ref(service))
     with pytest.raises(PublishError) as raised:
         await publisher.publish("C1", DailyPost(card))
     assert raised.value.permanent is permanent
@@ -283,7 +283,7 @@ async def test_publisher_maps_slack_errors(fake_slack, service, error, permanent
 
 async def test_publisher_returns_the_question_ts_and_survives_a_failed_board(fake_slack, service, monkeypatch):
     publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
-    card = service.catalogue.question_card(_any_ref(service))
+    card = service.catalogue.asked(_any_ref(service))
     board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "alice", 12),), None, 1)
     ts = await publisher.publish("C1", DailyPost(card, None, board))
     first, second = fake_slack.posted("C1")

@@ -25,13 +25,13 @@ from bot.adapters.discord.render.base import (
     user_text,
 )
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName
-from bot.core.replies import AnswerFeedback, Forgotten, Leaderboard, QuestionCard, ReferenceCard, Stats
+from bot.core.replies import AnswerFeedback, AskedQuestion, Forgotten, Leaderboard, ReferenceCard, Stats
 from bot.core.vocabulary import Mode, QuestionKind
 
 # ---------------------------------------------------------------- questions and answers
 
 
-def question(card: QuestionCard) -> Reply:
+def question(card: AskedQuestion) -> Reply:
     daily = card.ref.mode is Mode.DAILY
     title = f"Question of the day \u00b7 {card.topic}" if daily else f"Practice \u00b7 {card.topic}"
     lines = [card.prompt]

@@ -28,7 +28,7 @@ from bot.adapters.slack.render.blocks import (
 )
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName, UnknownTopic
 from bot.core.grading import MAX_INPUT
-from bot.core.replies import AnswerFeedback, Forgotten, Leaderboard, QuestionCard, QuestionRef, ReferenceCard, Stats
+from bot.core.replies import AnswerFeedback, AskedQuestion, Forgotten, Leaderboard, QuestionRef, ReferenceCard, Stats
 from bot.core.vocabulary import QuestionKind
 
 HELP_LINES: tuple[tuple[str, str], ...] = (
@@ -55,7 +55,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
 # ---------------------------------------------------------------- questions
 
 
-def question(card: QuestionCard) -> Message:
+def question(card: AskedQuestion) -> Message:
     label = "Daily question" if card.is_daily else "Practice question"
     blocks: list[dict[str, Any]] = [
         context(f"*{label}* \u00b7 {escape(card.topic)}"),
