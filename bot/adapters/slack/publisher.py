@@ -1,7 +1,13 @@
-"""Scheduled daily posts into Slack channels (the scheduler's Publisher for platform "slack")."""
+"""Scheduled daily posts into Slack channels (the scheduler's Publisher for platform "slack").
+
+Each question message carries Slack message metadata naming its post (`POST_EVENT`, with the question's
+ref), so a scheduler that took over a claim whose sender died mid-send can find the message in the
+channel's history (`find_post`) instead of posting it a second time.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -29,6 +35,17 @@ PERMANENT: dict[str, str] = {
 }
 
 
+POST_EVENT = "studybot_daily_post"  # the metadata event_type on every scheduled question message
+HISTORY_PAGE = 200  # messages per conversations.history page (Slack allows up to 999; 200 is its advice)
+HISTORY_PAGES = 3  # pages read before giving up: a class channel rarely gets 600 messages within a day
+LOOKUP_ERRORS = (SlackApiError, aiohttp.ClientError, OSError)  # OSError covers TimeoutError
+
+
+def post_metadata(post: DailyPost) -> dict[str, Any]:
+    """The message metadata that marks a message as this post (the question's ref is one per community per day)."""
+    return {"event_type": POST_EVENT, "event_payload": {"ref": post.question.ref.encode()}}
+
+
 def publish_error(error: Exception) -> PublishError:
     """A failed Web API call as a PublishError: permanent for the errors in PERMANENT, else retried."""
     if isinstance(error, SlackApiError):
@@ -49,14 +66,15 @@ def publish_error(error: Exception) -> PublishError:
 
 
 class SlackPublisher:
-    """Posts a DailyPost with chat.postMessage; returns the question message's ts."""
+    """Posts a DailyPost with chat.postMessage; returns the question message's ts. `find_post` finds it again."""
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self._me: tuple[str, str] | None = None  # (bot_id, user_id) from auth.test, asked once
 
     async def publish(self, channel_id: str, post: DailyPost) -> str:
         first, *rest = render.daily_post(post)
-        ts = await self._post(channel_id, first)
+        ts = await self._post(channel_id, {**first, "metadata": post_metadata(post)})
         for message in rest:
             # The question is out: a failed follow-up (the weekly board) must not make the
             # scheduler retry, which would post the question a second time.
@@ -66,7 +84,51 @@ class SlackPublisher:
                 log.warning("slack: the weekly leaderboard for %s was not posted: %s", channel_id, error)
         return ts
 
+    async def find_post(self, channel_id: str, post: DailyPost, since: dt.datetime) -> str | None:
+        """The ts of our own question message for this post in the channel since `since`, if it is there.
+
+        Reads conversations.history with the messages' metadata (newest first, a few pages). When Slack
+        cannot be asked (no channels:history scope, not in the channel, Slack down) it logs a warning
+        and returns None: the scheduler then posts again, as it did before it could look.
+        """
+        ref = post.question.ref.encode()
+        cursor: str | None = None
+        try:
+            bot_id, user_id = await self._identity()
+            for _ in range(HISTORY_PAGES):
+                response = await self.client.conversations_history(
+                    channel=channel_id,
+                    oldest=f"{since.timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                )
+                for message in response.get("messages") or []:
+                    if _is_post(message, ref, bot_id, user_id):
+                        return str(message["ts"])
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not (response.get("has_more") and cursor):
+                    return None
+        except LOOKUP_ERRORS as error:
+            log.warning(
+                "slack: could not look in %s for the post that was being sent (%s); posting it again",
+                channel_id,
+                publish_error(error),
+            )
+            return None
+        log.warning(
+            "slack: %s has over %d messages since %s; posting again", channel_id, HISTORY_PAGE * HISTORY_PAGES, since
+        )
+        return None
+
+    async def _identity(self) -> tuple[str, str]:
+        if self._me is None:
+            response = await self.client.auth_test()
+            self._me = (str(response.get("bot_id") or ""), str(response.get("user_id") or ""))
+        return self._me
+
     async def _post(self, channel_id: str, message: dict[str, Any]) -> str:
+        """One chat.postMessage: the message's text and blocks, and its metadata if it has any."""
         try:
             response = await self.client.chat_postMessage(
                 channel=channel_id,
@@ -74,7 +136,16 @@ class SlackPublisher:
                 blocks=message["blocks"],
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata=message.get("metadata"),
             )
         except Exception as error:
             raise publish_error(error) from error
         return str(response.get("ts") or "")
+
+
+def _is_post(message: dict[str, Any], ref: str, bot_id: str, user_id: str) -> bool:
+    """Whether a history message is our own one carrying the post with this ref."""
+    ours = (bot_id and message.get("bot_id") == bot_id) or (user_id and message.get("user") == user_id)
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return bool(ours) and metadata.get("event_type") == POST_EVENT and payload.get("ref") == ref

@@ -8,6 +8,7 @@ checked against Block Kit's limits, as Slack itself would refuse it.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import hmac
 import itertools
@@ -50,6 +51,9 @@ class FakeSlack:
     failures: dict[tuple[str, str | None], str] = field(default_factory=dict)
     channel_messages: list[dict[str, Any]] = field(default_factory=list)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # When set, messages get their `ts` from this clock (as Slack's own time), so conversations.history's
+    # `oldest`/`latest` mean what they mean at that time; else the fixed 1700000NNN.000200 of before.
+    clock: Callable[[], dt.datetime] | None = None
 
     async def start(self) -> None:
         app = web.Application()
@@ -151,7 +155,7 @@ class FakeSlack:
         elif method == "chat.postEphemeral":
             answer |= {"message_ts": "1700000000.000100"}
         elif method == "chat.postMessage":
-            ts = f"1700000{next(self._ts):03d}.000200"
+            ts = self._next_ts()
             message = {
                 "type": "message",
                 "text": body.get("text", ""),
@@ -160,8 +164,12 @@ class FakeSlack:
                 "bot_id": "BBOT",
                 "user": "UBOT",
             }
+            if isinstance(body.get("metadata"), dict):
+                message["metadata"] = body["metadata"]
             answer |= {"channel": body.get("channel"), "ts": ts, "message": message}
             self.channel_messages.append({"channel": body.get("channel"), **message})
+        elif method == "conversations.history":
+            answer |= self._history(body)
         elif method == "users.list":  # the directory, a page at a time (`limit`, `cursor`)
             ids = sorted(self.users)
             start, size = int(body.get("cursor") or 0), int(body.get("limit") or 100)
@@ -180,6 +188,36 @@ class FakeSlack:
             fields = {"is_admin": False, "is_owner": False, "is_primary_owner": False} | self.users[user_id]
             answer |= {"user": {"id": user_id, "team_id": "T1", "name": user_id.lower(), "deleted": False, **fields}}
         return web.json_response(answer)
+
+    def _next_ts(self) -> str:
+        if self.clock is None:
+            return f"1700000{next(self._ts):03d}.000200"
+        return f"{int(self.clock().timestamp())}.{next(self._ts):06d}"  # unique, and in time order
+
+    def add_message(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Put a message into a channel as someone else (or another app) would have sent it; returns it with its ts."""
+        stored = {"channel": channel, "type": "message", "text": "", "ts": self._next_ts(), **message}
+        self.channel_messages.append(stored)
+        return stored
+
+    def _history(self, body: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: the channel's messages newest first, between `oldest` and `latest`
+        (exclusive), a page of `limit` at a time; `metadata` only with include_all_metadata."""
+        oldest, latest = float(body.get("oldest") or 0), float(body.get("latest") or "inf")
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in {"1", "true"}
+        found = [
+            {k: v for k, v in m.items() if k != "channel" and (with_metadata or k != "metadata")}
+            for m in reversed(self.posted(str(body.get("channel"))))
+            if oldest < float(m["ts"]) < latest
+        ]
+        start, size = int(body.get("cursor") or 0), min(int(body.get("limit") or 100), 999)
+        more = start + size < len(found)
+        return {
+            "messages": found[start : start + size],
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": str(start + size) if more else ""},
+        }
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
