@@ -1,13 +1,22 @@
-"""Scheduled posts into Discord channels: the scheduler's Publisher for the "discord" platform."""
+"""Scheduled posts into Discord channels: the scheduler's Publisher for the "discord" platform.
+
+A post's question message carries the question's ref in its buttons' custom_ids (one ref per community
+per day), so a scheduler that took over a claim whose sender died mid-send can find the message in the
+channel (`find_post`) instead of posting it a second time.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import aiohttp
 import discord
 
-from bot.adapters.discord import render
+from bot.adapters.discord import custom_ids, render
 from bot.adapters.discord.respond import NO_PINGS
 from bot.adapters.discord.views import build_view
 from bot.core.publishing import PublishError
@@ -21,6 +30,8 @@ MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 
 TRANSPORT_ERRORS = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError)  # OSError: timeouts too
+HISTORY_LIMIT = 200  # recent messages read by find_post, newest first (two requests)
+REF_TEMPLATES = tuple(re.compile(template) for template in (custom_ids.ANSWER, custom_ids.TYPED))
 
 
 class DiscordPublisher:
@@ -33,6 +44,38 @@ class DiscordPublisher:
 
     def __init__(self, client: discord.Client) -> None:
         self.client = client
+
+    async def find_post(self, channel_id: str, post: DailyPost, since: dt.datetime) -> str | None:
+        """The id of our own question message for this post in the channel since `since`, if it is there.
+
+        Reads the channel's recent messages, newest first. Only the bot's own channel posts count: a
+        public /daily reply carries the same buttons but is an interaction's response, not the post.
+        When Discord cannot be asked it logs a warning and returns None: the scheduler then posts again.
+        """
+        ref = post.question.ref.encode()
+        try:
+            channel = await self._channel(channel_id)
+            async for message in channel.history(limit=HISTORY_LIMIT):
+                if message.created_at < since:
+                    return None
+                if self._is_post(message, ref):
+                    return str(message.id)
+        except (PublishError, *TRANSPORT_ERRORS) as error:
+            log.warning(
+                "could not look in channel %s for the post that was being sent (%s); posting it again",
+                channel_id,
+                publish_error(error),
+            )
+            return None
+        return None
+
+    def _is_post(self, message: discord.Message, ref: str) -> bool:
+        me = self.client.user
+        if me is None or message.author.id != me.id or message.webhook_id is not None:
+            return False
+        if message.type is not discord.MessageType.default or message.interaction_metadata is not None:
+            return False
+        return ref in _refs(_custom_ids(message.components))
 
     async def publish(self, channel_id: str, post: DailyPost) -> str:
         messages = render.daily_post(post)  # before any I/O: a rendering bug must not half-send a post
@@ -66,6 +109,26 @@ class DiscordPublisher:
         if view is None:
             return await channel.send(embeds=list(message.embeds), allowed_mentions=NO_PINGS)
         return await channel.send(embeds=list(message.embeds), view=view, allowed_mentions=NO_PINGS)
+
+
+def _custom_ids(components: Iterable[Any]) -> Iterator[str]:
+    """Every custom_id in a message's components, however deeply nested (action rows, sections)."""
+    for component in components:
+        custom_id = getattr(component, "custom_id", None)
+        if custom_id:
+            yield custom_id
+        for attribute in ("children", "components"):
+            yield from _custom_ids(getattr(component, attribute, None) or ())
+
+
+def _refs(found: Iterable[str]) -> set[str]:
+    """The question refs that answer and typed-answer buttons carry."""
+    refs = set()
+    for custom_id in found:
+        for template in REF_TEMPLATES:
+            if match := template.fullmatch(custom_id):
+                refs.add(match["ref"])
+    return refs
 
 
 def publish_error(error: BaseException) -> PublishError:

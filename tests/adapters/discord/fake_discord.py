@@ -7,9 +7,11 @@ made to refuse posts, with Discord's own status codes and JSON error codes."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,8 @@ BOT_USER = {
     "bot": True,
 }
 EPHEMERAL = 64
+DISCORD_EPOCH_MS = 1_420_070_400_000
+CHAT_INPUT_COMMAND = 20  # the message type of a slash command's response
 
 
 @dataclass
@@ -150,6 +154,12 @@ class FakeDiscord:
         self._source: dict[str, str] = {}  # interaction token -> id of the message clicked on
         self.posts: list[tuple[str, dict, str]] = []  # messages posted into channels: (channel id, body, message id)
         self._ids = itertools.count(1_000_000_000_000_000_000)
+        # When set (before the bot starts), snowflakes and message timestamps come from this clock, as
+        # Discord's do from its own: then a channel's history `before`/`after` a time mean what they say.
+        self.clock: Callable[[], dt.datetime] | None = None
+        self._last_id = 0
+        self._used_in: dict[str, tuple[str, dict]] = {}  # interaction token -> (channel id, who used it)
+        self.public_replies: dict[str, tuple[str, dict]] = {}  # message id -> (channel id, interaction metadata)
         self._seq = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
@@ -185,7 +195,11 @@ class FakeDiscord:
         return yarl.URL(f"ws://127.0.0.1:{self.port}/gateway")
 
     def snowflake(self) -> str:
-        return str(next(self._ids))
+        if self.clock is None:
+            return str(next(self._ids))
+        stamp = (int(self.clock().timestamp() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last_id = max(stamp, self._last_id + 1)  # unique and increasing, as Discord's are
+        return str(self._last_id)
 
     # -- REST -----------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.Response:
@@ -205,7 +219,7 @@ class FakeDiscord:
             if status:
                 call.status = status
                 return _json({"code": code, "message": message}, status)
-        result = self._answer(request.method, path, body)
+        result = self._answer(request.method, path, body, dict(request.query))
         if result is None:
             call.status = 404
             self.unknown_routes.append(f"{request.method} {path}")
@@ -224,7 +238,7 @@ class FakeDiscord:
             return None
         return next((g for g in self.guilds if channel_id == g.channel_id or channel_id in g.channels), None)
 
-    def _answer(self, method: str, path: str, body: Any) -> Any:
+    def _answer(self, method: str, path: str, body: Any, query: dict[str, str] | None = None) -> Any:
         parts = path.strip("/").split("/")
         if path == "/users/@me":
             return BOT_USER
@@ -261,6 +275,8 @@ class FakeDiscord:
                 return 204
         if method == "GET" and parts[0] == "channels" and len(parts) == 2:
             return self._guild_of(parts[1]).channel(parts[1])  # type: ignore[union-attr] - refused if unknown
+        if method == "GET" and parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
+            return self._history(parts[1], query)
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
             stored = self._store(self.snowflake(), body, channel_id=parts[1])
             self.posts.append((parts[1], body, stored["id"]))
@@ -271,6 +287,27 @@ class FakeDiscord:
     def channel_messages(self, channel_id: str) -> list[dict]:
         """Messages posted into a channel (not interaction replies), oldest first, as stored."""
         return [self.messages[msg_id] for channel, _, msg_id in self.posts if channel == channel_id]
+
+    def history(self, channel_id: str) -> list[dict]:
+        """What a channel shows, oldest first: the messages posted into it, and the public replies to
+        interactions used in it (type 20, with `interaction_metadata`, as Discord shows them)."""
+        found = [self.messages[msg_id] for channel, _, msg_id in self.posts if channel == channel_id]
+        for msg_id, (channel, metadata) in self.public_replies.items():
+            if channel == channel_id and msg_id in self.messages:
+                reply = {**self.messages[msg_id], "channel_id": channel}
+                found.append(reply | {"type": CHAT_INPUT_COMMAND, "interaction_metadata": metadata})
+        return sorted(found, key=lambda message: int(message["id"]))
+
+    def _history(self, channel_id: str, query: dict[str, str]) -> list[dict]:
+        """GET /channels/{id}/messages: newest first, `limit` (1-100, default 50) of those `before` or
+        `after` a message id (with `after`, the ones right after it, as Discord does)."""
+        limit = max(1, min(int(query.get("limit") or 50), 100))
+        found = self.history(channel_id)
+        if "before" in query:
+            found = [m for m in found if int(m["id"]) < int(query["before"])]
+        if "after" in query:
+            found = [m for m in found if int(m["id"]) > int(query["after"])][:limit]
+        return list(reversed(found))[:limit]
 
     def refuse(self, channel_id: str, status: int, code: int, message: str) -> None:
         """From now on every request about this channel gets this error (403 Missing Access, 503 ...)."""
@@ -289,6 +326,10 @@ class FakeDiscord:
         result: dict[str, Any] = {"interaction": interaction}
         if kind in (4, 5):
             msg_id = self._by_token.setdefault(token, self.snowflake())
+            if token in self._used_in and not data.get("flags", 0) & EPHEMERAL:
+                channel_id, user = self._used_in[token]
+                metadata = {"id": self.snowflake(), "type": 2, "user": user, "authorizing_integration_owners": {}}
+                self.public_replies[msg_id] = (channel_id, metadata)
             interaction.update(
                 response_message_id=msg_id,
                 response_message_loading=kind == 5,
@@ -316,7 +357,7 @@ class FakeDiscord:
             "mention_everyone": False,
             "pinned": False,
             "tts": False,
-            "timestamp": "2026-11-27T09:00:00+00:00",
+            "timestamp": self.clock().isoformat() if self.clock else "2026-11-27T09:00:00+00:00",
             "edited_timestamp": None,
             "flags": 0,
         }
@@ -455,6 +496,8 @@ class FakeDiscord:
     async def send(self, payload: dict, timeout: float = 5.0) -> Exchange:
         """Dispatch INTERACTION_CREATE and wait until the bot's reply is complete."""
         token, start = payload["token"], len(self.calls)
+        if payload.get("channel_id"):  # used in a server channel
+            self._used_in[token] = (payload["channel_id"], payload["member"]["user"])
         if "message" in payload:
             self._source[token] = payload["message"]["id"]
         sent_at = time.monotonic()
