@@ -28,6 +28,13 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
+def quiet_voice_warnings() -> None:
+    """This bot never joins voice: discord.py's warnings at client creation that the voice libraries
+    (PyNaCl, davey) are not installed are only noise in every log, so they are switched off at their source."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 class StudyTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         await report_error(interaction, error)
@@ -44,6 +51,7 @@ class StudyBot(discord.Client):
         **options: Any,
     ) -> None:
         """`publishers` is the scheduler's registry: once ready, the bot adds its publisher to it."""
+        quiet_voice_warnings()
         super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
         self.service = service
         self.guild_ids = list(guild_ids)
