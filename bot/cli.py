@@ -229,8 +229,7 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
 async def _console(bot, user: str) -> None:  # noqa: ANN001 - bootstrap.Bot, imported lazily for start-up speed
     from bot.adapters import console
 
-    bot.publishers.add("console", console.ConsolePublisher(sys.stdout))
-    await _until_first_returns(console.run(bot.service, user=user), bot.scheduler.run())
+    await _until_first_returns(console.run(bot.service, user=user, publishers=bot.publishers), bot.scheduler.run())
 
 
 async def run_front_ends(bot, settings: Settings, names: list[str]) -> None:  # noqa: ANN001

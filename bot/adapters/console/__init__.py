@@ -1,4 +1,8 @@
-"""The local console front end: the same service, no token needed. Reads commands one a line."""
+"""The local console front end: the same service, no token needed. Reads commands one a line.
+
+At a terminal it edits lines, keeps a history and completes commands, topics and names
+(console/terminal.py), and shows replies in colour with tables and panels (console/styled.py); piped
+input and output stay plain text (console/lines.py, console/render.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ import logging
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from bot.adapters.console import render
 from bot.adapters.console.lines import lines
+from bot.adapters.console.terminal import commands_completer, typed_lines
+from bot.adapters.console.views import PlainView, RichView, ScheduleList, TopicList, wants_colour
 from bot.core import commands as grammar
 from bot.core.actor import Actor, Platform
 from bot.core.errors import UNEXPECTED_ERROR, StudyError
 from bot.core.grading import clean_input, normalise
+from bot.core.publishing import Publishers
 from bot.core.replies import DailyPost
 
 if TYPE_CHECKING:
@@ -54,16 +60,15 @@ class Console:
     words come first: `user <name>`, `topics`, `quit`, the `yes` that confirms forget-me, and a bare
     letter or true/false, which answers the last question."""
 
-    def __init__(self, service: StudyService, user: str, output: TextIO) -> None:
+    def __init__(self, service: StudyService, user: str, view: PlainView | RichView) -> None:
         self.service = service
         self.actor = actor_for(user)
-        self.output = output
+        self.view = view
         self.confirming_forget = False
         self.commands = COMMAND_WORDS
 
-    def say(self, text: str) -> None:
-        self.output.write(text.rstrip() + "\n\n")
-        self.output.flush()
+    def say(self, reply: object) -> None:
+        self.view.show(reply)
 
     async def handle(self, line: str) -> bool:
         """Run one command line; False means quit."""
@@ -76,7 +81,7 @@ class Console:
             if self.confirming_forget:
                 self.confirming_forget = False
                 if word in {"yes", "y"}:
-                    self.say(render.forgotten(await self.service.forget_me(self.actor)))
+                    self.say(await self.service.forget_me(self.actor))
                 else:
                     self.say("Kept everything. Nothing was deleted.")
                 return True
@@ -92,9 +97,10 @@ class Console:
             self.say(UNEXPECTED_ERROR)
         return True
 
-    async def run(self, word: str, rest: str, line: str) -> str:
+    async def run(self, word: str, rest: str, line: str) -> object:
+        """The reply to one line: a reply of the service's, or a short text."""
         if word == "topics":
-            return render.topics(self.service.topics())
+            return TopicList(self.service.topics())
         if word == "user":
             self.actor = actor_for(rest)
             return f"You are now {self.actor.display_name}."
@@ -104,19 +110,19 @@ class Console:
         service, actor = self.service, self.actor
         match command:
             case grammar.Daily():
-                return render.question(await service.daily_question(actor))
+                return await service.daily_question(actor)
             case grammar.Quiz(topic=topic, figure=figure):
-                return render.question(await service.practice_question(actor, topic, figure=figure))
+                return await service.practice_question(actor, topic, figure=figure)
             case grammar.Answer(text=answer):
-                return render.feedback(await service.submit_answer(actor, answer))
+                return await service.submit_answer(actor, answer)
             case grammar.ShowLeaderboard(period=period):
-                return render.leaderboard(await service.leaderboard(actor, period))
+                return await service.leaderboard(actor, period)
             case grammar.Rival(name=name):
-                return render.card(await service.explain(name, kind="figure"))
+                return await service.explain(name, kind="figure")
             case grammar.Explain(name=name):
-                return render.card(await service.explain(name))
+                return await service.explain(name)
             case grammar.ShowStats():
-                return render.stats(await service.stats(actor))  # the console shows your own
+                return await service.stats(actor)  # the console shows your own
             case grammar.ForgetMe():
                 self.confirming_forget = True
                 return (
@@ -129,7 +135,7 @@ class Console:
                 return f"I don't know the command \u201c{unknown[:40]}\u201d.{hint} Type `help` for the list."
         return await self.schedule(command)
 
-    async def schedule(self, command: grammar.Command) -> str:
+    async def schedule(self, command: grammar.Command) -> object:
         """The console is one channel, and whoever sits at it is its teacher."""
         schedules = self.service.schedules
         match command:
@@ -153,24 +159,23 @@ class Console:
             case grammar.ScheduleOff():
                 info = await schedules.off(self.actor, CHANNEL)
             case grammar.ScheduleList():
-                infos = await schedules.list_all(self.actor)
-                return "\n\n".join(render.schedule(info) for info in infos) or "No daily-question schedule yet."
+                return ScheduleList(await schedules.list_all(self.actor))
             case _:  # teachers are named on Discord and Slack; here there is no one else
                 return SCHEDULE_USAGE
-        return render.schedule(info)
+        return info
 
 
 class ConsolePublisher:
     """Scheduled posts appear in the terminal, as they would in a class channel."""
 
-    def __init__(self, output: TextIO) -> None:
-        self.output = output
+    def __init__(self, view: PlainView | RichView) -> None:
+        self.view = view
         self.count = 0
 
     async def publish(self, channel_id: str, post: DailyPost) -> str:
         self.count += 1
-        self.output.write(f"\n[scheduled post in #{channel_id}]\n{render.daily_post(post)}\n\n")
-        self.output.flush()
+        self.view.show(f"[scheduled post in #{channel_id}]")
+        self.view.show(post)
         return f"console-{self.count}"
 
 
@@ -180,20 +185,41 @@ def _looks_like_answer(line: str) -> bool:
 
 
 async def run(
-    service: StudyService, *, user: str = "Student", input_stream: TextIO | None = None, output: TextIO | None = None
+    service: StudyService,
+    *,
+    user: str = "Student",
+    input_stream: TextIO | None = None,
+    output: TextIO | None = None,
+    publishers: Publishers | None = None,
 ) -> None:
-    """Read commands until `quit` or end of input. Prompts only when a person is typing."""
+    """Read commands until `quit` or end of input. With `publishers`, scheduled posts for the console's
+    channel appear here too. A person at a terminal gets line editing, history, completion and colour."""
     input_stream = input_stream or sys.stdin
     output = output or sys.stdout
-    console = Console(service, user, output)
-    interactive = input_stream.isatty()
+    at_terminal = _is_terminal(input_stream) and _is_terminal(output)
+    view = RichView() if at_terminal and wants_colour(output) else PlainView(output)
+    console = Console(service, user, view)
+    publisher = ConsolePublisher(view)
+    if publishers is not None:
+        publishers.add(Platform.CONSOLE.value, publisher)
     console.say(f"Studying as {console.actor.display_name}. Type `help` for commands, `daily` for today's question.")
-    if interactive:
-        output.write("> ")
-        output.flush()
-    async for line in lines(input_stream):
-        if not await console.handle(line):
-            break
-        if interactive:
-            output.write("> ")
-            output.flush()
+    try:
+        if at_terminal:
+            names = [card_id for card_id, _ in service.complete_name("", limit=1000)]
+            completer = commands_completer(COMMAND_WORDS, [t.topic_id for t in service.topics()], names)
+            source = typed_lines(completer)
+        else:
+            source = lines(input_stream)
+        async for line in source:
+            if not await console.handle(line):
+                break
+    finally:
+        if publishers is not None:
+            publishers.remove(Platform.CONSOLE.value, publisher)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

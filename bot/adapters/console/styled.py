@@ -1,0 +1,149 @@
+"""Rich rendering of the service's replies for a person at a terminal: colour, tables for boards and stats,
+panels for cards. Pure functions from a reply to a rich renderable; bot/adapters/console/render.py is the
+plain-text twin used when the output is not a terminal (pipes, tests) or NO_COLOR is set."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from bot.adapters.console import render
+from bot.core.replies import (
+    AnswerFeedback,
+    AskedQuestion,
+    DailyPost,
+    Leaderboard,
+    ReferenceCard,
+    ScheduleInfo,
+    Stats,
+    TopicInfo,
+)
+from bot.core.vocabulary import QuestionKind
+
+
+def question(card: AskedQuestion) -> RenderableType:
+    title = "Today's question" if card.is_daily else "Practice question"
+    body = Text(card.prompt, style="bold")
+    if card.kind is QuestionKind.MULTIPLE_CHOICE:
+        for option in card.options:
+            body.append("\n")
+            body.append(f"{option.letter}) ", style="bold cyan")
+            body.append(option.text)
+        hint = f"answer <{'/'.join(option.letter for option in card.options)}>  (or just the letter)"
+    elif card.kind is QuestionKind.TRUE_FALSE:
+        hint = "answer true  or  answer false"
+    else:
+        hint = "answer <your answer>  (type it: a name, a date or a term)"
+    if card.already_answered:
+        hint = "You've already answered this one today (answer again to see your result)."
+    return Panel(body, title=f"{title} \u00b7 {card.topic}", subtitle=hint, border_style="cyan", expand=False)
+
+
+def feedback(result: AnswerFeedback) -> RenderableType:
+    verdict = (
+        Text("\u2714 Correct!", style="bold green") if result.correct else Text("\u2718 Not quite.", style="bold red")
+    )
+    if result.repeated:
+        verdict.append(f" (your first answer: {result.given})", style="dim")
+    lines: list[RenderableType] = [verdict]
+    if not result.correct:
+        lines.append(Text.assemble(("The answer: ", "dim"), (result.correct_answer, "bold")))
+    lines.append(Text(result.explanation))
+    if result.ref.mode.value == "daily":
+        lines.append(
+            Text(f"+{result.points} points \u00b7 streak {result.streak} \u00b7 total {result.total_points}", "yellow")
+        )
+    else:
+        lines.append(Text("Practice: no leaderboard points.", style="dim"))
+    if result.note:
+        lines.append(Text(result.note, style="italic"))
+    if result.figure:
+        lines.append(Text(f"More: rival {result.figure.name}", style="dim"))
+    return Group(*lines)
+
+
+def leaderboard(board: Leaderboard, *, personal: bool = True) -> RenderableType:
+    if not board.entries:
+        return Panel(
+            "No points yet in this period. Answer `daily` to get on the board!",
+            title=f"Leaderboard \u00b7 {board.period_label}",
+            expand=False,
+        )
+    table = Table(title=f"Leaderboard \u00b7 {board.period_label}", box=box.SIMPLE_HEAVY, title_justify="left")
+    table.add_column("#", justify="right", style="bold")
+    table.add_column("Name")
+    table.add_column("Points", justify="right", style="yellow")
+    for entry in board.entries:
+        table.add_row(
+            str(entry.rank),
+            entry.name + ("  \u2190 you" if entry.is_caller else ""),
+            str(entry.points),
+            style="bold green" if entry.is_caller else None,
+        )
+    if board.caller and not any(entry.is_caller for entry in board.entries):
+        table.add_row(f"\u2026 {board.caller.rank}", f"{board.caller.name} (you)", str(board.caller.points))
+    elif board.caller is None and personal:
+        table.caption = "You're not on this board yet."
+    return table
+
+
+def card(reference: ReferenceCard) -> RenderableType:
+    parts: list[RenderableType] = [Text(reference.summary, style="italic")]
+    if reference.aliases:
+        parts.append(Text(f"Also: {', '.join(reference.aliases)}", style="dim"))
+    for section in reference.sections:
+        parts += [Text(""), Text(section.heading, style="bold magenta"), Text(section.text)]
+    subtitle = f"quiz --about {reference.card_id}" if reference.has_questions else None
+    style = "magenta" if reference.kind == "figure" else "blue"
+    return Panel(Group(*parts), title=reference.name, subtitle=subtitle, border_style=style, expand=False)
+
+
+def stats(result: Stats) -> RenderableType:
+    summary = Text.assemble(
+        (f"Answered {result.answered}", "bold"),
+        f" ({result.daily_answered} daily, {result.practice_answered} practice), ",
+        (f"{result.accuracy:.0%} correct", "green"),
+        f"\nPoints {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})",
+    )
+    table = Table(box=box.SIMPLE, show_header=True)
+    table.add_column("Topic")
+    table.add_column("Right", justify="right")
+    table.add_column("%", justify="right")
+    for topic in result.per_topic:
+        table.add_row(topic.topic, f"{topic.correct}/{topic.answered}", f"{topic.accuracy:.0%}")
+    parts: list[RenderableType] = [summary]
+    if result.per_topic:
+        parts.append(table)
+    return Panel(Group(*parts), title=f"Stats for {result.name}", expand=False)
+
+
+def topics(items: list[TopicInfo]) -> RenderableType:
+    table = Table(title="Topics", box=box.SIMPLE, title_justify="left")
+    table.add_column("quiz ...", style="cyan")
+    table.add_column("Topic")
+    table.add_column("Questions", justify="right")
+    for topic in items:
+        table.add_row(topic.topic_id, topic.title, str(topic.question_count))
+    return table
+
+
+def daily_post(post: DailyPost) -> RenderableType:
+    parts: list[RenderableType] = []
+    if post.reveal:
+        reveal = post.reveal
+        text = Text.assemble((reveal.correct_answer, "bold"), "\n", reveal.explanation, "\n")
+        text.append(f"{reveal.answered} answered, {reveal.percent_correct}% correct.", style="yellow")
+        if reveal.top_streaks:
+            text.append(" Top streaks: " + ", ".join(f"{h.name} ({h.streak} days)" for h in reveal.top_streaks))
+        parts.append(Panel(text, title=f"Yesterday's answer ({reveal.day:%a %d %b})", border_style="dim", expand=False))
+    parts.append(question(post.question))
+    if post.leaderboard:
+        parts.append(leaderboard(post.leaderboard, personal=False))
+    return Group(*parts)
+
+
+def schedule(info: ScheduleInfo) -> RenderableType:
+    return Panel(render.schedule(info), title="Daily-question schedule", expand=False)
