@@ -124,7 +124,12 @@ def schedule(info: ScheduleInfo) -> str:
     elsewhere = "".join(f"\nAnother channel is failing: {line}" for line in info.failing_elsewhere)
     if not info.exists:
         return "No daily-question schedule here. Set one with: schedule set 08:30 [Europe/London] [mon-fri]" + elsewhere
-    lines = [f"Daily question at {info.time_of_day:%H:%M} {info.timezone}, {info.days}."]
+    lines = [
+        f"Daily question at {info.time_of_day:%H:%M} {info.timezone}, {info.days}.",
+        f"({info.timezone} is the class's time zone: its schedules, daily question and leaderboards follow it.)",
+    ]
+    if info.moved_to_timezone:
+        lines.append(f"Moved to {info.timezone} with it: {', '.join(info.moved_to_timezone)}.")
     if info.topics:
         lines.append(f"Topics: {', '.join(info.topics)}.")
     if info.weekly_leaderboard:

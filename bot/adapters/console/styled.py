@@ -1,5 +1,6 @@
 """Rich rendering of the service's replies for a person at a terminal: colour, tables for boards and stats,
-panels for cards. Pure functions from a reply to a rich renderable; bot/adapters/console/render.py is the
+panels for cards. Pure functions from a reply to a rich renderable; every text that comes from content or
+people is a `Text`, never markup, so a name like "[bold]Ann" prints as typed; bot/adapters/console/render.py is the
 plain-text twin used when the output is not a terminal (pipes, tests) or NO_COLOR is set."""
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def question(card: AskedQuestion) -> RenderableType:
         hint = "answer <your answer>  (type it: a name, a date or a term)"
     if card.already_answered:
         hint = "You've already answered this one today (answer again to see your result)."
-    return Panel(body, title=f"{title} \u00b7 {card.topic}", subtitle=hint, border_style="cyan", expand=False)
+    return Panel(
+        body, title=Text(f"{title} \u00b7 {card.topic}"), subtitle=Text(hint), border_style="cyan", expand=False
+    )
 
 
 def feedback(result: AnswerFeedback) -> RenderableType:
@@ -69,22 +72,22 @@ def leaderboard(board: Leaderboard, *, personal: bool = True) -> RenderableType:
     if not board.entries:
         return Panel(
             "No points yet in this period. Answer `daily` to get on the board!",
-            title=f"Leaderboard \u00b7 {board.period_label}",
+            title=Text(f"Leaderboard \u00b7 {board.period_label}"),
             expand=False,
         )
-    table = Table(title=f"Leaderboard \u00b7 {board.period_label}", box=box.SIMPLE_HEAVY, title_justify="left")
+    table = Table(title=Text(f"Leaderboard \u00b7 {board.period_label}"), box=box.SIMPLE_HEAVY, title_justify="left")
     table.add_column("#", justify="right", style="bold")
     table.add_column("Name")
     table.add_column("Points", justify="right", style="yellow")
     for entry in board.entries:
         table.add_row(
             str(entry.rank),
-            entry.name + ("  \u2190 you" if entry.is_caller else ""),
+            Text(entry.name + ("  \u2190 you" if entry.is_caller else "")),
             str(entry.points),
             style="bold green" if entry.is_caller else None,
         )
     if board.caller and not any(entry.is_caller for entry in board.entries):
-        table.add_row(f"\u2026 {board.caller.rank}", f"{board.caller.name} (you)", str(board.caller.points))
+        table.add_row(f"\u2026 {board.caller.rank}", Text(f"{board.caller.name} (you)"), str(board.caller.points))
     elif board.caller is None and personal:
         table.caption = "You're not on this board yet."
     return table
@@ -98,7 +101,7 @@ def card(reference: ReferenceCard) -> RenderableType:
         parts += [Text(""), Text(section.heading, style="bold magenta"), Text(section.text)]
     subtitle = f"quiz --about {reference.card_id}" if reference.has_questions else None
     style = "magenta" if reference.kind == "figure" else "blue"
-    return Panel(Group(*parts), title=reference.name, subtitle=subtitle, border_style=style, expand=False)
+    return Panel(Group(*parts), title=Text(reference.name), subtitle=subtitle, border_style=style, expand=False)
 
 
 def stats(result: Stats) -> RenderableType:
@@ -113,11 +116,11 @@ def stats(result: Stats) -> RenderableType:
     table.add_column("Right", justify="right")
     table.add_column("%", justify="right")
     for topic in result.per_topic:
-        table.add_row(topic.topic, f"{topic.correct}/{topic.answered}", f"{topic.accuracy:.0%}")
+        table.add_row(Text(topic.topic), f"{topic.correct}/{topic.answered}", f"{topic.accuracy:.0%}")
     parts: list[RenderableType] = [summary]
     if result.per_topic:
         parts.append(table)
-    return Panel(Group(*parts), title=f"Stats for {result.name}", expand=False)
+    return Panel(Group(*parts), title=Text(f"Stats for {result.name}"), expand=False)
 
 
 def topics(items: list[TopicInfo]) -> RenderableType:
@@ -126,7 +129,7 @@ def topics(items: list[TopicInfo]) -> RenderableType:
     table.add_column("Topic")
     table.add_column("Questions", justify="right")
     for topic in items:
-        table.add_row(topic.topic_id, topic.title, str(topic.question_count))
+        table.add_row(topic.topic_id, Text(topic.title), str(topic.question_count))
     return table
 
 
@@ -146,4 +149,4 @@ def daily_post(post: DailyPost) -> RenderableType:
 
 
 def schedule(info: ScheduleInfo) -> RenderableType:
-    return Panel(render.schedule(info), title="Daily-question schedule", expand=False)
+    return Panel(Text(render.schedule(info)), title="Daily-question schedule", expand=False)

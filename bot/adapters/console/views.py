@@ -71,7 +71,10 @@ class RichView:
         self.console = RichConsole(force_terminal=True, highlight=False, soft_wrap=False)
 
     def show(self, reply: object) -> None:
-        self.console.print(reply if isinstance(reply, str) else RENDERINGS[type(reply)][1](reply))
+        if isinstance(reply, str):  # our texts and students' words: never read as rich markup
+            self.console.print(reply, markup=False)
+        else:
+            self.console.print(RENDERINGS[type(reply)][1](reply))
         self.console.print()
 
 

@@ -52,7 +52,7 @@ def _cannot_post_here(interaction: discord.Interaction) -> str:
 
 @app_commands.describe(
     time="When to post, 24-hour HH:MM, such as 08:30",
-    timezone="The class's time zone (default Europe/London)",
+    timezone="The server's time zone, for every channel's schedule (default: keep the server's)",
     days="Days to post on: mon-fri (default), every day, or a list such as mon,wed,fri",
     topics="Only these topics, comma-separated (default: all)",
     weekly_leaderboard="The day the week's leaderboard follows the question (default Friday)",

@@ -84,6 +84,11 @@ NO_SCHEDULE = "No daily question is scheduled in this channel. Set one with `/sc
 SCHEDULE_REMOVED = "Done: the daily question is no longer posted in this channel."
 
 
+ZONE_IS_THE_SERVERS = (
+    "-# The time zone is the server's: every channel's schedule, the daily question and the leaderboards follow it."
+)
+
+
 def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Reply:
     """A channel's schedule, for the teacher who asked (ephemeral). The next post is given in the
     channel's local time, and as Discord timestamps that each reader sees in their own time."""
@@ -93,7 +98,10 @@ def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Rep
             content=clip(NO_SCHEDULE + (f"\n**Other channels failing:**\n{elsewhere}" if elsewhere else ""), 2000)
         )
     title = "Daily question schedule" + (f" \u00b7 #{user_text(info.channel_name, 100)}" if info.channel_name else "")
-    lines = [f"**When:** {info.time_of_day:%H:%M} {info.timezone}, {info.days}"]
+    lines = [f"**When:** {info.time_of_day:%H:%M} {info.timezone}, {info.days}", ZONE_IS_THE_SERVERS]
+    if info.moved_to_timezone:
+        moved = ", ".join(f"#{user_text(name, 100)}" for name in info.moved_to_timezone[:10])
+        lines.append(f"**Moved to {info.timezone} with it:** {moved}")
     lines.append(f"**Topics:** {', '.join(info.topics)}" if info.topics else "**Topics:** all")
     weekly = f"{info.weekly_leaderboard}s" if info.weekly_leaderboard else "off"
     lines.append(f"**Weekly leaderboard:** {weekly}")

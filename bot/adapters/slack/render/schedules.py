@@ -79,6 +79,11 @@ def _when(moment: dt.datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B} at {moment:%H:%M}"
 
 
+ZONE_IS_THE_WORKSPACES = (
+    "The time zone is the workspace's: every channel's schedule, the daily question and the leaderboards follow it."
+)
+
+
 def schedule(info: ScheduleInfo, done: str = "") -> Message:
     """A channel's schedule: when, which days, pauses, when the next post goes out (channel time), the last error."""
     intro = [f"*{escape(done)}*"] if done else []
@@ -97,6 +102,10 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
             f"({escape(info.timezone)}), {escape(info.days)}."
         ),
     ]
+    lines.append(ZONE_IS_THE_WORKSPACES)
+    if info.moved_to_timezone:
+        moved = ", ".join(f"#{escape(name)}" for name in info.moved_to_timezone[:10])
+        lines.append(f"Moved to {escape(info.timezone)} with it: {moved}.")
     if info.topics:
         lines.append("Topics: " + escape(", ".join(info.topics)) + ".")
     lines.append(
