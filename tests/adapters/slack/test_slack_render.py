@@ -148,7 +148,7 @@ def test_manifest_ships_the_command_scopes_and_socket_mode():
     manifest = yaml.safe_load(manifest_text())
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/study"
-    assert {"commands", "chat:write", "chat:write.public", "users:read"} <= set(
+    assert {"commands", "chat:write", "chat:write.public", "users:read", "channels:history", "groups:history"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert command["should_escape"] is True  # so @mentions arrive as <@U123|name>
