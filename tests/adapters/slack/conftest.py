@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,19 @@ class SlackHttp:
 
 @pytest.fixture
 async def slack(service: StudyService, fake_slack: FakeSlack) -> AsyncIterator[SlackHttp]:
+    async with serving(service, fake_slack) as app:
+        yield app
+
+
+@pytest.fixture
+async def any_slack(any_service: StudyService, fake_slack: FakeSlack) -> AsyncIterator[SlackHttp]:
+    """The Slack app over the service on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set."""
+    async with serving(any_service, fake_slack) as app:
+        yield app
+
+
+@asynccontextmanager
+async def serving(service: StudyService, fake_slack: FakeSlack) -> AsyncIterator[SlackHttp]:
     client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
     app = create_app(service, make_settings(), client=client)
     runner = web.AppRunner(build_web_app(app))

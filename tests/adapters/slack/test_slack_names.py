@@ -65,20 +65,20 @@ async def test_the_directory_is_walked_page_by_page_refreshed_hourly_and_kept_on
     assert len(fake_slack.api_calls("users.list")) == calls  # no new walk until the retry time
 
 
-async def test_quiz_me_on_this_keeps_the_directory_name_on_the_leaderboard(slack, service, fake_slack):
+async def test_quiz_me_on_this_keeps_the_directory_name_on_the_leaderboard(any_slack, any_service, fake_slack):
     """Regression: the "Quiz me on this" click named the student by their handle, and the leaderboard
     then showed `alice` instead of `Alice A.` from the workspace directory."""
     fake_slack.users.update(DIRECTORY)
-    team, question = await daily_with_buttons(slack)
-    right, _ = right_and_wrong_buttons(service, question)
-    await slack.press(right, team=team, user="U1", name="alice")
-    assert board_rows(await slack.ask("leaderboard", team=team, user="U2", name="bob"))[0].startswith(
+    team, question = await daily_with_buttons(any_slack)
+    right, _ = right_and_wrong_buttons(any_service, question)
+    await any_slack.press(right, team=team, user="U1", name="alice")
+    assert board_rows(await any_slack.ask("leaderboard", team=team, user="U2", name="bob"))[0].startswith(
         "1. Alice A. \u2014"
     )
 
-    card = await slack.ask("rival trotsky", team=team, user="U1", name="alice")
-    practice = await slack.press(button(card, "Quiz me on this"), team=team, user="U1", name="alice")
+    card = await any_slack.ask("rival trotsky", team=team, user="U1", name="alice")
+    practice = await any_slack.press(button(card, "Quiz me on this"), team=team, user="U1", name="alice")
     assert "Practice question" in all_text(practice)
 
-    rows = board_rows(await slack.ask("leaderboard", team=team, user="U2", name="bob"))  # asked by someone else
+    rows = board_rows(await any_slack.ask("leaderboard", team=team, user="U2", name="bob"))  # asked by someone else
     assert rows[0].startswith("1. Alice A. \u2014"), rows
