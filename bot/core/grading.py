@@ -28,9 +28,14 @@ _TRUE = frozenset({"true", "t", "yes", "y"})
 _FALSE = frozenset({"false", "f", "no", "n"})
 
 
+def visible(text: str | None) -> str:
+    """The text as a reader sees it: NFC, without control, zero-width or bidi marks, spaces collapsed."""
+    return _SPACE.sub(" ", _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))).strip()
+
+
 def clean_input(text: str | None, *, what: str = "Your answer", limit: int = MAX_INPUT) -> str:
     """Trim, drop control characters and refuse empty or overlong text (before any work is done)."""
-    cleaned = _SPACE.sub(" ", _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))).strip()
+    cleaned = visible(text)
     if not cleaned:
         raise InvalidInput(f"{what} is empty.")
     if len(cleaned) > limit:

@@ -18,6 +18,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.grading import visible
+
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 3600.0
@@ -72,5 +74,6 @@ def _shown_name(member: dict[str, Any]) -> str:
     if member.get("deleted") or member.get("is_bot") or not member.get("id"):
         return ""
     profile = member.get("profile") or {}
-    shown = profile.get("display_name") or profile.get("real_name") or member.get("real_name") or ""
-    return " ".join(str(shown).split())[:NAME_LIMIT]
+    candidates = (profile.get("display_name"), profile.get("real_name"), member.get("real_name"))
+    # A display name made only of zero-width or bidi marks looks empty: the full name stands in.
+    return next((shown for name in candidates if (shown := visible(str(name or "")))), "")[:NAME_LIMIT]

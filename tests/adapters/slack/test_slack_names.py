@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import names as names_module
-from bot.adapters.slack.names import NameDirectory
+from bot.adapters.slack.names import NameDirectory, _shown_name
 from tests.adapters.slack.fake_slack import BOT_TOKEN, all_text, button
 from tests.adapters.slack.helpers import board_rows, daily_with_buttons, right_and_wrong_buttons
 
@@ -82,3 +82,9 @@ async def test_quiz_me_on_this_keeps_the_directory_name_on_the_leaderboard(any_s
 
     rows = board_rows(await any_slack.ask("leaderboard", team=team, user="U2", name="bob"))  # asked by someone else
     assert rows[0].startswith("1. Alice A. \u2014"), rows
+
+
+def test_a_display_name_of_invisible_marks_gives_way_to_the_full_name():
+    member = {"id": "U9", "profile": {"display_name": "\u200b\u202e\u2066", "real_name": "Zoya Z."}}
+    assert _shown_name(member) == "Zoya Z."
+    assert _shown_name({"id": "U8", "profile": {"display_name": "\u200b"}}) == ""  # then the service's fallback
