@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 
 from bot.core import schedules as rules
 from bot.core.clock import Clock, local_date
@@ -32,6 +32,22 @@ from bot.store.models import Community, Schedule, ScheduledPost
 LEASE = dt.timedelta(minutes=2)  # a claim not renewed for this long (its scheduler died) is taken over
 INSERT_CHUNK = 5000
 OPEN = ("pending", "sending")  # a claim in these states is still someone's to finish
+
+
+def active_schedules(platforms: list[str]) -> Select:
+    """The schedules not paused on these platforms, with what `rule_of` needs, in the community's zone."""
+    return (
+        select(
+            Schedule.id,
+            Schedule.time_of_day,
+            Schedule.weekdays,
+            Schedule.pauses,
+            Schedule.leaderboard_weekday,
+            Community.timezone,
+        )
+        .join(Community, Community.id == Schedule.community_id)
+        .where(Community.platform.in_(platforms), Schedule.paused.is_(False))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +89,7 @@ class ScheduledPosts:
         platforms = list(platforms)
         owner = f"{owner}:{uuid.uuid4().hex[:8]}"  # per call: two ticks of one scheduler never share a claim
         async with self.db.sessions.begin() as session:
-            rows = await session.execute(  # plain rows: there may be ten thousand
-                select(
-                    Schedule.id,
-                    Schedule.time_of_day,
-                    Schedule.weekdays,
-                    Schedule.pauses,
-                    Schedule.leaderboard_weekday,
-                    Community.timezone,
-                )
-                .join(Community, Community.id == Schedule.community_id)
-                .where(Community.platform.in_(platforms), Schedule.paused.is_(False))
-            )
+            rows = await session.execute(active_schedules(platforms))  # plain rows: there may be ten thousand
             due = []
             for row in rows:
                 day = rule_of(row, row.timezone).due_now(now)
@@ -280,19 +285,7 @@ class ScheduledPosts:
         """The soonest moment anything could become due: a slot, or a retry."""
         platforms = list(platforms)
         async with self.db.read_sessions() as session:
-            schedules = (
-                await session.execute(
-                    select(
-                        Schedule.time_of_day,
-                        Schedule.weekdays,
-                        Schedule.pauses,
-                        Schedule.leaderboard_weekday,
-                        Community.timezone,
-                    )
-                    .join(Community, Community.id == Schedule.community_id)
-                    .where(Community.platform.in_(platforms), Schedule.paused.is_(False))
-                )
-            ).all()
+            schedules = (await session.execute(active_schedules(platforms))).all()
             # Only retries this scheduler could take: its platforms, and not held by a live claim elsewhere.
             retry = await session.scalar(
                 select(func.min(ScheduledPost.next_try_at))
