@@ -97,7 +97,7 @@ def parse_period(text: str | Period | None) -> Period:
 @dataclass(frozen=True, slots=True)
 class Ranked:
     rank: int
-    member_key: object
+    key: object
     points: int
 
 

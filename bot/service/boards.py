@@ -59,7 +59,7 @@ def top_scores(community_ids: Sequence[int], period: Period, start: dt.date, lim
 
 def ranked_entries(rows: Sequence, caller_id: str | None = None) -> tuple[LeaderboardEntry, ...]:
     ranked = scoring.competition_ranks([((row.external_id, row.display_name), row.points) for row in rows])
-    return tuple(LeaderboardEntry(r.rank, r.member_key[1], r.points, r.member_key[0] == caller_id) for r in ranked)
+    return tuple(LeaderboardEntry(r.rank, r.key[1], r.points, r.key[0] == caller_id) for r in ranked)
 
 
 class Boards:
