@@ -16,7 +16,7 @@ VOICE_WARNINGS = ("PyNaCl is not installed", "davey is not installed")
 def voice_libraries_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a host without PyNaCl and davey (discord.py warns once per process, so reset the flags)."""
     monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
-    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True, raising=False)  # discord.py 2.7 on only
 
 
 def voice_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -27,10 +27,10 @@ async def test_a_plain_discord_client_warns_about_voice(voice_libraries_missing,
     """The control: what discord.py logs unless told otherwise, so the test below can see it."""
     with caplog.at_level(logging.WARNING):
         await discord.Client(intents=discord.Intents.none()).close()
-    assert voice_warnings(caplog) == [
-        "PyNaCl is not installed, voice will NOT be supported",
-        "davey is not installed, voice will NOT be supported",
-    ]
+    warned = voice_warnings(caplog)
+    assert "PyNaCl is not installed, voice will NOT be supported" in warned
+    if discord.version_info >= (2, 7):  # davey came with discord.py 2.7
+        assert "davey is not installed, voice will NOT be supported" in warned
 
 
 async def test_creating_the_bot_logs_no_voice_warning(voice_libraries_missing, service, caplog):
