@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from bot.core.clock import Clock, utc_now
 from bot.core.publishing import Publishers
 from bot.scheduler import Scheduler
 from bot.service import StudyService
+from bot.service.posts import LEASE
 from bot.store import migrate
 from bot.store.db import DatabaseUnavailable, cause_of_failure, create_engine, redact, session_factory
 from bot.store.models import Question as QuestionRow
@@ -38,7 +40,12 @@ class Bot:
 
 @asynccontextmanager
 async def open_bot(
-    database_url: str, content_dir: Path, *, clock: Clock = utc_now, sqlite_synchronous: str = "FULL"
+    database_url: str,
+    content_dir: Path,
+    *,
+    clock: Clock = utc_now,
+    sqlite_synchronous: str = "FULL",
+    post_lease: dt.timedelta = LEASE,
 ) -> AsyncIterator[Bot]:
     """Load and validate the content, open and upgrade the database, sync the bank, and build the parts.
 
@@ -61,7 +68,9 @@ async def open_bot(
             log.info("content synced: %d added, %d updated, %d retired", report.added, report.updated, report.retired)
         retired = {row.id: Question.model_validate(row.body) for row in retired_rows}
         schedule_changed = asyncio.Event()  # the scheduler sleeps on it; schedule changes and new front ends set it
-        service = StudyService(bank, engine, clock=clock, retired=retired, on_schedule_change=schedule_changed.set)
+        service = StudyService(
+            bank, engine, clock=clock, retired=retired, on_schedule_change=schedule_changed.set, post_lease=post_lease
+        )
         publishers = Publishers(on_change=schedule_changed.set)
         scheduler = Scheduler(service.posts, publishers, wake=schedule_changed)
         # Everything loaded so far (the bank, the ORM's metadata) lives as long as the process: keep it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import os
 import signal
@@ -199,7 +200,10 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
 
     report_database(settings.database_url)
     async with open_bot(
-        settings.database_url, settings.content_dir, sqlite_synchronous=settings.sqlite_synchronous
+        settings.database_url,
+        settings.content_dir,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        post_lease=dt.timedelta(seconds=settings.studybot_post_lease),
     ) as bot:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

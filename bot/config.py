@@ -37,7 +37,11 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     port: int = 3000
     sqlite_synchronous: Literal["FULL", "NORMAL", "EXTRA"] = "FULL"  # NORMAL: faster, may lose the last answers
-    studybot_shutdown_grace: float = 20.0  # seconds a stopping bot lets posts and answers under way finish
+    studybot_shutdown_grace: float = 20.0
+    # How long a scheduled post's claim lasts without renewal before another process may take it over.
+    studybot_post_lease: float = Field(
+        default=120.0, gt=0
+    )  # seconds a stopping bot lets posts and answers under way finish
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
 
     @field_validator("discord_guild_ids", mode="before")
@@ -83,6 +87,7 @@ EXPECTED = {
     "port": "a port number such as 3000",
     "log_level": "DEBUG, INFO, WARNING or ERROR",
     "studybot_shutdown_grace": "a number of seconds such as 20",
+    "studybot_post_lease": "a number of seconds such as 120",
     "sqlite_synchronous": "FULL (the default) or NORMAL",
 }
 SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret"}

@@ -17,6 +17,7 @@ member per daily question, one question per community per day) is enforced by th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,7 +28,7 @@ from bot.service.answers import Answers
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
 from bot.service.members import Members
-from bot.service.posts import Claim, ScheduledPosts
+from bot.service.posts import LEASE, Claim, ScheduledPosts
 from bot.service.questions import Questions
 from bot.service.reference import ReferenceCards
 from bot.service.schedules import ScheduleCommands
@@ -49,6 +50,7 @@ class StudyService:
         clock: Clock = utc_now,
         retired: dict[str, Question] | None = None,
         on_schedule_change: Callable[[], None] = lambda: None,
+        post_lease: dt.timedelta = LEASE,
     ) -> None:
         self.clock = clock
         self.db = Database(engine)
@@ -60,7 +62,7 @@ class StudyService:
         boards = Boards(self.db, self.catalogue, self.members)
         reference = ReferenceCards(self.catalogue)
         self.schedules = ScheduleCommands(self.db, self.catalogue, self.members, clock, on_schedule_change)
-        self.posts = ScheduledPosts(self.db, self.catalogue, questions, boards, clock)
+        self.posts = ScheduledPosts(self.db, self.catalogue, questions, boards, clock, lease=post_lease)
 
         # What the front ends call, one hop from here to the use case.
         self.daily_question = questions.daily_question
