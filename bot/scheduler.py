@@ -127,7 +127,12 @@ class Scheduler:
             if self._stopping:
                 return None
             where = f"{claim.platform}/{claim.channel_id}"
-            if not await self.posts.start_sending(claim):
+            try:
+                held = await self.posts.start_sending(claim)
+            except Exception as error:  # the database is away: leave it pending; the claim lapses and is retried
+                log.warning("not posting to %s now: could not record the send (%s)", where, error)
+                return False
+            if not held:
                 log.warning("not posting to %s: another scheduler took the claim over", where)
                 return False
             publisher = self.publishers.get(claim.platform)

@@ -3,7 +3,6 @@ the bot carries on once the disk has room again. Real file systems: a small tmpf
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy.engine import make_url
 from bot.bootstrap import open_service
 from bot.core.errors import DatabaseTrouble
 from bot.store.db import DatabaseUnavailable
-from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, correct_answer, reset_postgres, student
+from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, Proxy, correct_answer, reset_postgres, student
 
 
 @pytest.fixture
@@ -67,48 +66,6 @@ async def test_a_database_on_a_read_only_file_system_is_named_with_its_path(smal
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     assert f"the database file is read-only: {path}" in str(unavailable.value)
-
-
-class Proxy:
-    """A TCP relay on 127.0.0.1 in front of the real PostgreSQL server: `cut()` drops every connection
-    and refuses new ones, as a host's database failover or a network blip would; `restore()` ends it."""
-
-    def __init__(self, port: int) -> None:
-        self.target_port = port
-        self.server: asyncio.Server | None = None
-        self.port = 0
-        self.pipes: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
-        self.port = self.server.sockets[0].getsockname()[1]
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self.pipes |= {writer, upstream_writer}
-
-        async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-            try:
-                while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                sink.close()
-
-        await asyncio.gather(pump(reader, upstream_writer), pump(upstream_reader, writer))
-
-    async def cut(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        for pipe in self.pipes:
-            pipe.transport.abort()
-        self.pipes.clear()
-        await self.server.wait_closed()
-
-    async def restore(self) -> None:
-        await self.start()
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")

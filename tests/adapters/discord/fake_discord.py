@@ -164,6 +164,7 @@ class FakeDiscord:
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.send_delay = 0.0  # seconds before answering a post into a channel (it is stored at once)
 
     # -- server ---------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -220,6 +221,8 @@ class FakeDiscord:
                 call.status = status
                 return _json({"code": code, "message": message}, status)
         result = self._answer(request.method, path, body, dict(request.query))
+        if self.send_delay and request.method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
+            await asyncio.sleep(self.send_delay)  # a slow or rate-limited Discord: the post is in, the answer late
         if result is None:
             call.status = 404
             self.unknown_routes.append(f"{request.method} {path}")
