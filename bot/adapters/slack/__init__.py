@@ -4,6 +4,9 @@
   on $PORT at /slack/events, verified with SLACK_SIGNING_SECRET. Runs until cancelled. Once connected
   it adds its `SlackPublisher` to `publishers` as "slack", so the scheduler starts posting to Slack.
 - `create_app(service, settings, client=None)`: the bolt app with every listener registered.
+- `build_web_app(app)` / `web_runner(app)`: its HTTP server. verify.py's `Gate` stands in front of bolt's
+  handler: 413 over 1 MiB, 401 unless Slack signed it, 400 for a signed body bolt or our listeners could
+  not read, each with a short rate-limited line; bolt never parses an unauthenticated body.
 - `manifest_text(request_url=None)`: the app manifest shipped in this package.
 """
 
@@ -12,23 +15,44 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import weakref
 from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.listeners import register
+from bot.adapters.slack.logs import BoltLogFilter, redact
 from bot.adapters.slack.publisher import SlackPublisher
+from bot.adapters.slack.verify import LINGERING_TIME, MAX_BODY_BYTES, Gate, Refused
 
 if TYPE_CHECKING:
     from bot.core.publishing import Publishers
     from bot.service import StudyService
 
 log = logging.getLogger(__name__)
+
+# bolt's base logger: its loggers (slack_bolt.*, the app's, and the Web API client it builds) copy
+# this one's filters, so none of them logs a body, a token or a response_url. slack_sdk's clients log
+# their requests at DEBUG under their own names: the response_url one (every URL it logs is a
+# response_url) and the Web API one get the same filter.
+BOLT_LOGGER = logging.getLogger("slack_bolt.studybot")
+
+
+def _filter_logger(logger: logging.Logger, **options: bool) -> None:
+    if not any(isinstance(f, BoltLogFilter) for f in logger.filters):
+        logger.addFilter(BoltLogFilter(**options))
+
+
+_filter_logger(BOLT_LOGGER)
+_filter_logger(logging.getLogger("slack_sdk.web.async_base_client"))
+_filter_logger(logging.getLogger("slack_sdk.webhook.async_client"), all_urls=True)
+_gates: weakref.WeakKeyDictionary[AsyncApp, Gate] = weakref.WeakKeyDictionary()
 
 EVENTS_PATH = "/slack/events"
 _NO_BOT_TOKEN = "SLACK_BOT_TOKEN is not set."
@@ -68,7 +92,8 @@ def check_settings(settings: SlackSettings, *, need_bot_token: bool = True) -> N
 
 
 def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebClient | None = None) -> AsyncApp:
-    """The bolt app. Pass `client` to point the Web API somewhere else (tests)."""
+    """The bolt app. Pass `client` to point the Web API somewhere else (tests). bolt logs through
+    `BOLT_LOGGER`, whose filter keeps request bodies, tokens and response_urls out of its lines."""
     if client is None:
         token = _secret(settings.slack_bot_token)
         if not token:
@@ -77,22 +102,46 @@ def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebC
     # Without a signing secret (Socket Mode) no HTTP request can be valid: verify against a random one.
     signing_secret = _secret(settings.slack_signing_secret) or secrets.token_hex(32)
     app = AsyncApp(
+        logger=BOLT_LOGGER,
         client=client,
         signing_secret=signing_secret,
         process_before_response=False,  # ack() returns at once; the work runs after it
         name="studybot.slack",
     )
     register(app, service)
+    _gates[app] = Gate(signing_secret)
     return app
 
 
 def build_web_app(app: AsyncApp) -> web.Application:
-    """bolt's own aiohttp app for POST /slack/events, plus GET /healthz for the host's checks."""
-    web_app = app.web_app(path=EVENTS_PATH)
+    """The aiohttp app: POST /slack/events, plus GET /healthz for the host's checks.
+
+    In front of bolt's handler (slack_bolt.adapter.aiohttp, what `app.web_app()` serves) stands the
+    `Gate` of verify.py: bodies over 1 MiB get 413, requests Slack did not sign 401, signed ones
+    bolt could not parse or no listener takes 400, each with one short, rate-limited log line. Only
+    what passes reaches bolt, which checks the signature once more."""
+    gate = _gates.get(app)
+    if gate is None:
+        raise ValueError("build_web_app needs an app made by create_app")
+
+    async def events(request: web.Request) -> web.Response:
+        try:
+            bolt_request = await gate.admit(request)
+        except Refused as refused:
+            return refused.response()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("slack: request body (redacted): %s", redact(bolt_request.raw_body[:2000]))
+        bolt_response = await app.async_dispatch(bolt_request)
+        if bolt_response.status == 404:  # bolt: no listener matched (it logged one short line)
+            return gate.unhandled(request).response()
+        return await to_aiohttp_response(bolt_response)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.Response(text="ok")
 
+    # aiohttp's own limit is a backstop; the Gate refuses at MAX_BODY_BYTES while reading.
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES + 1)
+    web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get("/healthz", healthz)
     return web_app
 
@@ -140,8 +189,13 @@ async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[], No
         await handler.close_async()
 
 
+def web_runner(app: AsyncApp) -> web.AppRunner:
+    """The runner for build_web_app(app), lingering only briefly over refused (unread) bodies."""
+    return web.AppRunner(build_web_app(app), lingering_time=LINGERING_TIME)
+
+
 async def _run_http(app: AsyncApp, port: int, ready: Callable[[], None]) -> None:
-    runner = web.AppRunner(build_web_app(app))
+    runner = web_runner(app)
     await runner.setup()
     try:
         await web.TCPSite(runner, "0.0.0.0", port).start()
@@ -177,4 +231,5 @@ __all__ = [
     "create_app",
     "manifest_text",
     "run",
+    "web_runner",
 ]
