@@ -92,17 +92,22 @@ def check_settings(settings: SlackSettings, *, need_bot_token: bool = True) -> N
 
 
 def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebClient | None = None) -> AsyncApp:
-    """The bolt app. Pass `client` to point the Web API somewhere else (tests). bolt logs through
-    `BOLT_LOGGER`, whose filter keeps request bodies, tokens and response_urls out of its lines."""
+    """The bolt app. Pass `client` to point the Web API somewhere else (tests).
+
+    Without `client` the bot token goes to bolt as `token=`, the way bolt expects: bolt builds its
+    client itself and does not warn that "`token` will be unused" (it warns when it is given a client
+    while SLACK_BOT_TOKEN is also in the environment). bolt logs through `BOLT_LOGGER`, whose filter
+    keeps request bodies, tokens and response_urls out of its lines."""
+    token = None
     if client is None:
         token = _secret(settings.slack_bot_token)
         if not token:
             raise SlackConfigError(_NO_BOT_TOKEN)
-        client = AsyncWebClient(token=token)
     # Without a signing secret (Socket Mode) no HTTP request can be valid: verify against a random one.
     signing_secret = _secret(settings.slack_signing_secret) or secrets.token_hex(32)
     app = AsyncApp(
         logger=BOLT_LOGGER,
+        token=token,
         client=client,
         signing_secret=signing_secret,
         process_before_response=False,  # ack() returns at once; the work runs after it

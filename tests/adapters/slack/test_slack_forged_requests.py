@@ -422,6 +422,15 @@ async def test_bolt_never_logs_a_rejected_body(service, fake_slack, caplog):
     assert MARK not in caplog.text and "response" not in caplog.text
 
 
+def test_create_app_does_not_warn_that_the_token_will_be_unused(service, monkeypatch, caplog):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)  # as on a host: the settings come from the environment
+    caplog.set_level(logging.DEBUG)
+    app = create_app(service, make_settings())
+    assert app.client.token == BOT_TOKEN
+    assert "will be unused" not in caplog.text
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 async def test_slacks_own_checks_still_get_through(slack):
     raw = urlencode({"ssl_check": "1", "token": "legacy-verification-token"}).encode()
     assert (await post(slack, raw, signed(raw)))[0] == 200
