@@ -33,6 +33,7 @@ NO_FRONT_END = (
     "SLACK_SIGNING_SECRET (HTTP mode) for Slack; see .env.example and README.md. "
     "To use the console, run `python -m bot console` in a terminal, or pipe commands in."
 )
+SCHEDULER_STOP_GRACE = 20.0  # seconds a front end's end waits for the scheduler's tick under way
 # Set by hosts whose disk is wiped when the process restarts: a SQLite file there loses every answer.
 EPHEMERAL_HOSTS = {"DYNO": "Heroku", "RENDER": "Render", "RAILWAY_ENVIRONMENT": "Railway", "K_SERVICE": "Cloud Run"}
 
@@ -233,7 +234,7 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
 async def _console(bot, user: str) -> None:  # noqa: ANN001 - bootstrap.Bot, imported lazily for start-up speed
     from bot.adapters import console
 
-    await _until_first_returns(console.run(bot.service, user=user, publishers=bot.publishers), bot.scheduler.run())
+    await _with_the_scheduler(bot.scheduler, console.run(bot.service, user=user, publishers=bot.publishers))
 
 
 async def run_front_ends(bot, settings: Settings, names: list[str]) -> None:  # noqa: ANN001
@@ -242,26 +243,32 @@ async def run_front_ends(bot, settings: Settings, names: list[str]) -> None:  # 
     Each front end adds its publisher to `bot.publishers` once connected, so scheduled posts for its
     channels start then. If any of them stops, the rest are stopped too.
     """
-    runners = [bot.scheduler.run()]
+    runners = []
     for name in names:
         if name == "discord":
             from bot.adapters import discord as front_end
         else:
             from bot.adapters import slack as front_end
         runners.append(front_end.run(bot.service, settings, publishers=bot.publishers))
-    await _until_first_returns(*runners)
+    await _with_the_scheduler(bot.scheduler, *runners)
 
 
-async def _until_first_returns(*coroutines: Awaitable[None]) -> None:
-    tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+async def _with_the_scheduler(scheduler, *front_ends: Awaitable[None]) -> None:  # noqa: ANN001 - a Scheduler
+    """Run the front ends and the scheduler until the first of them returns. The scheduler is stopped, not
+    cancelled: it finishes the tick under way, so no database work is cut off mid-statement (which can
+    leave a connection's close waiting for ever), then the front ends are cancelled."""
+    scheduling = asyncio.ensure_future(scheduler.run())
+    tasks = [asyncio.ensure_future(front_end) for front_end in front_ends]
     try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait([scheduling, *tasks], return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             task.result()  # re-raise a front end's failure
     finally:
-        for task in tasks:
+        await scheduler.stop(SCHEDULER_STOP_GRACE)
+        await asyncio.wait([scheduling], timeout=SCHEDULER_STOP_GRACE)  # its loop ends by itself once stopped
+        for task in (*tasks, scheduling):
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, scheduling, return_exceptions=True)
 
 
 def _run(coroutine: Awaitable[int]) -> int:

@@ -91,7 +91,8 @@ class Scheduler:
         claims = await self.posts.claim_due(self.posts.now(), platforms, self.owner)
         if not claims:
             return []
-        keeping = asyncio.create_task(self._keep_leases(claims), name="scheduler-leases")
+        finished = asyncio.Event()
+        keeping = asyncio.create_task(self._keep_leases(claims, finished), name="scheduler-leases")
         try:
             try:
                 posts = await self.posts.build_posts(claims)  # in bulk: thousands of channels may share a slot
@@ -103,7 +104,7 @@ class Scheduler:
             sends = (self._send(claim, post) for claim, post in zip(claims, posts, strict=True))
             results = await asyncio.gather(*sends)
         finally:
-            keeping.cancel()
+            finished.set()  # never cancelled: a renewal under way completes rather than being cut off
             await asyncio.gather(keeping, return_exceptions=True)
         unsent = [claim for claim, result in zip(claims, results, strict=True) if result is None]
         if unsent:
@@ -111,10 +112,14 @@ class Scheduler:
             log.info("scheduler stopping: gave back %d unsent posts", len(unsent))
         return [(claim, bool(result)) for claim, result in zip(claims, results, strict=True)]
 
-    async def _keep_leases(self, claims: list[Claim]) -> None:
+    async def _keep_leases(self, claims: list[Claim], finished: asyncio.Event) -> None:
         every = max(self.posts.lease.total_seconds() / 3, 0.05)
-        while True:
-            await asyncio.sleep(every)
+        while not finished.is_set():
+            try:
+                await asyncio.wait_for(finished.wait(), timeout=every)
+                return
+            except TimeoutError:
+                pass
             try:
                 await self.posts.renew(claims)
             except Exception:
