@@ -32,6 +32,7 @@ from bot.store.models import Community, Schedule, ScheduledPost
 LEASE = dt.timedelta(minutes=2)  # a claim not renewed for this long (its scheduler died) is taken over
 INSERT_CHUNK = 5000
 OPEN = ("pending", "sending")  # a claim in these states is still someone's to finish
+KEEP = object()  # leave the schedule's last error as it is
 
 
 def active_schedules(platforms: list[str]) -> Select:
@@ -234,18 +235,15 @@ class ScheduledPosts:
 
     async def mark_sent(self, claim: Claim, message_ref: str) -> bool:
         """Record the sent post; False when this scheduler no longer held the claim."""
-        marked = await self._owned_update(
+        return await self._owned_update(
             claim,
+            schedule_error=None,
             status="sent",
             sent_at=self.now(),
             message_ref=message_ref[:200],
             attempts=claim.attempt,
             last_error=None,
         )
-        if marked:
-            async with self.db.sessions.begin() as session:
-                await session.execute(update(Schedule).where(Schedule.id == claim.schedule_id).values(last_error=None))
-        return marked
 
     async def mark_failed(self, claim: Claim, error: str, *, permanent: bool) -> bool:
         """Record a failed send; True when it will be retried."""
@@ -253,22 +251,18 @@ class ScheduledPosts:
         now = self.now()
         marked = await self._owned_update(
             claim,
+            schedule_error=KEEP if retry else f"{now:%Y-%m-%d %H:%M} UTC: {error[:300]}",
             status="pending" if retry else "failed",
             owner=None,
             attempts=claim.attempt,
             next_try_at=now + rules.retry_delay(claim.attempt),
             last_error=error[:500],
         )
-        if marked and not retry:
-            async with self.db.sessions.begin() as session:
-                await session.execute(
-                    update(Schedule)
-                    .where(Schedule.id == claim.schedule_id)
-                    .values(last_error=f"{now:%Y-%m-%d %H:%M} UTC: {error[:300]}")
-                )
         return retry and marked
 
-    async def _owned_update(self, claim: Claim, **values: object) -> bool:
+    async def _owned_update(self, claim: Claim, *, schedule_error: object = KEEP, **values: object) -> bool:
+        """Update the post, only while this scheduler holds its claim, and in the same transaction what its
+        schedule shows as the last error (None clears it; KEEP leaves it)."""
         async with self.db.sessions.begin() as session:
             result = await session.execute(
                 update(ScheduledPost)
@@ -279,7 +273,12 @@ class ScheduledPosts:
                 )
                 .values(**values)
             )
-        return bool(result.rowcount)
+            held = bool(result.rowcount)
+            if held and schedule_error is not KEEP:
+                await session.execute(
+                    update(Schedule).where(Schedule.id == claim.schedule_id).values(last_error=schedule_error)
+                )
+        return held
 
     async def next_wake(self, now: dt.datetime, platforms: Iterable[str]) -> dt.datetime | None:
         """The soonest moment anything could become due: a slot, or a retry."""

@@ -11,7 +11,6 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.console.lines import lines
-from bot.adapters.console.terminal import commands_completer, typed_lines
 from bot.adapters.console.views import PlainView, RichView, ScheduleList, TopicList, wants_colour
 from bot.core import commands as grammar
 from bot.core.actor import Actor, Platform
@@ -205,6 +204,8 @@ async def run(
     console.say(f"Studying as {console.actor.display_name}. Type `help` for commands, `daily` for today's question.")
     try:
         if at_terminal:
+            from bot.adapters.console.terminal import commands_completer, typed_lines  # prompt_toolkit: a person's
+
             names = [card_id for card_id, _ in service.complete_name("", limit=1000)]
             completer = commands_completer(COMMAND_WORDS, [t.topic_id for t in service.topics()], names)
             source = typed_lines(completer)

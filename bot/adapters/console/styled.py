@@ -12,10 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.adapters.console import render
+from bot.adapters.console.views import ScheduleList, TopicList
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
     DailyPost,
+    Forgotten,
     Leaderboard,
     ReferenceCard,
     ScheduleInfo,
@@ -150,3 +152,17 @@ def daily_post(post: DailyPost) -> RenderableType:
 
 def schedule(info: ScheduleInfo) -> RenderableType:
     return Panel(Text(render.schedule(info)), title="Daily-question schedule", expand=False)
+
+
+def forgotten(result: Forgotten) -> RenderableType:
+    return Text(render.forgotten(result))
+
+
+def topic_list(replies: TopicList) -> RenderableType:
+    return topics(replies.topics)
+
+
+def schedule_list(replies: ScheduleList) -> RenderableType:
+    if not replies.schedules:
+        return Text("No daily-question schedule yet.")
+    return Group(*(schedule(info) for info in replies.schedules))

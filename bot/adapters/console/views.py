@@ -8,9 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from rich.console import Console as RichConsole
-
-from bot.adapters.console import render, styled
+from bot.adapters.console import render
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
@@ -38,18 +36,18 @@ def _plain_schedules(replies: ScheduleList) -> str:
     return "\n\n".join(render.schedule(info) for info in replies.schedules) or "No daily-question schedule yet."
 
 
-# reply type -> (plain text, rich renderable)
-RENDERINGS: dict[type, tuple[Callable[[Any], str], Callable[[Any], Any]]] = {
-    AskedQuestion: (render.question, styled.question),
-    AnswerFeedback: (render.feedback, styled.feedback),
-    Leaderboard: (render.leaderboard, styled.leaderboard),
-    ReferenceCard: (render.card, styled.card),
-    Stats: (render.stats, styled.stats),
-    Forgotten: (render.forgotten, render.forgotten),
-    ScheduleInfo: (render.schedule, styled.schedule),
-    DailyPost: (render.daily_post, styled.daily_post),
-    TopicList: (lambda replies: render.topics(replies.topics), lambda replies: styled.topics(replies.topics)),
-    ScheduleList: (_plain_schedules, _plain_schedules),
+# reply type -> (its plain text, the name of its rich rendering in styled.py)
+RENDERINGS: dict[type, tuple[Callable[[Any], str], str]] = {
+    AskedQuestion: (render.question, "question"),
+    AnswerFeedback: (render.feedback, "feedback"),
+    Leaderboard: (render.leaderboard, "leaderboard"),
+    ReferenceCard: (render.card, "card"),
+    Stats: (render.stats, "stats"),
+    Forgotten: (render.forgotten, "forgotten"),
+    ScheduleInfo: (render.schedule, "schedule"),
+    DailyPost: (render.daily_post, "daily_post"),
+    TopicList: (lambda replies: render.topics(replies.topics), "topic_list"),
+    ScheduleList: (_plain_schedules, "schedule_list"),
 }
 
 
@@ -68,13 +66,19 @@ class RichView:
     scheduled post) goes above it (prompt_toolkit's patch_stdout)."""
 
     def __init__(self) -> None:
-        self.console = RichConsole(force_terminal=True, highlight=False, soft_wrap=False)
+        # rich is imported only for a person at a terminal: piped and scripted use starts without it.
+        from rich.console import Console
+
+        from bot.adapters.console import styled
+
+        self.console = Console(force_terminal=True, highlight=False, soft_wrap=False)
+        self.styled = styled
 
     def show(self, reply: object) -> None:
         if isinstance(reply, str):  # our texts and students' words: never read as rich markup
             self.console.print(reply, markup=False)
         else:
-            self.console.print(RENDERINGS[type(reply)][1](reply))
+            self.console.print(getattr(self.styled, RENDERINGS[type(reply)][1])(reply))
         self.console.print()
 
 
