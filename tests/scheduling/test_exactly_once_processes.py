@@ -8,6 +8,7 @@ import asyncio
 import collections
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -150,3 +151,28 @@ async def test_losing_the_database_between_send_and_recording_it_posts_nothing_t
     assert posts_per_channel(discord_fake) == {channel: 1 for channel in CHANNELS}, logs(tmp_path)
     assert await statuses(url) == {"sent": len(CHANNELS)}
     await proxy.cut()
+
+
+@pytest.mark.timeout(120)
+async def test_a_sqlite_database_locked_between_send_and_recording_it_posts_nothing_twice(
+    sqlite_url, discord_fake, tmp_path
+):
+    """SQLite's way of going away for a moment: another process holds its write lock for longer than the
+    busy timeout, so recording the sends fails, and is retried until the lock is gone."""
+    await schedule_every_channel(sqlite_url)
+    discord_fake.send_delay = 1.0
+    bot = start_bot(sqlite_url, discord_fake, tmp_path, "bot")
+    try:
+        await wait_for(lambda: len(posts_per_channel(discord_fake)) >= 1)
+        holder = sqlite3.connect(make_url(sqlite_url).database, timeout=30, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # the posts are in the channels; their answers meet a locked file
+        await asyncio.sleep(12)  # longer than the bot's 10-second busy timeout
+        holder.execute("ROLLBACK")
+        holder.close()
+        await asyncio.sleep(LEASE * 4 + 8)
+        assert await stop(bot) == 0, logs(tmp_path)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    assert posts_per_channel(discord_fake) == {channel: 1 for channel in CHANNELS}, logs(tmp_path)
+    assert await statuses(sqlite_url) == {"sent": len(CHANNELS)}
