@@ -108,8 +108,11 @@ class Scheduler:
             await asyncio.gather(keeping, return_exceptions=True)
         unsent = [claim for claim, result in zip(claims, results, strict=True) if result is None]
         if unsent:
-            await self.posts.release(unsent)
-            log.info("scheduler stopping: gave back %d unsent posts", len(unsent))
+            try:
+                await self.posts.release(unsent)
+                log.info("gave back %d unsent posts", len(unsent))
+            except Exception as error:  # still unreachable: their leases lapse and they are taken over then
+                log.warning("could not give back %d unsent posts: %s", len(unsent), _first_line(error))
         return [(claim, bool(result)) for claim, result in zip(claims, results, strict=True)]
 
     async def _keep_leases(self, claims: list[Claim], finished: asyncio.Event) -> None:
@@ -122,21 +125,21 @@ class Scheduler:
                 pass
             try:
                 await self.posts.renew(claims)
-            except Exception:
-                log.warning("renewing %d claims failed; trying again", len(claims), exc_info=True)
+            except Exception as error:
+                log.warning("renewing %d claims failed, trying again: %s", len(claims), _first_line(error))
 
     async def _send(self, claim: Claim, post: DailyPost) -> bool | None:
         """True when sent, False when not (failed, or another scheduler holds it), None when left unsent
-        because the scheduler is stopping."""
+        (the scheduler is stopping, or the database could not record the start): given back."""
         async with self._sending:
             if self._stopping:
                 return None
             where = f"{claim.platform}/{claim.channel_id}"
             try:
                 held = await self.posts.start_sending(claim)
-            except Exception as error:  # the database is away: leave it pending; the claim lapses and is retried
-                log.warning("not posting to %s now: could not record the send (%s)", where, error)
-                return False
+            except Exception as error:  # the database is away: give the post back, to be tried again
+                log.warning("not posting to %s now: could not record the send (%s)", where, _first_line(error))
+                return None
             if not held:
                 log.warning("not posting to %s: another scheduler took the claim over", where)
                 return False
@@ -189,3 +192,7 @@ class Scheduler:
         upcoming = await self.posts.next_wake(now, self.publishers.platforms())
         wait = min(upcoming - now, MAX_SLEEP) if upcoming else MAX_SLEEP
         return max(wait.total_seconds(), 0.05)
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__

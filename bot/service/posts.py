@@ -281,22 +281,33 @@ class ScheduledPosts:
         return held
 
     async def next_wake(self, now: dt.datetime, platforms: Iterable[str]) -> dt.datetime | None:
-        """The soonest moment anything could become due: a slot, or a retry."""
+        """The soonest moment anything could become due: a slot, a retry, or a claim whose lease runs out."""
         platforms = list(platforms)
+        open_posts = (
+            select(ScheduledPost.next_try_at, ScheduledPost.claimed_at, ScheduledPost.owner)
+            .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
+            .join(Community, Community.id == Schedule.community_id)
+            .where(ScheduledPost.status.in_(OPEN), Community.platform.in_(platforms))
+            .subquery()
+        )
         async with self.db.read_sessions() as session:
             schedules = (await session.execute(active_schedules(platforms))).all()
-            # Only retries this scheduler could take: its platforms, and not held by a live claim elsewhere.
-            retry = await session.scalar(
-                select(func.min(ScheduledPost.next_try_at))
-                .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
-                .join(Community, Community.id == Schedule.community_id)
-                .where(
-                    ScheduledPost.status.in_(OPEN),
-                    Community.platform.in_(platforms),
-                    or_(ScheduledPost.owner.is_(None), ScheduledPost.claimed_at < now - self.lease),
+            # A retry nobody holds is due at its time; a held one only once its lease lapses (its holder died).
+            retry, held_since = (
+                await session.execute(
+                    select(
+                        func.min(open_posts.c.next_try_at).filter(open_posts.c.owner.is_(None)),
+                        func.min(open_posts.c.claimed_at).filter(open_posts.c.owner.is_not(None)),
+                    )
                 )
-            )
+            ).one()
         slots = [slot for row in schedules if (slot := rule_of(row, row.timezone).next_slot(now)) is not None]
         if retry is not None:
-            slots.append(retry if retry.tzinfo else retry.replace(tzinfo=dt.UTC))
+            slots.append(_aware(retry))
+        if held_since is not None:
+            slots.append(_aware(held_since) + self.lease)
         return min(slots, default=None)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core import scoring
 from bot.core.scoring import FirstAnswer, Progress
 from bot.core.vocabulary import Mode, Period
-from bot.store.db import DirectAccess, checkpoint, upsert_insert
+from bot.store.db import DirectAccess, cause_of_failure, checkpoint, upsert_insert
 from bot.store.members import enrol_members, members
 from bot.store.models import Attempt, DailyAssignment, Score
 
@@ -146,7 +146,11 @@ class AnswerWriter:
         try:
             await self._write([item])
         except Exception as error:
-            log.exception("recording an answer failed")
+            cause = cause_of_failure(error, self._checkpoint_engine.url)
+            if cause is None:  # a bug: the whole story, for whoever fixes it
+                log.exception("recording an answer failed")
+            else:  # the database's state (a full disk, say): one line, the student is told why
+                log.warning("recording an answer failed: %s", cause)
             if not item[1].done():
                 item[1].set_exception(error)
 
