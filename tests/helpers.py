@@ -119,3 +119,16 @@ class Proxy:
 
     async def restore(self) -> None:
         await self.start()
+
+
+def fill(disk: Path) -> Path:
+    """Fill a (small) file system to the last byte; remove the file it returns to make room again."""
+    filler = disk / "filler"
+    with filler.open("wb") as out:
+        try:
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        except OSError:
+            pass
+    return filler

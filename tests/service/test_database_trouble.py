@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from bot.bootstrap import open_service
 from bot.core.errors import DatabaseTrouble
 from bot.store.db import DatabaseUnavailable
-from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, Proxy, correct_answer, reset_postgres, student
+from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, Proxy, correct_answer, fill, reset_postgres, student
 
 
 @pytest.fixture
@@ -26,18 +26,6 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield disk
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass
-    return filler
 
 
 async def test_a_full_disk_is_named_the_answer_is_not_claimed_saved_and_it_recovers(small_disk, clock):

@@ -7,11 +7,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURE_CONTENT
+from tests.helpers import FIXTURE_CONTENT, fill
 
 
 def read_until(bot: subprocess.Popen, marker: str, timeout: float = 30) -> str:
@@ -60,15 +59,3 @@ def test_a_full_disk_is_named_and_the_session_goes_on(tmp_path):
             bot.kill()
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
     assert "Traceback" not in errors and "disk is full" in errors, errors  # one warning line, no stack
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass
-    return filler
