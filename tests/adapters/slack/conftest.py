@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import EVENTS_PATH, build_web_app, create_app
+from bot.adapters.slack import EVENTS_PATH, create_app, web_runner
 from bot.service import StudyService
 from tests.adapters.slack.fake_slack import (
     BOT_TOKEN,
@@ -95,7 +95,7 @@ async def any_slack(any_service: StudyService, fake_slack: FakeSlack) -> AsyncIt
 async def serving(service: StudyService, fake_slack: FakeSlack) -> AsyncIterator[SlackHttp]:
     client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
     app = create_app(service, make_settings(), client=client)
-    runner = web.AppRunner(build_web_app(app))
+    runner = web_runner(app)  # as _run_http serves it
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -20,19 +20,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
-from aiohttp import web
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import EVENTS_PATH, create_app, ids, logs, verify, web_runner
-from bot.service import StudyService
-from tests.adapters.slack.conftest import SlackHttp
+from bot.adapters.slack import create_app, ids, logs, verify
 from tests.adapters.slack.fake_slack import (
     BOT_TOKEN,
     SECRETS,
     SIGNING_SECRET,
-    FakeSlack,
     all_text,
     block_actions_payload,
     command_form,
@@ -73,20 +67,6 @@ def a_button(action_id: str = ids.SHOW_CARD_ACTION, value: str = "trotsky") -> d
 
 def a_view() -> dict[str, Any]:
     return {"id": "V1", "type": "modal", "callback_id": ids.ANSWER_VIEW, "private_metadata": "", "blocks": []}
-
-
-@pytest.fixture
-async def slack(service: StudyService, fake_slack: FakeSlack) -> AsyncIterator[SlackHttp]:
-    """conftest's `slack`, on the runner `run` uses (which lingers 1 s, not 10, over refused bodies)."""
-    client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
-    runner = web_runner(create_app(service, make_settings(), client=client))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    async with aiohttp.ClientSession() as session:
-        yield SlackHttp(fake_slack, f"http://127.0.0.1:{port}{EVENTS_PATH}", session)
-    await runner.cleanup()
 
 
 @pytest.fixture
