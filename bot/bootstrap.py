@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.content import Question, load_bank
 from bot.core.clock import Clock, utc_now
+from bot.core.errors import first_line
 from bot.core.publishing import Publishers
 from bot.scheduler import Scheduler
 from bot.service import StudyService
@@ -59,7 +60,7 @@ async def open_bot(
                 await connection.execute(text("SELECT 1"))
             await migrate.upgrade(engine)
         except (OperationalError, DBAPIError, OSError) as error:
-            reason = cause_of_failure(error, engine.url) or _reason(error)
+            reason = cause_of_failure(error, engine.url) or first_line(getattr(error, "orig", None) or error, 200)
             raise DatabaseUnavailable(f"Cannot open the database {redact(database_url)}: {reason}") from error
         async with session_factory(engine).begin() as session:
             report = await sync_bank(session, bank)
@@ -91,8 +92,3 @@ async def open_service(
     """The service alone (tests, the benchmark), built exactly as `open_bot` builds it."""
     async with open_bot(database_url, content_dir, clock=clock, sqlite_synchronous=sqlite_synchronous) as bot:
         yield bot.service
-
-
-def _reason(error: BaseException) -> str:
-    original = getattr(error, "orig", None) or error
-    return str(original).splitlines()[0][:200]

@@ -18,6 +18,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot.config import Settings, describe_error
+from bot.core.errors import first_line
 
 log = logging.getLogger("bot")
 
@@ -292,11 +293,7 @@ def _run(coroutine: Awaitable[int]) -> int:
     except Exception as error:  # the last line of defence: one clear line, the traceback only at DEBUG
         log.debug("fatal error", exc_info=True)
         print(
-            f"The bot stopped on an unexpected error: {_first_line(error)} (set LOG_LEVEL=DEBUG for details)",
+            f"The bot stopped on an unexpected error: {first_line(error)} (set LOG_LEVEL=DEBUG for details)",
             file=sys.stderr,
         )
         return 1
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0][:300]

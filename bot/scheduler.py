@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import uuid
 
+from bot.core.errors import first_line
 from bot.core.publishing import FindsPosts, PublishError, Publishers
 from bot.core.replies import DailyPost
 from bot.service.posts import Claim, ScheduledPosts
@@ -112,7 +113,7 @@ class Scheduler:
                 await self.posts.release(unsent)
                 log.info("gave back %d unsent posts", len(unsent))
             except Exception as error:  # still unreachable: their leases lapse and they are taken over then
-                log.warning("could not give back %d unsent posts: %s", len(unsent), _first_line(error))
+                log.warning("could not give back %d unsent posts: %s", len(unsent), first_line(error))
         return [(claim, bool(result)) for claim, result in zip(claims, results, strict=True)]
 
     async def _keep_leases(self, claims: list[Claim], finished: asyncio.Event) -> None:
@@ -126,7 +127,7 @@ class Scheduler:
             try:
                 await self.posts.renew(claims)
             except Exception as error:
-                log.warning("renewing %d claims failed, trying again: %s", len(claims), _first_line(error))
+                log.warning("renewing %d claims failed, trying again: %s", len(claims), first_line(error))
 
     async def _send(self, claim: Claim, post: DailyPost) -> bool | None:
         """True when sent, False when not (failed, or another scheduler holds it), None when left unsent
@@ -138,7 +139,7 @@ class Scheduler:
             try:
                 held = await self.posts.start_sending(claim)
             except Exception as error:  # the database is away: give the post back, to be tried again
-                log.warning("not posting to %s now: could not record the send (%s)", where, _first_line(error))
+                log.warning("not posting to %s now: could not record the send (%s)", where, first_line(error))
                 return None
             if not held:
                 log.warning("not posting to %s: another scheduler took the claim over", where)
@@ -192,7 +193,3 @@ class Scheduler:
         upcoming = await self.posts.next_wake(now, self.publishers.platforms())
         wait = min(upcoming - now, MAX_SLEEP) if upcoming else MAX_SLEEP
         return max(wait.total_seconds(), 0.05)
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__

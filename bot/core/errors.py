@@ -5,6 +5,12 @@ from __future__ import annotations
 UNEXPECTED_ERROR = "Something went wrong on our side. Please try again in a moment."
 
 
+def first_line(error: BaseException, limit: int = 300) -> str:
+    """An error in one short line for a log or a console (its type's name when it says nothing)."""
+    lines = str(error).splitlines()
+    return lines[0][:limit] if lines and lines[0] else type(error).__name__
+
+
 class StudyError(Exception):
     """Base class: `message` is what the student sees."""
 
