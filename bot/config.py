@@ -23,6 +23,7 @@ def shipped(name: str) -> Path:
 
 
 SHIPPED_CONTENT = shipped("content")
+SLACK_API_URL = "https://slack.com/api/"
 
 
 class Settings(BaseSettings):
@@ -35,13 +36,12 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = SLACK_API_URL  # GovSlack: https://slack-gov.com/api/
     port: int = 3000
     sqlite_synchronous: Literal["FULL", "NORMAL", "EXTRA"] = "FULL"  # NORMAL: faster, may lose the last answers
-    studybot_shutdown_grace: float = 20.0
+    studybot_shutdown_grace: float = 20.0  # seconds a stopping bot lets posts and answers under way finish
     # How long a scheduled post's claim lasts without renewal before another process may take it over.
-    studybot_post_lease: float = Field(
-        default=120.0, gt=0
-    )  # seconds a stopping bot lets posts and answers under way finish
+    studybot_post_lease: float = Field(default=120.0, gt=0)
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
 
     @field_validator("discord_guild_ids", mode="before")
@@ -53,6 +53,13 @@ class Settings(BaseSettings):
                 raise ValueError("comma-separated server ids (numbers)")
             return [int(part) for part in parts]
         return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _joinable(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"  # slack-sdk joins method names with urljoin
 
     @field_validator("sqlite_synchronous", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import socket
 from pathlib import Path
 
 from sqlalchemy import text
@@ -120,6 +121,10 @@ class Proxy:
     async def restore(self) -> None:
         await self.start()
 
+    async def close(self) -> None:
+        if self.server is not None and self.server.is_serving():
+            await self.cut()
+
 
 def fill(disk: Path) -> Path:
     """Fill a (small) file system to the last byte; remove the file it returns to make room again."""
@@ -132,3 +137,10 @@ def fill(disk: Path) -> Path:
         except OSError:
             pass
     return filler
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -35,6 +35,7 @@ async def measure() -> dict[str, Any]:
             slack_bot_token="xoxb-bench-not-a-token",
             slack_app_token=None,
             slack_signing_secret="0" * 32,
+            slack_api_url="https://slack.com/api/",
             port=3000,
         )
         built = []

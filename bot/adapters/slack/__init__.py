@@ -64,6 +64,7 @@ class SlackSettings(Protocol):
     slack_bot_token: Any
     slack_app_token: Any
     slack_signing_secret: Any
+    slack_api_url: str
     port: int
 
 
@@ -96,7 +97,8 @@ def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebC
 
     Without `client` the bot token goes to bolt as `token=`, the way bolt expects: bolt builds its
     client itself and does not warn that "`token` will be unused" (it warns when it is given a client
-    while SLACK_BOT_TOKEN is also in the environment). bolt logs through `BOLT_LOGGER`, whose filter
+    while SLACK_BOT_TOKEN is also in the environment); SLACK_API_URL is then set on that client, and
+    bolt copies it into the client of every request. bolt logs through `BOLT_LOGGER`, whose filter
     keeps request bodies, tokens and response_urls out of its lines."""
     token = None
     if client is None:
@@ -113,6 +115,8 @@ def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebC
         process_before_response=False,  # ack() returns at once; the work runs after it
         name="studybot.slack",
     )
+    if client is None:
+        app.client.base_url = settings.slack_api_url
     register(app, service)
     _gates[app] = Gate(signing_secret)
     return app
@@ -195,8 +199,10 @@ async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[], No
 
 
 def web_runner(app: AsyncApp) -> web.AppRunner:
-    """The runner for build_web_app(app), lingering only briefly over refused (unread) bodies."""
-    return web.AppRunner(build_web_app(app), lingering_time=LINGERING_TIME)
+    """The runner for build_web_app(app), lingering only briefly over refused (unread) bodies, and
+    without aiohttp's access log: a line per request would let anyone who can reach the URL fill the
+    log (refusals get the gate's rate-limited lines; hosts' routers log requests themselves)."""
+    return web.AppRunner(build_web_app(app), lingering_time=LINGERING_TIME, access_log=None)
 
 
 async def _run_http(app: AsyncApp, port: int, ready: Callable[[], None]) -> None:

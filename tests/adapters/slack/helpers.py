@@ -19,6 +19,7 @@ def make_settings(**overrides: Any) -> SimpleNamespace:
         "slack_bot_token": SecretStr(BOT_TOKEN),
         "slack_app_token": None,
         "slack_signing_secret": SecretStr(SIGNING_SECRET),
+        "slack_api_url": "https://slack.com/api/",
         "port": 3000,
     }
     values.update(overrides)

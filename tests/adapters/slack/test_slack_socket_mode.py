@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 import pytest
@@ -25,6 +24,7 @@ from tests.adapters.slack.fake_slack import (
     signed_headers,
 )
 from tests.adapters.slack.helpers import make_settings
+from tests.helpers import free_port
 
 
 def fake_client(fake_slack) -> AsyncWebClient:
@@ -86,12 +86,6 @@ async def test_run_in_socket_mode_until_cancelled(service, fake_slack):
         with pytest.raises(asyncio.CancelledError):
             await task
     assert publishers.platforms() == []  # a stopped front end takes its publisher away
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_run_in_http_mode_on_port(service, fake_slack):
