@@ -18,6 +18,7 @@ from bot.content import Question, load_bank
 from bot.core.clock import Clock, utc_now
 from bot.core.errors import first_line
 from bot.core.publishing import Publishers
+from bot.core.review import DEFAULT_RETENTION
 from bot.scheduler import Scheduler
 from bot.service import StudyService
 from bot.service.posts import LEASE
@@ -47,6 +48,7 @@ async def open_bot(
     clock: Clock = utc_now,
     sqlite_synchronous: str = "FULL",
     post_lease: dt.timedelta = LEASE,
+    review_retention: float = DEFAULT_RETENTION,
 ) -> AsyncIterator[Bot]:
     """Load and validate the content, open and upgrade the database, sync the bank, and build the parts.
 
@@ -70,7 +72,13 @@ async def open_bot(
         retired = {row.id: Question.model_validate(row.body) for row in retired_rows}
         schedule_changed = asyncio.Event()  # the scheduler sleeps on it; schedule changes and new front ends set it
         service = StudyService(
-            bank, engine, clock=clock, retired=retired, on_schedule_change=schedule_changed.set, post_lease=post_lease
+            bank,
+            engine,
+            clock=clock,
+            retired=retired,
+            on_schedule_change=schedule_changed.set,
+            post_lease=post_lease,
+            review_retention=review_retention,
         )
         publishers = Publishers(on_change=schedule_changed.set)
         scheduler = Scheduler(service.posts, publishers, wake=schedule_changed)

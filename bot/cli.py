@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run every front end whose token is set (the default)")
     console = commands.add_parser("console", help="the local console front end (no token needed)")
     console.add_argument("--user", default="Student", help="act as this student of the local class")
+    console.add_argument(
+        "--json", action="store_true", dest="json_output", help="print every reply as one JSON object a line"
+    )
     commands.add_parser("discord", help="run the Discord front end (needs DISCORD_TOKEN)")
     slack = commands.add_parser("slack", help="run the Slack front end (needs SLACK_BOT_TOKEN)")
     slack.add_argument(
@@ -143,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         print(CONNECT_HINT, file=sys.stderr)
         command = "console"
     if command == "console":
-        return _run(serve(settings, lambda bot: _console(bot, getattr(args, "user", "Student"))))
+        user, json_output = getattr(args, "user", "Student"), getattr(args, "json_output", False)
+        return _run(serve(settings, lambda bot: _console(bot, user, json_output=json_output)))
     front_ends = [command] if command in {"discord", "slack"} else settings.front_ends
     missing = [name for name in front_ends if name not in settings.front_ends]
     if missing:
@@ -206,6 +210,7 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
         settings.content_dir,
         sqlite_synchronous=settings.sqlite_synchronous,
         post_lease=dt.timedelta(seconds=settings.studybot_post_lease),
+        review_retention=settings.review_retention,
     ) as bot:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -232,10 +237,11 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
     return 0
 
 
-async def _console(bot, user: str) -> None:  # noqa: ANN001 - bootstrap.Bot, imported lazily for start-up speed
+async def _console(bot, user: str, *, json_output: bool = False) -> None:  # noqa: ANN001 - bootstrap.Bot, imported lazily
     from bot.adapters import console
 
-    await _with_the_scheduler(bot.scheduler, console.run(bot.service, user=user, publishers=bot.publishers))
+    run = console.run(bot.service, user=user, publishers=bot.publishers, json_output=json_output)
+    await _with_the_scheduler(bot.scheduler, run)
 
 
 async def run_front_ends(bot, settings: Settings, names: list[str]) -> None:  # noqa: ANN001

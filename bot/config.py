@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     studybot_shutdown_grace: float = 20.0  # seconds a stopping bot lets posts and answers under way finish
     # How long a scheduled post's claim lasts without renewal before another process may take it over.
     studybot_post_lease: float = Field(default=120.0, gt=0)
+    # FSRS's desired retention: the chance of recall at which a question comes back for review.
+    review_retention: float = Field(default=0.9, ge=0.7, le=0.97)
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
 
     @field_validator("discord_guild_ids", mode="before")

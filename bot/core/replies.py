@@ -23,14 +23,14 @@ class QuestionRef:
     daily_date: dt.date | None = None
 
     def encode(self) -> str:
-        """Compact, stable form for button ids: `d:2026-11-27:ps-001` or `p::ps-001`."""
+        """Compact, stable form for button ids: `d:2026-11-27:ps-001`, `p::ps-001` or `r::ps-001`."""
         day = self.daily_date.isoformat() if self.daily_date else ""
         return f"{self.mode.value[0]}:{day}:{self.question_id}"
 
     @classmethod
     def decode(cls, text: str) -> QuestionRef:
         mode_letter, day, question_id = text.split(":", 2)
-        mode = Mode.DAILY if mode_letter == "d" else Mode.PRACTICE
+        mode = {"d": Mode.DAILY, "r": Mode.REVIEW}.get(mode_letter, Mode.PRACTICE)
         return cls(question_id, mode, dt.date.fromisoformat(day) if day else None)
 
 
@@ -52,6 +52,7 @@ class AskedQuestion:
     options: tuple[Option, ...] = ()
     figures: tuple[FigureLink, ...] = ()
     already_answered: bool = False  # the daily question this member has already answered
+    reviews_due: int = 0  # asked by `review`: how many are due today, this one included
 
     @property
     def is_daily(self) -> bool:
@@ -71,6 +72,45 @@ class AnswerFeedback:
     repeated: bool = False  # a second answer to the same daily question: first result, no points
     figure: FigureLink | None = None
     note: str = ""  # e.g. "yesterday's question counts as practice"
+    reviews_due: int | None = None  # after a review: how many more are due today
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewsDone:
+    """`review` with nothing due today: what was done, what comes next, and what to practise instead."""
+
+    done_today: int
+    next_due: dt.datetime | None  # in the community's local time; None: no cards at all yet
+    due_this_week: int
+    weakest_topic: TopicInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingNoted:
+    """A right answer re-graded by the student ("I guessed" or "Too easy"), and when it now comes back."""
+
+    question_id: str
+    rating: str  # "guessed" or "easy"
+    next_due: dt.datetime  # local time
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMastery:
+    """How much of a topic a student still knows now: the questions met, and their mean recall (0..1)."""
+
+    topic_id: str
+    topic: str
+    met: int
+    total: int
+    recall: float
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRecord:
+    """A student's own answers to the questions about one figure."""
+
+    answered: int
+    correct: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +147,7 @@ class ReferenceCard:
     sections: tuple[CardSection, ...] = ()
     aliases: tuple[str, ...] = ()
     has_questions: bool = False  # a "Quiz me on this" button makes sense
+    record: FigureRecord | None = None  # the asker's answers on this figure's questions, when asked by someone
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +172,10 @@ class Stats:
     current_streak: int
     best_streak: int
     per_topic: tuple[TopicStats, ...] = field(default_factory=tuple)
+    review_answered: int = 0
+    mastery: tuple[TopicMastery, ...] = ()
+    due_now: int = 0
+    due_this_week: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -181,6 +226,7 @@ class DailyPost:
     question: AskedQuestion
     reveal: Reveal | None = None
     leaderboard: Leaderboard | None = None
+    reviews_waiting: int = 0  # how many of the class have reviews due (a count; never names)
 
 
 @dataclass(frozen=True, slots=True)

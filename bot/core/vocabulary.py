@@ -1,4 +1,4 @@
-"""The domain's own words: kinds of question, the two modes of answering, leaderboard periods.
+"""The domain's own words: kinds of question, the modes of answering, leaderboard periods.
 
 Content, rules, storage and replies all speak these; they are not replies themselves.
 """
@@ -17,6 +17,7 @@ class QuestionKind(StrEnum):
 class Mode(StrEnum):
     DAILY = "daily"
     PRACTICE = "practice"
+    REVIEW = "review"  # spaced review: practice the student is due to see again
 
 
 class Period(StrEnum):

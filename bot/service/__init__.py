@@ -5,11 +5,12 @@
     members.py     communities and members: the one enrolment, pending question, "today" for a member
     questions.py   daily and practice questions, and each community's daily question per date
     answers.py     submit_answer: grade -> record -> feedback
+    review.py      spaced review (FSRS): the most overdue question, mastery per topic, re-grading
     boards.py      leaderboards, stats, forget-me, and the reveals and weekly boards of posts
     schedules.py   teachers' schedule commands
     posts.py       the scheduler's side: claim_due, build_posts, mark_sent / mark_failed, next_wake
 
-The parts depend one way (catalogue <- members <- questions <- answers; boards, schedules and posts
+The parts depend one way (catalogue <- members <- questions <- review <- answers; boards, schedules and posts
 take the parts they need, never this facade). One transaction per use case, except answers: those go
 through a group-commit writer (bot/store/answers.py). Uniqueness that matters (one scored answer per
 member per daily question, one question per community per day) is enforced by the database.
@@ -23,7 +24,10 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.schema import Bank, Question
+from bot.core.actor import Actor
 from bot.core.clock import Clock, utc_now
+from bot.core.replies import AskedQuestion
+from bot.core.review import DEFAULT_RETENTION
 from bot.service.answers import Answers
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
@@ -31,11 +35,14 @@ from bot.service.members import Members
 from bot.service.posts import LEASE, Claim, ScheduledPosts
 from bot.service.questions import Questions
 from bot.service.reference import ReferenceCards
+from bot.service.review import Reviews
 from bot.service.schedules import ScheduleCommands
 from bot.store.answers import AnswerWriter
 from bot.store.db import Database
 
 __all__ = ["Claim", "ScheduleCommands", "ScheduledPosts", "StudyService"]
+
+WEAKEST = "weak"  # `quiz weak`: the topic the student knows least well now
 
 
 class StudyService:
@@ -51,23 +58,27 @@ class StudyService:
         retired: dict[str, Question] | None = None,
         on_schedule_change: Callable[[], None] = lambda: None,
         post_lease: dt.timedelta = LEASE,
+        review_retention: float = DEFAULT_RETENTION,
     ) -> None:
         self.clock = clock
         self.db = Database(engine)
         self.catalogue = Catalogue(bank, retired)
         self.members = Members(self.db, clock)
-        self.writer = AnswerWriter(engine)
+        self.writer = AnswerWriter(engine, retention=review_retention)
         questions = Questions(self.db, self.catalogue, self.members, clock)
-        answers = Answers(self.catalogue, self.members, questions, self.writer, clock)
-        boards = Boards(self.db, self.catalogue, self.members)
-        reference = ReferenceCards(self.catalogue)
+        reviews = Reviews(self.db, self.catalogue, self.members, questions, clock, review_retention)
+        answers = Answers(self.catalogue, self.members, questions, self.writer, clock, reviews)
+        boards = Boards(self.db, self.catalogue, self.members, reviews)
+        reference = ReferenceCards(self.catalogue, reviews)
         self.schedules = ScheduleCommands(self.db, self.catalogue, self.members, clock, on_schedule_change)
-        self.posts = ScheduledPosts(self.db, self.catalogue, questions, boards, clock, lease=post_lease)
+        self.posts = ScheduledPosts(self.db, self.catalogue, questions, boards, reviews, clock, lease=post_lease)
+        self._questions, self._reviews = questions, reviews
 
         # What the front ends call, one hop from here to the use case.
         self.daily_question = questions.daily_question
-        self.practice_question = questions.practice_question
         self.submit_answer = answers.submit_answer
+        self.next_review = reviews.next_review
+        self.rate_answer = reviews.rate
         self.leaderboard = boards.leaderboard
         self.stats = boards.stats
         self.forget_me = boards.forget_me
@@ -75,6 +86,15 @@ class StudyService:
         self.complete_name = reference.complete_name
         self.topics = self.catalogue.topics
         self.complete_topic = self.catalogue.complete_topic
+
+    async def practice_question(
+        self, actor: Actor, topic: str | None = None, *, figure: str | None = None
+    ) -> AskedQuestion:
+        """A practice question: from a topic, about a figure, anywhere, or (`weak`) from the student's
+        weakest topic by mastery."""
+        if topic is not None and topic.strip().lower() == WEAKEST:
+            topic = await self._reviews.weakest_topic(actor)
+        return await self._questions.practice_question(actor, topic, figure=figure)
 
     @property
     def bank(self) -> Bank:

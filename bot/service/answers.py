@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.content.schema import Question
 from bot.core.actor import Actor
 from bot.core.clock import Clock
@@ -13,6 +15,7 @@ from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
 from bot.service.questions import Questions
+from bot.service.review import Reviews
 from bot.store.answers import AnswerRecord, AnswerWriter, Recorded
 
 PAST_DAY = "That was the question for {day:%a %d %b}; answers to past days count as practice."
@@ -22,8 +25,15 @@ NOT_TODAYS = "That question isn't this server's daily question. Ask for `daily` 
 
 class Answers:
     def __init__(
-        self, catalogue: Catalogue, members: Members, questions: Questions, writer: AnswerWriter, clock: Clock
+        self,
+        catalogue: Catalogue,
+        members: Members,
+        questions: Questions,
+        writer: AnswerWriter,
+        clock: Clock,
+        reviews: Reviews | None = None,
     ) -> None:
+        self.reviews = reviews
         self.catalogue = catalogue
         self.members = members
         self.questions = questions
@@ -55,12 +65,16 @@ class Answers:
                 answer_given=shown[:500],
                 correct=correct,
                 answered_at=self.clock(),
+                review=ref.mode is Mode.REVIEW,
             )
         )
         if outcome.repeated:
             note = REPEATED
             question = self.catalogue.question(outcome.question_id)
-        return self._feedback(question, ref, outcome, note)
+        feedback = self._feedback(question, ref, outcome, note)
+        if ref.mode is Mode.REVIEW and self.reviews is not None:
+            feedback = dataclasses.replace(feedback, reviews_due=await self.reviews.count_due(community, actor.user_id))
+        return feedback
 
     def _feedback(self, question: Question, ref: QuestionRef, outcome: Recorded, note: str) -> AnswerFeedback:
         links = self.catalogue.figure_links(question)

@@ -16,8 +16,9 @@ from bot.core.vocabulary import Mode, Period
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
+from bot.service.review import Reviews
 from bot.store.db import Database, chunks
-from bot.store.models import Attempt, DailyAssignment, Member, Score
+from bot.store.models import Attempt, DailyAssignment, Member, ReviewCard, Score
 from bot.store.models import Question as QuestionRow
 
 WEEKLY_BOARD_SIZE = 10
@@ -63,7 +64,8 @@ def ranked_entries(rows: Sequence, caller_id: str | None = None) -> tuple[Leader
 
 
 class Boards:
-    def __init__(self, db: Database, catalogue: Catalogue, members: Members) -> None:
+    def __init__(self, db: Database, catalogue: Catalogue, members: Members, reviews: Reviews) -> None:
+        self.reviews = reviews
         self.db = db
         self.catalogue = catalogue
         self.members = members
@@ -130,7 +132,7 @@ class Boards:
                 )
             ).all()
             per_topic: dict[str, list[int]] = {}
-            by_mode = {Mode.DAILY.value: 0, Mode.PRACTICE.value: 0}
+            by_mode = {mode.value: 0 for mode in Mode}
             for topic_id, mode, answered, correct in rows:
                 totals = per_topic.setdefault(topic_id, [0, 0])
                 totals[0] += answered
@@ -142,6 +144,7 @@ class Boards:
                     DailyAssignment.community_id == community.id, DailyAssignment.local_date < today
                 )
             )
+            mastery, due_now, due_this_week = await self.reviews.mastery(session, member.id, community)
         streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, today)
         title = self.catalogue.topic_title
         topics = tuple(
@@ -158,6 +161,10 @@ class Boards:
             current_streak=streak,
             best_streak=member.best_streak,
             per_topic=topics,
+            review_answered=by_mode[Mode.REVIEW.value],
+            mastery=mastery,
+            due_now=due_now,
+            due_this_week=due_this_week,
         )
 
     @database_trouble(not_done="nothing was deleted")
@@ -167,6 +174,7 @@ class Boards:
             if member is None:
                 return Forgotten(attempts_deleted=0, existed=False)
             deleted = await session.execute(delete(Attempt).where(Attempt.member_id == member.id))
+            await session.execute(delete(ReviewCard).where(ReviewCard.member_id == member.id))
             await session.execute(delete(Score).where(Score.member_id == member.id))
             await session.execute(delete(Member).where(Member.id == member.id))
             return Forgotten(attempts_deleted=deleted.rowcount or 0, existed=True)

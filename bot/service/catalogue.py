@@ -59,7 +59,7 @@ class Catalogue:
             raise NotFound("That question is no longer in the bank. Ask for a new one with `daily` or `quiz`.")
         return question
 
-    def asked(self, ref: QuestionRef, *, already_answered: bool = False) -> AskedQuestion:
+    def asked(self, ref: QuestionRef, *, already_answered: bool = False, reviews_due: int = 0) -> AskedQuestion:
         """The question as a student is shown it."""
         question = self.question(ref.question_id)
         if question.kind is QuestionKind.MULTIPLE_CHOICE:
@@ -76,6 +76,7 @@ class Catalogue:
             options,
             self.figure_links(question),
             already_answered,
+            reviews_due,
         )
 
     def figure_links(self, question: Question) -> tuple[FigureLink, ...]:

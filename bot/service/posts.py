@@ -24,6 +24,7 @@ from bot.core.vocabulary import Mode
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
 from bot.service.questions import Questions
+from bot.service.review import Reviews
 from bot.service.schedules import rule_of
 from bot.store.db import Database, chunks, upsert_insert
 from bot.store.members import CommunityRow
@@ -72,10 +73,12 @@ class ScheduledPosts:
         catalogue: Catalogue,
         questions: Questions,
         boards: Boards,
+        reviews: Reviews,
         clock: Clock,
         *,
         lease: dt.timedelta = LEASE,
     ) -> None:
+        self.reviews = reviews
         self.db = db
         self.catalogue = catalogue
         self.questions = questions
@@ -188,11 +191,12 @@ class ScheduledPosts:
         async with self.db.read_sessions() as session:
             reveals = await self.boards.reveals(session, keys)
             boards = await self.boards.weekly_boards(session, board_keys)
+            waiting = await self.reviews.waiting(session, keys, self.now())
         posts = []
         for claim in claims:
             key = (schedules[claim.schedule_id].community_id, claim.local_date)
             question = self.catalogue.asked(QuestionRef(questions[key], Mode.DAILY, claim.local_date))
-            posts.append(DailyPost(question, reveals.get(key), boards.get(key)))
+            posts.append(DailyPost(question, reveals.get(key), boards.get(key), waiting.get(key, 0)))
         return posts
 
     async def start_sending(self, claim: Claim) -> bool:

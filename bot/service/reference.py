@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.content.schema import Figure, Term
+from bot.core.actor import Actor
 from bot.core.grading import clean_input
 from bot.core.replies import CardSection, ReferenceCard
 from bot.service.catalogue import Catalogue
+from bot.service.review import Reviews
 
 
 class ReferenceCards:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, reviews: Reviews) -> None:
         self.catalogue = catalogue
+        self.reviews = reviews
 
-    async def explain(self, query: str, *, kind: str | None = None) -> ReferenceCard:
+    async def explain(self, query: str, *, kind: str | None = None, actor: Actor | None = None) -> ReferenceCard:
+        """The card for a name or term; asked by `actor`, a figure's card carries their own record on it."""
         text = clean_input(query, what="The name", limit=100)
         entry = self.catalogue.names.find(text, kind=kind)
         bank = self.catalogue.bank
-        if entry.kind == "figure":
-            return self._figure_card(bank.figures[entry.card_id])
-        return self._term_card(bank.terms[entry.card_id])
+        if entry.kind != "figure":
+            return self._term_card(bank.terms[entry.card_id])
+        card = self._figure_card(bank.figures[entry.card_id])
+        if actor is not None and card.has_questions:
+            card = dataclasses.replace(card, record=await self.reviews.figure_record(actor, entry.card_id))
+        return card
 
     def complete_name(self, prefix: str, *, kind: str | None = None, limit: int = 25) -> list[tuple[str, str]]:
         names = self.catalogue.names.complete(prefix[:100], kind=kind, limit=limit)

@@ -22,12 +22,13 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core import scoring
+from bot.core import review, scoring
 from bot.core.scoring import FirstAnswer, Progress
 from bot.core.vocabulary import Mode, Period
 from bot.store.db import DirectAccess, cause_of_failure, checkpoint, upsert_insert
 from bot.store.members import enrol_members, members
 from bot.store.models import Attempt, DailyAssignment, Score
+from bot.store.review import CardAnswer, update_cards
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class AnswerRecord:
     answer_given: str
     correct: bool
     answered_at: dt.datetime
+    review: bool = False  # asked by `review` (recorded as a review, for no points)
     member_id: int = 0  # filled in by the writer
 
 
@@ -66,7 +68,12 @@ class Recorded:
 
 
 class AnswerWriter:
-    def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
+    """Each recorded answer also moves its (member, question) review card on, in the same transaction."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH, retention: float = review.DEFAULT_RETENTION
+    ) -> None:
+        self._retention = retention
         self._sqlite = engine.dialect.name == "sqlite"
         # A whole batch in one unit of direct work (on SQLite, a thread of its own), one writer at a time; its commits
         # never stop to checkpoint the WAL: a side task does that.
@@ -171,6 +178,7 @@ class AnswerWriter:
             for m in enrolled.values()
         }
         pending = {m.id: m.pending_question_id for m in enrolled.values()}
+        card_answers: list[CardAnswer] = []
 
         # The rule runs per answer, in arrival order; `progress` holds each member's standing as it goes.
         attempts: list[dict] = []
@@ -207,6 +215,9 @@ class AnswerWriter:
                 )
                 continue
             attempts.append(_attempt_row(answer, points=decision.points, streak=decision.streak))
+            card_answers.append(
+                CardAnswer(member, answer.question_id, answer.answered_at, review.rating_of(answer.correct))
+            )
             if decision.scored:
                 scored.add(member)
                 firsts[key] = FirstAnswer(answer.correct, answer.answer_given, decision.streak, answer.question_id)
@@ -257,6 +268,7 @@ class AnswerWriter:
                     for (m, p, start), (c, points) in points_by_key.items()
                 ],
             )
+        update_cards(connection, card_answers, self._retention)
         if answered_pending:
             connection.execute(
                 update(members)
@@ -299,7 +311,7 @@ def _attempt_row(answer: AnswerRecord, *, points: int, streak: int) -> dict:
         "member_id": answer.member_id,
         "community_id": answer.community_id,
         "question_id": answer.question_id,
-        "mode": (Mode.DAILY if answer.daily_date else Mode.PRACTICE).value,
+        "mode": (Mode.DAILY if answer.daily_date else Mode.REVIEW if answer.review else Mode.PRACTICE).value,
         "daily_date": answer.daily_date,
         "answer_given": answer.answer_given[:500],
         "correct": answer.correct,

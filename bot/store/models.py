@@ -9,10 +9,12 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     Time,
@@ -146,6 +148,30 @@ class Attempt(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     streak: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # The student's own grade of a right answer (bot.core.review.Rating: 2 "I guessed", 4 "too easy");
+    # NULL: graded by right or wrong.
+    rating: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+
+
+class ReviewCard(Base):
+    """When a question comes back to a member (spaced review, FSRS), updated with each of their answers to
+    it in the same transaction. Kept when the question retires (it is no longer served)."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (
+        # The most overdue card of a member: the first entry of this index.
+        Index("ix_review_cards_member_due", "member_id", "due"),
+    )
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    state: Mapped[int] = mapped_column(SmallInteger)
+    step: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_review: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Score(Base):
@@ -220,6 +246,7 @@ __all__ = [
     "DailyAssignment",
     "Member",
     "Question",
+    "ReviewCard",
     "Schedule",
     "ScheduledPost",
     "Score",

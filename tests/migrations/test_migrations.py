@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import inspect, text
 
 from bot.config import Settings
+from bot.core import review
 from bot.store import migrate
 from bot.store.db import DirectAccess, create_engine
 
@@ -93,5 +96,85 @@ async def test_upgrade_from_0003_with_data_gives_each_community_one_time_zone(da
         async with engine.connect() as connection:
             restored = (await connection.execute(text("SELECT id, timezone FROM schedules ORDER BY id"))).all()
         assert [tuple(row) for row in restored] == [(1, "America/Los_Angeles"), (2, "America/Los_Angeles")]
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_from_0004_with_history_builds_review_cards_by_replaying_it(database_url):
+    """0005 gives a class that has used the bot a review queue on its first day: each member's attempts,
+    replayed in time order through FSRS, make the card the bot would have built answer by answer."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0004")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO communities (id, platform, external_id, name, timezone, created_at) VALUES "
+                    "(1, 'discord', 'g1', 'School', 'Europe/London', '2026-10-01 00:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO members (id, community_id, external_id, display_name, current_streak, best_streak, "
+                    "created_at) VALUES (1, 1, 'u1', 'Anna', 0, 0, '2026-10-01 00:00:00'), "
+                    "(2, 1, 'u2', 'Ben', 0, 0, '2026-10-01 00:00:00')"
+                )
+            )
+            await connection.execute(
+                text("INSERT INTO topics (id, title, area, retired) VALUES ('t', 'T', 'a', false)")
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO questions (id, topic_id, kind, prompt, body, content_hash, retired, updated_at) "
+                    "VALUES ('q1', 't', 'true_false', 'p', '{}', 'h', false, '2026-10-01 00:00:00'), "
+                    "('q2', 't', 'true_false', 'p', '{}', 'h', false, '2026-10-01 00:00:00')"
+                )
+            )
+            history = [  # (id, member, question, correct, when): inserted out of time order on purpose
+                (1, 1, "q1", True, "2026-10-05 09:00:00"),
+                (2, 1, "q1", False, "2026-10-02 09:00:00"),
+                (3, 1, "q2", False, "2026-11-30 09:00:00"),
+                (4, 2, "q1", True, "2026-11-01 09:00:00"),
+            ]
+            for attempt_id, member, question, correct, when in history:
+                await connection.execute(
+                    text(
+                        "INSERT INTO attempts (id, member_id, community_id, question_id, mode, daily_date, "
+                        "answer_given, correct, points, streak, created_at) VALUES "
+                        "(:id, :member, 1, :question, 'practice', NULL, 'x', :correct, 0, 0, :when)"
+                    ),
+                    {
+                        "id": attempt_id,
+                        "member": member,
+                        "question": question,
+                        "correct": correct,
+                        "when": dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC),
+                    },
+                )
+        await migrate.upgrade(engine)
+        assert await migrate.schema_differences(engine) == []
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    text(
+                        "SELECT member_id, question_id, reviews, due FROM review_cards ORDER BY member_id, question_id"
+                    )
+                )
+            ).all()
+            attempts = (await connection.execute(text("SELECT count(*), count(rating) FROM attempts"))).one()
+        assert [(m, q, n) for m, q, n, _ in rows] == [(1, "q1", 2), (1, "q2", 1), (2, "q1", 1)]
+        when = lambda text_: dt.datetime.fromisoformat(text_).replace(tzinfo=dt.UTC)  # noqa: E731
+        expected = review.replay(
+            [(when("2026-10-05 09:00:00"), review.Rating.GOOD), (when("2026-10-02 09:00:00"), review.Rating.AGAIN)]
+        )
+        due = rows[0][3] if isinstance(rows[0][3], dt.datetime) else dt.datetime.fromisoformat(rows[0][3])
+        assert due.replace(tzinfo=None) == expected.due.replace(tzinfo=None)
+        wrong_last = rows[1][3] if isinstance(rows[1][3], dt.datetime) else dt.datetime.fromisoformat(rows[1][3])
+        assert wrong_last.replace(tzinfo=None) - dt.datetime(2026, 11, 30, 9) <= dt.timedelta(minutes=10)
+        assert tuple(attempts) == (4, 0)  # kept, with no student grades yet
+
+        await migrate.downgrade(engine, "0004")
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM attempts"))).scalar_one() == 4
     finally:
         await engine.dispose()

@@ -2,7 +2,8 @@
 
 At a terminal it edits lines, keeps a history and completes commands, topics and names
 (console/terminal.py), and shows replies in colour with tables and panels (console/styled.py); piped
-input and output stay plain text (console/lines.py, console/render.py)."""
+input and output stay plain text (console/lines.py, console/render.py). With `--json` every reply and error
+is one JSON object a line, for scripts (console/json_view.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import logging
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from bot.adapters.console.json_view import JsonView
 from bot.adapters.console.lines import lines
-from bot.adapters.console.views import PlainView, RichView, ScheduleList, TopicList, wants_colour
+from bot.adapters.console.views import PlainView, RichView, ScheduleList, TopicList, View, wants_colour
 from bot.core import commands as grammar
 from bot.core.actor import Actor, Platform
-from bot.core.errors import UNEXPECTED_ERROR, StudyError
+from bot.core.errors import UNEXPECTED_ERROR, InvalidInput, StudyError
 from bot.core.grading import clean_input, normalise
 from bot.core.publishing import Publishers
 from bot.core.replies import DailyPost
@@ -59,7 +61,7 @@ class Console:
     words come first: `user <name>`, `topics`, `quit`, the `yes` that confirms forget-me, and a bare
     letter or true/false, which answers the last question."""
 
-    def __init__(self, service: StudyService, user: str, view: PlainView | RichView) -> None:
+    def __init__(self, service: StudyService, user: str, view: View) -> None:
         self.service = service
         self.actor = actor_for(user)
         self.view = view
@@ -68,6 +70,9 @@ class Console:
 
     def say(self, reply: object) -> None:
         self.view.show(reply)
+
+    def say_error(self, message: str) -> None:
+        self.view.show_error(message)
 
     async def handle(self, line: str) -> bool:
         """Run one command line; False means quit."""
@@ -90,10 +95,10 @@ class Console:
             if reply:
                 self.say(reply)
         except StudyError as error:
-            self.say(error.message)
+            self.say_error(error.message)
         except Exception:
             log.exception("console command failed: %r", line[:100])
-            self.say(UNEXPECTED_ERROR)
+            self.say_error(UNEXPECTED_ERROR)
         return True
 
     async def run(self, word: str, rest: str, line: str) -> object:
@@ -131,7 +136,8 @@ class Console:
                 return HELP
             case grammar.Unknown(word=unknown, suggestion=suggestion):
                 hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-                return f"I don't know the command \u201c{unknown[:40]}\u201d.{hint} Type `help` for the list."
+                message = f"I don't know the command \u201c{unknown[:40]}\u201d.{hint} Type `help` for the list."
+                raise InvalidInput(message)
         return await self.schedule(command)
 
     async def schedule(self, command: grammar.Command) -> object:
@@ -159,6 +165,8 @@ class Console:
                 info = await schedules.off(self.actor, CHANNEL)
             case grammar.ScheduleList():
                 return ScheduleList(await schedules.list_all(self.actor))
+            case grammar.ScheduleHelp(unknown=str()):  # `schedule <a word it does not know>`
+                raise InvalidInput(SCHEDULE_USAGE)
             case _:  # teachers are named on Discord and Slack; here there is no one else
                 return SCHEDULE_USAGE
         return info
@@ -167,7 +175,7 @@ class Console:
 class ConsolePublisher:
     """Scheduled posts appear in the terminal, as they would in a class channel."""
 
-    def __init__(self, view: PlainView | RichView) -> None:
+    def __init__(self, view: View) -> None:
         self.view = view
         self.count = 0
 
@@ -190,13 +198,19 @@ async def run(
     input_stream: TextIO | None = None,
     output: TextIO | None = None,
     publishers: Publishers | None = None,
+    json_output: bool = False,
 ) -> None:
     """Read commands until `quit` or end of input. With `publishers`, scheduled posts for the console's
-    channel appear here too. A person at a terminal gets line editing, history, completion and colour."""
+    channel appear here too. A person at a terminal gets line editing, history, completion and colour;
+    `json_output` prints every reply as one JSON object a line instead, at a terminal too."""
     input_stream = input_stream or sys.stdin
     output = output or sys.stdout
-    at_terminal = _is_terminal(input_stream) and _is_terminal(output)
-    view = RichView() if at_terminal and wants_colour(output) else PlainView(output)
+    at_terminal = not json_output and _is_terminal(input_stream) and _is_terminal(output)
+    view: View
+    if json_output:
+        view = JsonView(output)
+    else:
+        view = RichView() if at_terminal and wants_colour(output) else PlainView(output)
     console = Console(service, user, view)
     publisher = ConsolePublisher(view)
     if publishers is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from bot.adapters.console import render
 from bot.core.replies import (
@@ -51,6 +51,14 @@ RENDERINGS: dict[type, tuple[Callable[[Any], str], str]] = {
 }
 
 
+class View(Protocol):
+    """What the console shows through: a reply (a reply of the service's, or a short text), or an error's message."""
+
+    def show(self, reply: object) -> None: ...
+
+    def show_error(self, message: str) -> None: ...
+
+
 class PlainView:
     def __init__(self, output: TextIO) -> None:
         self.output = output
@@ -59,6 +67,9 @@ class PlainView:
         text = reply if isinstance(reply, str) else RENDERINGS[type(reply)][0](reply)
         self.output.write(text.rstrip() + "\n\n")
         self.output.flush()
+
+    def show_error(self, message: str) -> None:
+        self.show(message)
 
 
 class RichView:
@@ -80,6 +91,9 @@ class RichView:
         else:
             self.console.print(getattr(self.styled, RENDERINGS[type(reply)][1])(reply))
         self.console.print()
+
+    def show_error(self, message: str) -> None:
+        self.show(message)
 
 
 def wants_colour(output: TextIO) -> bool:

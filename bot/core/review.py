@@ -1,0 +1,110 @@
+"""Spaced review: when each question should come back to each student, by FSRS (the `fsrs` package).
+
+Every answer is a review of that (member, question) card: wrong is Again, right is Good, and a student
+may say afterwards that a right answer was a guess (Hard) or too easy (Easy). One short learning step
+(ten minutes) brings a wrong answer back the same day; a right one goes days out. Fuzzing is off, so a
+card is a pure function of its history: replaying a member's attempts (the migration, a re-rating)
+gives exactly the card the answers built one by one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+import fsrs
+
+DEFAULT_RETENTION = 0.9
+STEP = dt.timedelta(minutes=10)
+
+
+class Rating(IntEnum):
+    """FSRS's four grades, stored by number on the attempt that gave them."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+def rating_of(correct: bool, override: int | None = None) -> Rating:
+    """An answer's grade: the student's own (a right answer marked a guess or too easy) or right/wrong."""
+    if override is not None:
+        return Rating(override)
+    return Rating.GOOD if correct else Rating.AGAIN
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """One (member, question) card as stored: FSRS's memory state and when it is next due (UTC)."""
+
+    state: int  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: dt.datetime
+    last_review: dt.datetime | None
+    reviews: int = 0
+
+
+@lru_cache(maxsize=8)
+def scheduler(retention: float = DEFAULT_RETENTION) -> fsrs.Scheduler:
+    if not 0.7 <= retention <= 0.97:
+        raise ValueError("desired retention must be between 0.70 and 0.97")
+    return fsrs.Scheduler(
+        desired_retention=retention, learning_steps=(STEP,), relearning_steps=(STEP,), enable_fuzzing=False
+    )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _to_fsrs(card: CardState | None) -> fsrs.Card:
+    if card is None:
+        return fsrs.Card()
+    return fsrs.Card(
+        state=fsrs.State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=_utc(card.due),
+        last_review=_utc(card.last_review) if card.last_review else None,
+    )
+
+
+def review(
+    card: CardState | None, rating: Rating, when: dt.datetime, retention: float = DEFAULT_RETENTION
+) -> CardState:
+    """The card after one more answer at `when` (None: the member's first answer to this question)."""
+    reviewed, _ = scheduler(retention).review_card(_to_fsrs(card), fsrs.Rating(int(rating)), _utc(when))
+    return CardState(
+        state=int(reviewed.state),
+        step=reviewed.step,
+        stability=reviewed.stability,
+        difficulty=reviewed.difficulty,
+        due=reviewed.due,
+        last_review=reviewed.last_review,
+        reviews=(card.reviews if card else 0) + 1,
+    )
+
+
+def replay(answers: Iterable[tuple[dt.datetime, Rating]], retention: float = DEFAULT_RETENTION) -> CardState | None:
+    """The card a history of (time, grade) answers builds, in time order."""
+    card = None
+    for when, rating in sorted(answers, key=lambda answer: _utc(answer[0])):
+        card = review(card, rating, when, retention)
+    return card
+
+
+def recall(card: CardState, now: dt.datetime, retention: float = DEFAULT_RETENTION) -> float:
+    """The probability the student would get it right now (FSRS retrievability), 0..1."""
+    return scheduler(retention).get_card_retrievability(_to_fsrs(card), _utc(now))
+
+
+def due_by(card_due: dt.datetime, moment: dt.datetime) -> bool:
+    return _utc(card_due) <= _utc(moment)

@@ -1,0 +1,274 @@
+"""Spaced review: the student's most overdue question, mastery per topic, the weakest topic, re-grading.
+
+Cards are written by the answer writer (bot/store/review.py) with each answer; this part only reads
+them, except `rate`, which re-grades a right answer ("I guessed", "Too easy") by replaying the card's
+history with the new grade. A review "day" is the member's local day (the community's zone): what is
+due before local midnight is due today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Integer, and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import review
+from bot.core.actor import Actor
+from bot.core.clock import Clock, zone
+from bot.core.errors import NotFound
+from bot.core.replies import AskedQuestion, FigureRecord, QuestionRef, RatingNoted, ReviewsDone, TopicMastery
+from bot.core.vocabulary import Mode
+from bot.service.catalogue import Catalogue
+from bot.service.failures import database_trouble
+from bot.service.members import Members
+from bot.service.questions import Questions
+from bot.store.db import Database, chunks
+from bot.store.members import CommunityRow
+from bot.store.models import Attempt, DailyAssignment, Member, ReviewCard
+from bot.store.models import Question as QuestionRow
+from bot.store.review import state_of, write_cards
+
+RATINGS = {"guessed": review.Rating.HARD, "easy": review.Rating.EASY}
+NOT_RATEABLE = "Only a right answer can be marked as a guess or too easy; answer a question first."
+
+
+def day_bounds(now: dt.datetime, timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """The start and end (exclusive) of the local day containing `now`, in UTC: 23 or 25 hours long on
+    the days the clocks change."""
+    local = now.astimezone(zone(timezone))
+    start = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone(timezone))
+    end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone(timezone))
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+class Reviews:
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        members: Members,
+        questions: Questions,
+        clock: Clock,
+        retention: float = review.DEFAULT_RETENTION,
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.members = members
+        self.questions = questions
+        self.clock = clock
+        self.retention = retention
+
+    def _servable(self, member_id: int, before: dt.datetime, hidden: str | None):  # noqa: ANN202 - a clause
+        """Cards of a member due before `before`, on questions still in the bank, minus `hidden`."""
+        clause = and_(
+            ReviewCard.member_id == member_id,
+            ReviewCard.due < before,
+            QuestionRow.id == ReviewCard.question_id,
+            QuestionRow.retired.is_(False),
+        )
+        return and_(clause, ReviewCard.question_id != hidden) if hidden else clause
+
+    async def _hidden_daily(self, session: AsyncSession, community: CommunityRow, member_id: int) -> str | None:
+        """Today's daily question, while this member has not answered it: review must not show it early."""
+        today = self.members.today(community)
+        todays = await self.questions.assigned(community.id, today)
+        if todays is None:
+            return None
+        answered = await session.scalar(
+            select(func.count()).where(Attempt.member_id == member_id, Attempt.daily_date == today)
+        )
+        return None if answered else todays
+
+    @database_trouble()
+    async def next_review(self, actor: Actor) -> AskedQuestion | ReviewsDone:
+        """The most overdue question due today, or what was done and what comes next."""
+        now = self.clock()
+        async with self.db.sessions.begin() as session:
+            community, member = await self.members.find(session, actor)
+            if community is None or member is None:
+                return ReviewsDone(0, None, 0, self._weakest_topic({}))
+            _, end_of_day = day_bounds(now, community.timezone)
+            hidden = await self._hidden_daily(session, community, member.id)
+            servable = self._servable(member.id, end_of_day, hidden)
+            first = await session.scalar(
+                select(ReviewCard.question_id).where(servable).order_by(ReviewCard.due, ReviewCard.question_id).limit(1)
+            )
+            if first is not None:
+                due = await session.scalar(select(func.count()).select_from(ReviewCard).where(servable))
+                ref = QuestionRef(first, Mode.REVIEW)
+                await self.members.set_pending(session, member, ref)
+                return self.catalogue.asked(ref, reviews_due=due or 1)
+            return await self._done(session, community, member.id, now, hidden)
+
+    async def _done(
+        self, session: AsyncSession, community: CommunityRow, member_id: int, now: dt.datetime, hidden: str | None
+    ) -> ReviewsDone:
+        start_of_day, end_of_day = day_bounds(now, community.timezone)
+        done = await session.scalar(
+            select(func.count()).where(
+                Attempt.member_id == member_id,
+                Attempt.mode == Mode.REVIEW.value,
+                Attempt.created_at >= start_of_day,
+                Attempt.created_at < end_of_day,
+            )
+        )
+        upcoming = self._servable(member_id, dt.datetime.max.replace(tzinfo=dt.UTC), hidden)
+        next_due = await session.scalar(select(func.min(ReviewCard.due)).where(upcoming))
+        week = await session.scalar(
+            select(func.count())
+            .select_from(ReviewCard)
+            .where(self._servable(member_id, end_of_day + dt.timedelta(days=7), hidden))
+        )
+        mastery = await self._mastery(session, member_id, now)
+        local_next = _local(next_due, community.timezone) if next_due is not None else None
+        return ReviewsDone(done or 0, local_next, week or 0, self._weakest_topic(mastery))
+
+    async def count_due(self, community: CommunityRow, user_id: str) -> int:
+        """How many reviews a member has due today (after an answer: what is left)."""
+        now = self.clock()
+        _, end_of_day = day_bounds(now, community.timezone)
+        async with self.db.read_sessions() as session:
+            member_id = await session.scalar(
+                select(Member.id).where(Member.community_id == community.id, Member.external_id == user_id)
+            )
+            if member_id is None:
+                return 0
+            hidden = await self._hidden_daily(session, community, member_id)
+            return (
+                await session.scalar(
+                    select(func.count()).select_from(ReviewCard).where(self._servable(member_id, end_of_day, hidden))
+                )
+                or 0
+            )
+
+    async def waiting(self, session: AsyncSession, keys: set[tuple[int, dt.date]], now: dt.datetime) -> dict:
+        """(community, day) -> how many of its members have reviews due now (today's daily question, which
+        the post is asking, not counted): the count a scheduled post mentions."""
+        counts: dict[tuple[int, dt.date], int] = {}
+        for day in {day for _, day in keys}:
+            for chunk in chunks(sorted(community for community, d in keys if d == day)):
+                todays = and_(DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == day)
+                rows = await session.execute(
+                    select(Member.community_id, func.count(ReviewCard.member_id.distinct()))
+                    .join(Member, Member.id == ReviewCard.member_id)
+                    .join(QuestionRow, and_(QuestionRow.id == ReviewCard.question_id, QuestionRow.retired.is_(False)))
+                    .outerjoin(DailyAssignment, todays)
+                    .where(
+                        Member.community_id.in_(chunk),
+                        ReviewCard.due <= now,
+                        (DailyAssignment.question_id.is_(None))
+                        | (ReviewCard.question_id != DailyAssignment.question_id),
+                    )
+                    .group_by(Member.community_id)
+                )
+                counts.update({(community, day): count for community, count in rows})
+        return counts
+
+    # ------------------------------------------------------------- mastery
+
+    async def _mastery(self, session: AsyncSession, member_id: int, now: dt.datetime) -> dict[str, TopicMastery]:
+        rows = (await session.execute(select(ReviewCard).where(ReviewCard.member_id == member_id))).scalars().all()
+        recalls: dict[str, list[float]] = {}
+        for row in rows:
+            question = self.catalogue.bank.questions.get(row.question_id)
+            card = state_of(row)
+            if question is None or card is None:  # retired: kept, but no longer part of a topic's mastery
+                continue
+            recalls.setdefault(question.topic, []).append(review.recall(card, now, self.retention))
+        totals = {topic.topic_id: topic.question_count for topic in self.catalogue.topics()}
+        return {
+            topic_id: TopicMastery(
+                topic_id, self.catalogue.topic_title(topic_id), len(values), totals.get(topic_id, 0), _mean(values)
+            )
+            for topic_id, values in recalls.items()
+        }
+
+    def _weakest_topic(self, mastery: dict[str, TopicMastery]):  # noqa: ANN202 - TopicInfo | None
+        """The topic with the lowest mean recall among those met; with none met, the first topic."""
+        topics = {topic.topic_id: topic for topic in self.catalogue.topics()}
+        met = [m for m in mastery.values() if m.topic_id in topics]
+        if met:
+            weakest = min(met, key=lambda m: (m.recall, m.met, m.topic))
+            return topics[weakest.topic_id]
+        return next(iter(topics.values()), None)
+
+    async def mastery(self, session: AsyncSession, member_id: int, community: CommunityRow) -> tuple:
+        """(mastery per topic by title, due now, due this week) for stats."""
+        now = self.clock()
+        _, end_of_day = day_bounds(now, community.timezone)
+        hidden = await self._hidden_daily(session, community, member_id)
+        mastery = await self._mastery(session, member_id, now)
+        due_now = await session.scalar(
+            select(func.count()).select_from(ReviewCard).where(self._servable(member_id, now, hidden))
+        )
+        week = await session.scalar(
+            select(func.count())
+            .select_from(ReviewCard)
+            .where(self._servable(member_id, end_of_day + dt.timedelta(days=7), hidden))
+        )
+        ordered = tuple(sorted(mastery.values(), key=lambda m: m.topic))
+        return ordered, due_now or 0, week or 0
+
+    @database_trouble()
+    async def weakest_topic(self, actor: Actor) -> str | None:
+        """The id of the topic `quiz weak` practises."""
+        async with self.db.read_sessions() as session:
+            _, member = await self.members.find(session, actor)
+            mastery = await self._mastery(session, member.id, self.clock()) if member is not None else {}
+        topic = self._weakest_topic(mastery)
+        return topic.topic_id if topic else None
+
+    async def figure_record(self, actor: Actor, figure_id: str) -> FigureRecord:
+        question_ids = self.catalogue.questions_about.get(figure_id, [])
+        async with self.db.read_sessions() as session:
+            _, member = await self.members.find(session, actor)
+            if member is None or not question_ids:
+                return FigureRecord(0, 0)
+            answered = correct = 0
+            for chunk in chunks(sorted(question_ids)):
+                row = (
+                    await session.execute(
+                        select(func.count(), func.sum(Attempt.correct.cast(Integer))).where(
+                            Attempt.member_id == member.id, Attempt.question_id.in_(chunk)
+                        )
+                    )
+                ).one()
+                answered += row[0] or 0
+                correct += int(row[1] or 0)
+        return FigureRecord(answered, correct)
+
+    # ------------------------------------------------------------- re-grading a right answer
+
+    @database_trouble()
+    async def rate(self, actor: Actor, question_id: str, how: str) -> RatingNoted:
+        """Re-grade the member's latest answer to a question, if it was right: "guessed" (Hard) or "easy"."""
+        rating = RATINGS[how]
+        async with self.db.sessions.begin() as session:
+            community, member = await self.members.find(session, actor)
+            if community is None or member is None:
+                raise NotFound(NOT_RATEABLE)
+            history = (
+                await session.execute(
+                    select(Attempt.id, Attempt.created_at, Attempt.correct, Attempt.rating)
+                    .where(Attempt.member_id == member.id, Attempt.question_id == question_id)
+                    .order_by(Attempt.created_at, Attempt.id)
+                )
+            ).all()
+            if not history or not history[-1].correct:
+                raise NotFound(NOT_RATEABLE)
+            latest = history[-1]
+            await session.execute(update(Attempt).where(Attempt.id == latest.id).values(rating=int(rating)))
+            answers = [(a.created_at, review.rating_of(a.correct, a.rating)) for a in history[:-1]]
+            card = review.replay([*answers, (latest.created_at, rating)], self.retention)
+            await session.run_sync(lambda s: write_cards(s.connection(), {(member.id, question_id): card}))
+            return RatingNoted(question_id, how, _local(card.due, community.timezone))
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _local(moment: dt.datetime, timezone: str) -> dt.datetime:
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    return moment.astimezone(zone(timezone))
