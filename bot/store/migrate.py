@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.config import shipped
 from bot.store.models import Base
@@ -35,8 +35,26 @@ async def _migrate(engine: AsyncEngine, action: Callable[[Config, str], None], r
         config.attributes["connection"] = connection
         action(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table by copying it and dropping the old one; with foreign keys on,
+            # that drop deletes every row that refers to it through ON DELETE CASCADE (a member's attempts
+            # and scores, a schedule's posts). SQLite ignores this pragma inside a transaction: set it first.
+            await _sqlite_foreign_keys(connection, on=False)
+        try:
+            async with connection.begin():
+                await connection.run_sync(run)
+                if sqlite and (broken := (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()):
+                    raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                await _sqlite_foreign_keys(connection, on=True)
+
+
+async def _sqlite_foreign_keys(connection: AsyncConnection, *, on: bool) -> None:
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 async def schema_differences(engine: AsyncEngine) -> list:

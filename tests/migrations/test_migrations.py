@@ -82,6 +82,21 @@ async def test_upgrade_from_0003_with_data_gives_each_community_one_time_zone(da
                     "created_at) VALUES (1, 1, 'u1', 'Anna', 2, 3, '2026-11-01 00:00:00')"
                 )
             )
+            # Rows in tables whose parents the migrations rebuild (schedules, members): on SQLite a rebuild
+            # with foreign keys on used to delete them through ON DELETE CASCADE (a sent post forgotten is
+            # a post sent twice; a member's scores gone).
+            await connection.execute(
+                text(
+                    "INSERT INTO scheduled_posts (id, schedule_id, local_date, status, attempts, claimed_at, "
+                    "next_try_at) VALUES (1, 1, '2026-11-25', 'sent', 1, '2026-11-25 08:00:00', '2026-11-25 08:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO scores (member_id, period, period_start, community_id, points) "
+                    "VALUES (1, 'all', '2000-01-01', 1, 40)"
+                )
+            )
         await migrate.upgrade(engine)
         assert await migrate.schema_differences(engine) == []
         async with engine.connect() as connection:
@@ -91,6 +106,10 @@ async def test_upgrade_from_0003_with_data_gives_each_community_one_time_zone(da
         assert [tuple(row) for row in zones] == [(1, "America/Los_Angeles"), (2, "Asia/Tokyo")]
         assert sorted((row[0], row[1]) for row in schedules) == [(1, "london"), (2, "la")]
         assert [tuple(row) for row in members] == [("Anna", 3)]
+        async with engine.connect() as connection:
+            posts = (await connection.execute(text("SELECT schedule_id, status FROM scheduled_posts"))).all()
+            scores = (await connection.execute(text("SELECT member_id, points FROM scores"))).all()
+        assert [tuple(row) for row in posts] == [(1, "sent")] and [tuple(row) for row in scores] == [(1, 40)]
 
         await migrate.downgrade(engine, "0003")  # and back: every schedule gets its community's zone
         async with engine.connect() as connection:
