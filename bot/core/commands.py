@@ -19,7 +19,19 @@ from bot.core.errors import InvalidInput
 from bot.core.scoring import parse_period
 from bot.core.vocabulary import Period
 
-COMMANDS = ("daily", "quiz", "answer", "leaderboard", "rival", "explain", "stats", "forget-me", "schedule", "help")
+COMMANDS = (
+    "daily",
+    "review",
+    "quiz",
+    "answer",
+    "leaderboard",
+    "rival",
+    "explain",
+    "stats",
+    "forget-me",
+    "schedule",
+    "help",
+)
 SCHEDULE_ACTIONS = ("set", "show", "pause", "resume", "off", "list", "teachers")
 SUGGEST_CUTOFF = 55  # rapidfuzz ratio: "leaderbord" -> leaderboard, "xyzzy" -> nothing
 
@@ -30,6 +42,25 @@ SUGGEST_CUTOFF = 55  # rapidfuzz ratio: "leaderbord" -> leaderboard, "xyzzy" -> 
 @dataclass(frozen=True, slots=True)
 class Daily:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """`review`: the next question due for spaced review."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """`review guessed` / `review easy`: the last right answer was a guess, or too easy."""
+
+    how: Literal["guessed", "easy"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewReminders:
+    """`review reminders on|off`: a direct message on days reviews are waiting."""
+
+    on: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +167,9 @@ class ScheduleHelp:
 
 Command = (
     Daily
+    | Review
+    | Rate
+    | ReviewReminders
     | Quiz
     | Answer
     | ShowLeaderboard
@@ -168,6 +202,8 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
     match word:
         case "daily":
             return Daily()
+        case "review":
+            return parse_review(rest, prefix)
         case "quiz":
             if rest.startswith("--about"):
                 return Quiz(figure=_required(rest.removeprefix("--about"), prefix, "quiz --about <card>"))
@@ -189,6 +225,23 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
         case "help":
             return Help()
     return Unknown(word, closest(word, COMMANDS + also))
+
+
+def parse_review(text: str, prefix: str = "") -> Command:
+    """What follows `review`: nothing (the next review), `guessed`, `easy`, or `reminders on|off`."""
+    action, rest = split_word(text)
+    if not action:
+        return Review()
+    if action in {"guessed", "guess"}:
+        return Rate("guessed")
+    if action in {"easy", "too-easy"}:
+        return Rate("easy")
+    if action in {"reminders", "reminder"} and rest.lower() in {"on", "off"}:
+        return ReviewReminders(rest.lower() == "on")
+    raise InvalidInput(
+        f"Try `{prefix}review` for your next review, `{prefix}review guessed` or `{prefix}review easy` after a "
+        f"right answer, or `{prefix}review reminders on|off`."
+    )
 
 
 def parse_schedule(text: str, *, prefix: str = "") -> Command:

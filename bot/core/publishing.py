@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
 
-from bot.core.replies import DailyPost
+from bot.core.replies import DailyPost, ReviewReminder
 
 
 class PublishError(Exception):
@@ -30,6 +30,16 @@ class FindsPosts(Protocol):
 
     async def find_post(self, channel_id: str, post: DailyPost, since: dt.datetime) -> str | None:
         """The reference of the bot's own message carrying this post, sent since `since`, if there is one."""
+        ...
+
+
+@runtime_checkable
+class SendsReminders(Protocol):
+    """A publisher that can message one student directly (a Discord DM, a Slack DM)."""
+
+    async def remind(self, reminder: ReviewReminder) -> None:
+        """Tell the student how many reviews wait, with a way to start and a way to turn reminders off.
+        Raise PublishError when the message cannot be delivered (DMs closed, the user gone)."""
         ...
 
 

@@ -95,6 +95,23 @@ class RatingNoted:
 
 
 @dataclass(frozen=True, slots=True)
+class RemindersSetting:
+    """`review reminders on|off`: the student's choice, and when reminders would come."""
+
+    on: bool
+    when: str  # e.g. "at 08:30 (Europe/London) on the days the class's question is posted", or why never
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewReminder:
+    """A direct message to one student who turned reminders on, on a day reviews wait for them."""
+
+    community_id: str  # the platform's id of the community (guild, team)
+    user_id: str  # the platform's user id
+    due: int  # how many reviews are due
+
+
+@dataclass(frozen=True, slots=True)
 class TopicMastery:
     """How much of a topic a student still knows now: the questions met, and their mean recall (0..1)."""
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -74,6 +75,8 @@ class Member(Base):
     pending_question_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     pending_mode: Mapped[str | None] = mapped_column(String(16), nullable=True)
     pending_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # A direct message on days reviews wait (`review reminders on`); off unless the student turns it on.
+    review_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
@@ -174,6 +177,16 @@ class ReviewCard(Base):
     reviews: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ReviewReminderSent(Base):
+    """A review reminder sent to a member on a local date: at most one a day is a constraint."""
+
+    __tablename__ = "review_reminders_sent"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    local_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
 class Score(Base):
     """Points per member per leaderboard period (week, month, all time), kept up to date on each answer."""
 
@@ -247,6 +260,7 @@ __all__ = [
     "Member",
     "Question",
     "ReviewCard",
+    "ReviewReminderSent",
     "Schedule",
     "ScheduledPost",
     "Score",

@@ -1,9 +1,9 @@
 """spaced review: a card per (member, question), built from the answers already given
 
-Adds `review_cards` and `attempts.rating`, then replays every member's attempts in time order through
-FSRS (bot.core.review, with the default desired retention), so a class that has used the bot for a
-month gets a review queue on its first day rather than an empty one. Members are replayed a chunk at a
-time to keep memory flat on a large database.
+Adds `review_cards`, `attempts.rating`, `members.review_reminders` (off) and `review_reminders_sent`,
+then replays every member's attempts in time order through FSRS (bot.core.review, with the default
+desired retention), so a class that has used the bot for a month gets a review queue on its first day
+rather than an empty one. Members are replayed a chunk at a time to keep memory flat on a large database.
 
 Revision ID: 0005
 Revises: 0004
@@ -58,6 +58,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("review_cards", schema=None) as batch_op:
         batch_op.create_index("ix_review_cards_member_due", ["member_id", "due"], unique=False)
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("review_reminders", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_table(
+        "review_reminders_sent",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("local_date", sa.Date(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_review_reminders_sent_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("member_id", "local_date", name=op.f("pk_review_reminders_sent")),
+    )
     replay_history(op.get_bind(), cards)
 
 
@@ -95,6 +107,9 @@ def replay_history(connection: sa.Connection, cards: sa.Table) -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("review_reminders_sent")
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_column("review_reminders")
     with op.batch_alter_table("review_cards", schema=None) as batch_op:
         batch_op.drop_index("ix_review_cards_member_due")
     op.drop_table("review_cards")
