@@ -18,8 +18,8 @@ import logging
 import uuid
 
 from bot.core.errors import first_line
-from bot.core.publishing import FindsPosts, PublishError, Publishers
-from bot.core.replies import DailyPost
+from bot.core.publishing import FindsPosts, PublishError, Publishers, SendsReminders
+from bot.core.replies import DailyPost, ReviewReminder
 from bot.service.posts import Claim, ScheduledPosts
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ class Scheduler:
         finally:
             finished.set()  # never cancelled: a renewal under way completes rather than being cut off
             await asyncio.gather(keeping, return_exceptions=True)
+        await self._remind([claim for claim, result in zip(claims, results, strict=True) if result])
         unsent = [claim for claim, result in zip(claims, results, strict=True) if result is None]
         if unsent:
             try:
@@ -115,6 +116,29 @@ class Scheduler:
             except Exception as error:  # still unreachable: their leases lapse and they are taken over then
                 log.warning("could not give back %d unsent posts: %s", len(unsent), first_line(error))
         return [(claim, bool(result)) for claim, result in zip(claims, results, strict=True)]
+
+    async def _remind(self, sent: list[Claim]) -> None:
+        """Review reminders for the students of the classes just posted to who turned them on. At most once
+        a day each (recorded before sending); one that cannot be delivered is logged and not retried."""
+        if not sent or self._stopping:
+            return
+        try:
+            reminders = await self.posts.claim_reminders(sent)
+        except Exception as error:
+            log.warning("review reminders skipped: %s", first_line(error))
+            return
+
+        async def deliver(platform: str, reminder: ReviewReminder) -> None:
+            publisher = self.publishers.get(platform) if platform in self.publishers else None
+            if not isinstance(publisher, SendsReminders):
+                return
+            async with self._sending:
+                try:
+                    await publisher.remind(reminder)
+                except Exception as error:  # DMs closed, the student gone: nothing to retry
+                    log.info("review reminder not delivered on %s: %s", platform, first_line(error))
+
+        await asyncio.gather(*(deliver(platform, reminder) for platform, reminder in reminders))
 
     async def _keep_leases(self, claims: list[Claim], finished: asyncio.Event) -> None:
         every = max(self.posts.lease.total_seconds() / 3, 0.05)

@@ -79,6 +79,7 @@ class StudyService:
         self.submit_answer = answers.submit_answer
         self.next_review = reviews.next_review
         self.rate_answer = reviews.rate
+        self.set_review_reminders = reviews.set_reminders
         self.leaderboard = boards.leaderboard
         self.stats = boards.stats
         self.forget_me = boards.forget_me

@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, func, or_, select, update
 
 from bot.core import schedules as rules
 from bot.core.clock import Clock, local_date
-from bot.core.replies import DailyPost, QuestionRef
+from bot.core.replies import DailyPost, QuestionRef, ReviewReminder
 from bot.core.vocabulary import Mode
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
@@ -198,6 +198,27 @@ class ScheduledPosts:
             question = self.catalogue.asked(QuestionRef(questions[key], Mode.DAILY, claim.local_date))
             posts.append(DailyPost(question, reveals.get(key), boards.get(key), waiting.get(key, 0)))
         return posts
+
+    async def claim_reminders(self, sent: list[Claim]) -> list[tuple[str, ReviewReminder]]:
+        """(platform, reminder) for the students of the classes just posted to who asked for reminders and
+        have reviews waiting: at the class's post time, once a day."""
+        if not sent:
+            return []
+        async with self.db.read_sessions() as session:
+            communities = dict(
+                (
+                    await session.execute(
+                        select(Schedule.id, Schedule.community_id).where(
+                            Schedule.id.in_(sorted({claim.schedule_id for claim in sent}))
+                        )
+                    )
+                ).all()
+            )
+        known = [claim for claim in sent if claim.schedule_id in communities]  # a schedule deleted meanwhile: none
+        keys = {(communities[claim.schedule_id], claim.local_date) for claim in known}
+        platform_of = {communities[claim.schedule_id]: claim.platform for claim in known}
+        reminders = await self.reviews.claim_reminders(keys, self.now())
+        return [(platform_of[community], reminder) for community, reminder in reminders]
 
     async def start_sending(self, claim: Claim) -> bool:
         """Move the post to "sending" right before the platform call; False when this scheduler no longer

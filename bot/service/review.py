@@ -14,18 +14,28 @@ from sqlalchemy import Integer, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import review
+from bot.core import schedules as rules
 from bot.core.actor import Actor
 from bot.core.clock import Clock, zone
 from bot.core.errors import NotFound
-from bot.core.replies import AskedQuestion, FigureRecord, QuestionRef, RatingNoted, ReviewsDone, TopicMastery
+from bot.core.replies import (
+    AskedQuestion,
+    FigureRecord,
+    QuestionRef,
+    RatingNoted,
+    RemindersSetting,
+    ReviewReminder,
+    ReviewsDone,
+    TopicMastery,
+)
 from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.service.questions import Questions
-from bot.store.db import Database, chunks
+from bot.store.db import Database, chunks, upsert_insert
 from bot.store.members import CommunityRow
-from bot.store.models import Attempt, DailyAssignment, Member, ReviewCard
+from bot.store.models import Attempt, Community, DailyAssignment, Member, ReviewCard, ReviewReminderSent, Schedule
 from bot.store.models import Question as QuestionRow
 from bot.store.review import state_of, write_cards
 
@@ -164,6 +174,80 @@ class Reviews:
                 )
                 counts.update({(community, day): count for community, count in rows})
         return counts
+
+    # ------------------------------------------------------------- reminders
+
+    @database_trouble()
+    async def set_reminders(self, actor: Actor, on: bool) -> RemindersSetting:
+        """`review reminders on|off`: a direct message at the class's post time on days reviews wait."""
+        async with self.db.sessions.begin() as session:
+            community, member = await self.members.enrol(session, actor)
+            await session.execute(update(Member).where(Member.id == member.id).values(review_reminders=on))
+            times = (
+                await session.execute(
+                    select(Schedule.time_of_day, Schedule.weekdays)
+                    .where(Schedule.community_id == community.id, Schedule.paused.is_(False))
+                    .order_by(Schedule.time_of_day)
+                )
+            ).all()
+        if not on:
+            return RemindersSetting(False, "No more reminders. Turn them back on with `review reminders on`.")
+        if not times:
+            return RemindersSetting(True, "They will come once your class has a daily-question schedule.")
+        first = times[0]
+        days = rules.describe_days(frozenset(int(day) for day in first.weekdays.split(",") if day))
+        return RemindersSetting(
+            True,
+            f"At most one a day, at {first.time_of_day:%H:%M} ({community.timezone}) {days}, "
+            "when reviews are waiting for you.",
+        )
+
+    async def claim_reminders(
+        self, keys: set[tuple[int, dt.date]], now: dt.datetime
+    ) -> list[tuple[int, ReviewReminder]]:
+        """The reminders to send now for these (community, local date)s: members who turned them on, with
+        reviews due, not yet reminded that day. Recorded before they are sent (at most one a day, even if
+        two processes post for the class): a crash before the send loses that day's reminder, never doubles it."""
+        reminders: list[tuple[int, ReviewReminder]] = []
+        async with self.db.sessions.begin() as session:
+            for day in {day for _, day in keys}:
+                for chunk in chunks(sorted(community for community, d in keys if d == day)):
+                    todays = and_(
+                        DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == day
+                    )
+                    due = (
+                        await session.execute(
+                            select(Member.id, Member.external_id, Community.id, Community.external_id, func.count())
+                            .join(Community, Community.id == Member.community_id)
+                            .join(ReviewCard, ReviewCard.member_id == Member.id)
+                            .join(
+                                QuestionRow,
+                                and_(QuestionRow.id == ReviewCard.question_id, QuestionRow.retired.is_(False)),
+                            )
+                            .outerjoin(DailyAssignment, todays)
+                            .where(
+                                Member.community_id.in_(chunk),
+                                Member.review_reminders.is_(True),
+                                ReviewCard.due <= now,
+                                DailyAssignment.question_id.is_(None)
+                                | (ReviewCard.question_id != DailyAssignment.question_id),
+                            )
+                            .group_by(Member.id, Member.external_id, Community.id, Community.external_id)
+                        )
+                    ).all()
+                    if not due:
+                        continue
+                    insert = upsert_insert(self.db.dialect)(ReviewReminderSent).on_conflict_do_nothing()
+                    claimed = set()
+                    for rows in chunks([{"member_id": m, "local_date": day, "sent_at": now} for m, *_ in due]):
+                        result = await session.execute(insert.returning(ReviewReminderSent.member_id), rows)
+                        claimed.update(result.scalars())
+                    reminders += [
+                        (community, ReviewReminder(team, user, count))
+                        for m, user, community, team, count in due
+                        if m in claimed
+                    ]
+        return reminders
 
     # ------------------------------------------------------------- mastery
 

@@ -29,8 +29,11 @@ log = logging.getLogger(__name__)
 COMMUNITY = "local-class"
 HELP = """Commands:
   daily                      today's question for the class
+  review                     your next spaced-review question (what you are about to forget)
+  review guessed | easy      the last right answer was a guess / too easy (it comes back sooner / later)
+  review reminders on|off    a message on days reviews wait (at the class's post time)
   answer <letter or text>    answer the question you were shown last (or just type A, B, true ...)
-  quiz [topic]               a practice question (no points); `topics` lists them
+  quiz [topic]               a practice question (no points); `topics` lists them; `quiz weak`: your weakest
   leaderboard [week|month|all]
   rival <name>               a card on Trotsky, Zinoviev, Kamenev, Bukharin ...
   explain <name or term>     a figure card or a glossary entry (NEP, kulak ...)
@@ -67,6 +70,7 @@ class Console:
         self.view = view
         self.confirming_forget = False
         self.commands = COMMAND_WORDS
+        self.last_answered: str | None = None  # the question `review guessed|easy` re-grades
 
     def say(self, reply: object) -> None:
         self.view.show(reply)
@@ -107,6 +111,7 @@ class Console:
             return TopicList(self.service.topics())
         if word == "user":
             self.actor = actor_for(rest)
+            self.last_answered = None
             return f"You are now {self.actor.display_name}."
         command = grammar.parse_command(line, also=CONSOLE_WORDS)
         if isinstance(command, grammar.Unknown) and _looks_like_answer(line):
@@ -118,13 +123,23 @@ class Console:
             case grammar.Quiz(topic=topic, figure=figure):
                 return await service.practice_question(actor, topic, figure=figure)
             case grammar.Answer(text=answer):
-                return await service.submit_answer(actor, answer)
+                result = await service.submit_answer(actor, answer)
+                self.last_answered = result.ref.question_id
+                return result
+            case grammar.Review():
+                return await service.next_review(actor)
+            case grammar.Rate(how=how):
+                if self.last_answered is None:
+                    raise InvalidInput("Answer a question first; then `review guessed` or `review easy` re-grades it.")
+                return await service.rate_answer(actor, self.last_answered, how)
+            case grammar.ReviewReminders(on=on):
+                return await service.set_review_reminders(actor, on)
             case grammar.ShowLeaderboard(period=period):
                 return await service.leaderboard(actor, period)
             case grammar.Rival(name=name):
-                return await service.explain(name, kind="figure")
+                return await service.explain(name, kind="figure", actor=actor)
             case grammar.Explain(name=name):
-                return await service.explain(name)
+                return await service.explain(name, actor=actor)
             case grammar.ShowStats():
                 return await service.stats(actor)  # the console shows your own
             case grammar.ForgetMe():

@@ -10,12 +10,15 @@ from bot.core.replies import (
     DailyPost,
     Forgotten,
     Leaderboard,
+    RatingNoted,
     ReferenceCard,
+    RemindersSetting,
+    ReviewsDone,
     ScheduleInfo,
     Stats,
     TopicInfo,
 )
-from bot.core.vocabulary import QuestionKind
+from bot.core.vocabulary import Mode, QuestionKind
 
 WIDTH = 78
 
@@ -27,8 +30,14 @@ def _wrap(text: str, indent: str = "") -> str:
     )
 
 
+def question_title(card: AskedQuestion) -> str:
+    if card.ref.mode is Mode.REVIEW:
+        return f"Review ({card.reviews_due} due today)"
+    return "Today's question" if card.is_daily else "Practice question"
+
+
 def question(card: AskedQuestion) -> str:
-    title = "Today's question" if card.is_daily else "Practice question"
+    title = question_title(card)
     lines = [f"{title} \u00b7 {card.topic}", _wrap(card.prompt)]
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
         lines += [_wrap(f"{option.letter}) {option.text}", "  ") for option in card.options]
@@ -56,7 +65,55 @@ def feedback(result: AnswerFeedback) -> str:
         lines.append(_wrap(result.note))
     if result.figure:
         lines.append(f"More: rival {result.figure.name}")
+    return "\n".join(lines + review_footer(result))
+
+
+def review_footer(result: AnswerFeedback) -> list[str]:
+    """What to do next about review: the next one, and re-grading a right answer."""
+    lines = []
+    if result.correct and not result.repeated:
+        lines.append("Guessed it? `review guessed` brings it back sooner; too easy? `review easy`.")
+    if result.reviews_due:
+        lines.append(f"Next review: `review` ({result.reviews_due} more due today).")
+    elif result.reviews_due == 0:
+        lines.append("That was your last review for today.")
+    return lines
+
+
+def when(moment) -> str:  # noqa: ANN001 - a local datetime
+    return f"{moment:%a %d %b at %H:%M}"
+
+
+def reviews_done(done: ReviewsDone) -> str:
+    if done.next_due is None:
+        lines = ["Nothing to review yet: questions you answer come back here when you are about to forget them."]
+    else:
+        lines = [
+            f"No reviews due today. Done today: {done.done_today}.",
+            f"Next review: {when(done.next_due)} \u00b7 due this week: {done.due_this_week}.",
+        ]
+    if done.weakest_topic:
+        lines.append(f"Practise your weakest topic, {done.weakest_topic.title}: `quiz weak`.")
     return "\n".join(lines)
+
+
+def rating_noted(noted: RatingNoted) -> str:
+    how = "a guess" if noted.rating == "guessed" else "too easy"
+    return f"Noted as {how}: it comes back {when(noted.next_due)}."
+
+
+def reminders_setting(setting: RemindersSetting) -> str:
+    return ("Review reminders are on. " if setting.on else "Review reminders are off. ") + setting.when
+
+
+def mastery_lines(result: Stats) -> list[str]:
+    if not result.mastery:
+        return []
+    lines = [f"Mastery now (due now {result.due_now} \u00b7 this week {result.due_this_week}):"]
+    for m in result.mastery:
+        bar = "\u2588" * round(m.recall * 10) + "\u2591" * (10 - round(m.recall * 10))
+        lines.append(f"  {m.topic:<45} {bar} {m.recall:.0%} ({m.met}/{m.total} met)")
+    return lines
 
 
 def leaderboard(board: Leaderboard, *, personal: bool = True) -> str:
@@ -79,6 +136,8 @@ def card(reference: ReferenceCard) -> str:
         lines.append(_wrap(f"Also: {', '.join(reference.aliases)}"))
     for section in reference.sections:
         lines += ["", f"{section.heading}:", _wrap(section.text, "  ")]
+    if reference.record and reference.record.answered:
+        lines += ["", f"Your record: {reference.record.correct} of {reference.record.answered} right"]
     if reference.has_questions:
         lines += ["", f"Quiz yourself: quiz --about {reference.card_id}"]
     return "\n".join(lines)
@@ -87,12 +146,13 @@ def card(reference: ReferenceCard) -> str:
 def stats(result: Stats) -> str:
     lines = [
         f"Stats for {result.name}",
-        f"Answered {result.answered} ({result.daily_answered} daily, {result.practice_answered} practice), "
+        f"Answered {result.answered} ({result.daily_answered} daily, {result.practice_answered} practice, "
+        f"{result.review_answered} review), "
         f"{result.accuracy:.0%} correct",
         f"Points {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})",
     ]
     lines += [f"  {t.topic:<45} {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in result.per_topic]
-    return "\n".join(lines)
+    return "\n".join(lines + mastery_lines(result))
 
 
 def forgotten(result: Forgotten) -> str:
@@ -115,9 +175,15 @@ def daily_post(post: DailyPost) -> str:
             f"{r.answered} answered, {r.percent_correct}% correct." + (f" Top streaks: {streaks}." if streaks else "")
         )
     parts.append(question(post.question))
+    if post.reviews_waiting:
+        parts.append(waiting(post.reviews_waiting))
     if post.leaderboard:
         parts.append(leaderboard(post.leaderboard, personal=False))
     return "\n\n".join(parts)
+
+
+def waiting(count: int) -> str:
+    return f"{count} of you {'has' if count == 1 else 'have'} reviews waiting: `review`."
 
 
 def schedule(info: ScheduleInfo) -> str:

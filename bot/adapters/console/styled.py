@@ -19,7 +19,10 @@ from bot.core.replies import (
     DailyPost,
     Forgotten,
     Leaderboard,
+    RatingNoted,
     ReferenceCard,
+    RemindersSetting,
+    ReviewsDone,
     ScheduleInfo,
     Stats,
     TopicInfo,
@@ -28,7 +31,7 @@ from bot.core.vocabulary import QuestionKind
 
 
 def question(card: AskedQuestion) -> RenderableType:
-    title = "Today's question" if card.is_daily else "Practice question"
+    title = render.question_title(card)
     body = Text(card.prompt, style="bold")
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
         for option in card.options:
@@ -67,7 +70,20 @@ def feedback(result: AnswerFeedback) -> RenderableType:
         lines.append(Text(result.note, style="italic"))
     if result.figure:
         lines.append(Text(f"More: rival {result.figure.name}", style="dim"))
+    lines += [Text(line, style="cyan") for line in render.review_footer(result)]
     return Group(*lines)
+
+
+def reviews_done(done: ReviewsDone) -> RenderableType:
+    return Panel(Text(render.reviews_done(done)), title="Review", border_style="cyan", expand=False)
+
+
+def rating_noted(noted: RatingNoted) -> RenderableType:
+    return Text(render.rating_noted(noted), style="cyan")
+
+
+def reminders_setting(setting: RemindersSetting) -> RenderableType:
+    return Text(render.reminders_setting(setting))
 
 
 def leaderboard(board: Leaderboard, *, personal: bool = True) -> RenderableType:
@@ -101,6 +117,11 @@ def card(reference: ReferenceCard) -> RenderableType:
         parts.append(Text(f"Also: {', '.join(reference.aliases)}", style="dim"))
     for section in reference.sections:
         parts += [Text(""), Text(section.heading, style="bold magenta"), Text(section.text)]
+    if reference.record and reference.record.answered:
+        parts += [
+            Text(""),
+            Text(f"Your record: {reference.record.correct} of {reference.record.answered} right", "bold"),
+        ]
     subtitle = f"quiz --about {reference.card_id}" if reference.has_questions else None
     style = "magenta" if reference.kind == "figure" else "blue"
     return Panel(Group(*parts), title=Text(reference.name), subtitle=subtitle, border_style=style, expand=False)
@@ -109,7 +130,7 @@ def card(reference: ReferenceCard) -> RenderableType:
 def stats(result: Stats) -> RenderableType:
     summary = Text.assemble(
         (f"Answered {result.answered}", "bold"),
-        f" ({result.daily_answered} daily, {result.practice_answered} practice), ",
+        f" ({result.daily_answered} daily, {result.practice_answered} practice, {result.review_answered} review), ",
         (f"{result.accuracy:.0%} correct", "green"),
         f"\nPoints {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})",
     )
@@ -122,6 +143,8 @@ def stats(result: Stats) -> RenderableType:
     parts: list[RenderableType] = [summary]
     if result.per_topic:
         parts.append(table)
+    if result.mastery:
+        parts.append(Text("\n".join(render.mastery_lines(result))))
     return Panel(Group(*parts), title=Text(f"Stats for {result.name}"), expand=False)
 
 
@@ -145,6 +168,8 @@ def daily_post(post: DailyPost) -> RenderableType:
             text.append(" Top streaks: " + ", ".join(f"{h.name} ({h.streak} days)" for h in reveal.top_streaks))
         parts.append(Panel(text, title=f"Yesterday's answer ({reveal.day:%a %d %b})", border_style="dim", expand=False))
     parts.append(question(post.question))
+    if post.reviews_waiting:
+        parts.append(Text(render.waiting(post.reviews_waiting), style="cyan"))
     if post.leaderboard:
         parts.append(leaderboard(post.leaderboard, personal=False))
     return Group(*parts)

@@ -48,7 +48,7 @@ def test_a_letter_or_true_false_on_a_typed_question_is_refused_and_the_right_ans
     asked = console(["daily", "answer B", "answer true", "stats"], db=db, content=content)
     assert asked.returncode == 0, asked.stderr
     assert asked.stdout.count(REFUSED) == 2 and "Nothing was recorded" in asked.stdout
-    assert "Answered 0 (0 daily, 0 practice)" in asked.stdout  # nothing recorded
+    assert "Answered 0 (0 daily, 0 practice, 0 review)" in asked.stdout  # nothing recorded
     assert "Traceback" not in asked.stdout + asked.stderr
     prompt = re.search(r"Today's question \u00b7 .*\n(.*)\n", asked.stdout).group(1)
 
