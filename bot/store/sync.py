@@ -1,7 +1,8 @@
 """Copy the content bank into the database, idempotently, keyed by each item's stable id.
 
 Edited items are updated; items that left the bank are retired, never deleted, so every
-student's history keeps pointing at a real row.
+student's history keeps pointing at a real row. Students' review cards survive an edit, except when the
+answer itself changed: then what they learnt is wrong, and each card starts again, due at once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Bank
 from bot.core.clock import utc_now
-from bot.store.models import Card, Question, Topic
+from bot.store.db import chunks
+from bot.store.models import Card, Question, ReviewCard, Topic
+from bot.store.review import NEVER
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +43,14 @@ async def sync_bank(session: AsyncSession, bank: Bank) -> SyncReport:
     await session.flush()
 
     hashes = dict((await session.execute(select(Question.id, Question.content_hash))).all())
+    changed = [q.id for q in bank.questions.values() if q.id in hashes and hashes[q.id] != _digest(_body(q))]
+    old_answers = {}
+    for chunk in chunks(changed):
+        rows = await session.execute(select(Question.id, Question.body).where(Question.id.in_(chunk)))
+        old_answers.update({question_id: _answer_of(body) for question_id, body in rows})
+    answers_changed = []
     for question in bank.questions.values():
-        body = question.model_dump(mode="json")
+        body = _body(question)
         digest = _digest(body)
         if hashes.get(question.id) == digest:
             continue
@@ -57,6 +66,8 @@ async def sync_bank(session: AsyncSession, bank: Bank) -> SyncReport:
         if question.id in hashes:
             await session.execute(update(Question).where(Question.id == question.id).values(**values))
             updated += 1
+            if old_answers.get(question.id) != _answer_of(body):
+                answers_changed.append(question.id)
         else:
             session.add(Question(id=question.id, **values))
             added += 1
@@ -66,6 +77,13 @@ async def sync_bank(session: AsyncSession, bank: Bank) -> SyncReport:
             update(Question).where(Question.id.in_(gone), Question.retired.is_(False)).values(retired=True)
         )
         retired += result.rowcount or 0
+
+    for chunk in chunks(answers_changed):
+        await session.execute(
+            update(ReviewCard)
+            .where(ReviewCard.question_id.in_(chunk))
+            .values(state=1, step=0, stability=None, difficulty=None, due=NEVER, last_review=None, reviews=0)
+        )
 
     card_hashes = dict((await session.execute(select(Card.id, Card.content_hash))).all())
     cards = [("figure", figure.id, figure.name, figure) for figure in bank.figures.values()]
@@ -85,6 +103,21 @@ async def sync_bank(session: AsyncSession, bank: Bank) -> SyncReport:
         await session.execute(update(Card).where(Card.id.in_(stale_cards)).values(retired=True))
     await session.flush()
     return SyncReport(added, updated, retired)
+
+
+def _body(question) -> dict:  # noqa: ANN001 - a content Question
+    return question.model_dump(mode="json")
+
+
+def _answer_of(body: dict) -> tuple:
+    """What makes an answer right: the key, the accepted and rejected forms, and the options it is among."""
+    return (
+        body.get("kind"),
+        body.get("answer"),
+        body.get("accept"),
+        body.get("wrong"),
+        sorted(body.get("options", [])),
+    )
 
 
 def _digest(body: dict) -> str:

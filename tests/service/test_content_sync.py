@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.bootstrap import open_service
-from bot.core.replies import QuestionRef
+from bot.core.replies import QuestionRef, ReviewsDone
 from bot.core.vocabulary import Mode
-from bot.store.models import Attempt, Question
-from tests.helpers import FIXTURE_CONTENT, student
+from bot.store.models import Attempt, Question, ReviewCard
+from tests.helpers import FIXTURE_CONTENT, correct_answer, student
 
 
 async def test_sync_updates_edits_and_retires_removals_without_losing_history(tmp_path: Path, database_url, clock):
@@ -51,3 +51,31 @@ async def test_sync_updates_edits_and_retires_removals_without_losing_history(tm
         assert feedback.correct
         for _ in range(6):
             assert (await service.practice_question(ann)).ref.question_id != "t-sa-2"
+
+
+async def test_an_edit_keeps_review_cards_but_a_changed_answer_starts_them_again(tmp_path: Path, database_url, clock):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    sample = content / "questions" / "sample.yaml"
+    ann = student("Ann")
+    async with open_service(database_url, content, clock=clock) as service:
+        await service.submit_answer(ann, "true", QuestionRef("t-tf-1", Mode.PRACTICE))  # right: days out
+        mc = QuestionRef("t-mc-1", Mode.PRACTICE)
+        await service.submit_answer(ann, correct_answer(service, service.catalogue.asked(mc)), mc)
+        assert isinstance(await service.next_review(ann), ReviewsDone)  # both right: nothing due today
+        async with service.db.read_sessions() as session:
+            before = {card.question_id: card.reviews for card in await session.scalars(select(ReviewCard))}
+
+    text = sample.read_text()
+    text = text.replace("Trotsky was expelled from the party in November 1927.", "Trotsky was expelled in 1927.")
+    # The key of t-mc-1 moved to another of its options (a teacher's correction, say).
+    text = text.replace("    answer: 3 April 1922", "    answer: 18 December 1922")
+    sample.write_text(text)
+
+    async with open_service(database_url, content, clock=clock) as service:
+        async with service.db.read_sessions() as session:
+            after = {card.question_id: card for card in await session.scalars(select(ReviewCard))}
+        assert after["t-tf-1"].reviews == before["t-tf-1"] == 1  # the prompt was edited: the card stands
+        assert after["t-mc-1"].reviews == 0  # the answer changed: learnt again from the start
+        asked = await service.next_review(ann)
+        assert asked.ref.question_id == "t-mc-1"  # and it is due at once
