@@ -79,3 +79,22 @@ async def test_an_edit_keeps_review_cards_but_a_changed_answer_starts_them_again
         assert after["t-mc-1"].reviews == 0  # the answer changed: learnt again from the start
         asked = await service.next_review(ann)
         assert asked.ref.question_id == "t-mc-1"  # and it is due at once
+
+
+async def test_a_retired_question_stored_in_an_older_format_does_not_stop_the_bot(database_url, clock, caplog):
+    async with open_service(database_url, FIXTURE_CONTENT, clock=clock) as service:
+        async with service.db.sessions.begin() as session:
+            session.add(
+                Question(
+                    id="old-format",
+                    topic_id="rise",
+                    kind="multiple_choice",
+                    prompt="p",
+                    body={"question": "p"},
+                    content_hash="0",
+                    retired=True,
+                )
+            )
+    async with open_service(database_url, FIXTURE_CONTENT, clock=clock) as service:  # starts all the same
+        assert (await service.daily_question(student("Ann"))).ref.question_id in service.bank.questions
+    assert "retired question old-format is no longer readable" in caplog.text

@@ -94,4 +94,4 @@ def test_sigterm_lets_answers_finish_and_exits_cleanly(database_url: str, tmp_pa
         cwd=tmp_path,
         timeout=30,
     )
-    assert "Answered 1 (1 daily, 0 practice)" in check.stdout, check.stdout
+    assert "Answered 1 (1 daily, 0 practice, 0 review)" in check.stdout, check.stdout
