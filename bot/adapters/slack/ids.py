@@ -17,9 +17,18 @@ SHOW_CARD_ACTION = "study_card"  # value: a card id or a name
 QUIZ_FIGURE_ACTION = "study_quiz_figure"  # value: a card id
 FORGET_CONFIRM_ACTION = "study_forget_confirm"
 FORGET_CANCEL_ACTION = "study_forget_cancel"
+REVIEW_ACTION = "study_review"  # "Start review" / "Next review"; value `REVIEW_VALUE`
+PRACTISE_TOPIC_ACTION = "study_practise_topic"  # "Practise <topic>"; value: a topic id
+RATE_ACTION_PREFIX = "study_rate_"  # + "guessed" | "easy"; value: the question id
+REMINDERS_ACTION = "study_reminders"  # "Turn off reminders"; value "off" (or "on")
 ANSWER_VIEW = "study_answer_view"  # the short-answer modal's callback_id
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "text"
+
+
+REVIEW_VALUE = "next"
+RATINGS = ("guessed", "easy")
+MAX_ID = 64  # a question or topic id in a button value: the bank's ids are far shorter
 
 
 def answer_action(letter: str) -> str:
@@ -58,3 +67,36 @@ def modal_metadata(ref: QuestionRef, response_url: str | None, channel_id: str |
 def parse_modal_metadata(text: str) -> tuple[QuestionRef, str | None, str | None]:
     data = json.loads(text or "{}")
     return QuestionRef.decode(data["ref"]), data.get("url") or None, data.get("channel") or None
+
+
+def rate_action(how: str) -> str:
+    """The "I guessed" / "Too easy" buttons' action_id; the value is the question id."""
+    return RATE_ACTION_PREFIX + how
+
+
+def parse_rate(action_id: str, value: str) -> tuple[str, str]:
+    """(question id, "guessed" | "easy") from a rate button: ValueError when we did not make it."""
+    how = action_id.removeprefix(RATE_ACTION_PREFIX)
+    return _id(value, "question"), _one_of(how, RATINGS, "rating")
+
+
+def parse_topic_value(value: str) -> str:
+    """A "Practise <topic>" button's topic id: ValueError when it is not one we could have made."""
+    return _id(value, "topic")
+
+
+def parse_reminders_value(value: str) -> bool:
+    """A reminders button's value -> on?"""
+    return _one_of(value, ("on", "off"), "reminders value") == "on"
+
+
+def _id(value: str, what: str) -> str:
+    if not value or len(value) > MAX_ID or not value.isprintable() or value != value.strip():
+        raise ValueError(f"not a {what} id: {value[:40]!r}")
+    return value
+
+
+def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"not a {what}: {value[:40]!r}")
+    return value

@@ -1,4 +1,6 @@
-"""Scheduled daily posts into Slack channels (the scheduler's Publisher for platform "slack").
+"""Scheduled daily posts into Slack channels (the scheduler's Publisher for platform "slack"), and review
+reminders as direct messages (`remind`: chat.postMessage to the user's id, which chat:write allows; Slack
+puts it in the app's Messages tab, which the manifest turns on, read-only).
 
 Each question message carries Slack message metadata naming its post (`POST_EVENT`, with the question's
 ref), so a scheduler that took over a claim whose sender died mid-send can find the message in the
@@ -17,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.core.publishing import PublishError
-from bot.core.replies import DailyPost
+from bot.core.replies import DailyPost, ReviewReminder
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,17 @@ PERMANENT: dict[str, str] = {
     "missing_scope": "the app lacks a permission: reinstall it with the scopes in its manifest",
 }
 
+# Slack errors of a direct message that mean this student cannot get one (or not from us): no retry helps.
+DM_PERMANENT: dict[str, str] = {
+    "channel_not_found": "Slack cannot find this member (gone from the workspace?)",
+    "user_not_found": "Slack cannot find this member (gone from the workspace?)",
+    "user_disabled": "the member's account is deactivated",
+    "messages_tab_disabled": "the app's Messages tab is off: turn it on (the manifest does)",
+    "cannot_dm_bot": "the member is a bot",
+    "restricted_action": "the workspace does not let this app message the member",
+    "not_allowed_token_type": "the token cannot send direct messages (check SLACK_BOT_TOKEN)",
+}
+
 
 POST_EVENT = "studybot_daily_post"  # the metadata event_type on every scheduled question message
 HISTORY_PAGE = 200  # messages per conversations.history page (Slack allows up to 999; 200 is its advice)
@@ -46,13 +59,13 @@ def post_metadata(post: DailyPost) -> dict[str, Any]:
     return {"event_type": POST_EVENT, "event_payload": {"ref": post.question.ref.encode()}}
 
 
-def publish_error(error: Exception) -> PublishError:
-    """A failed Web API call as a PublishError: permanent for the errors in PERMANENT, else retried."""
+def publish_error(error: Exception, permanent: dict[str, str] = PERMANENT) -> PublishError:
+    """A failed Web API call as a PublishError: permanent for the errors in `permanent`, else retried."""
     if isinstance(error, SlackApiError):
         response = error.response
         code = str(response.get("error") or f"http_{response.status_code}")
-        if code in PERMANENT:
-            detail = PERMANENT[code]
+        if code in permanent:
+            detail = permanent[code]
             if code == "missing_scope" and response.get("needed"):
                 detail += f" (needs {response.get('needed')})"
             return PublishError(f"{code}: {detail}", permanent=True)
@@ -83,6 +96,21 @@ class SlackPublisher:
             except PublishError as error:
                 log.warning("slack: the weekly leaderboard for %s was not posted: %s", channel_id, error)
         return ts
+
+    async def remind(self, reminder: ReviewReminder) -> None:
+        """A direct message to the student: how many reviews wait, "Start review" and "Turn off reminders".
+        PublishError (permanent when the member cannot be messaged at all) when Slack refuses it."""
+        message = render.reminder(reminder)
+        try:
+            await self.client.chat_postMessage(
+                channel=reminder.user_id,  # a user id: Slack posts it into the app's DM with them
+                text=message["text"],
+                blocks=message["blocks"],
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except Exception as error:
+            raise publish_error(error, PERMANENT | DM_PERMANENT) from error
 
     async def find_post(self, channel_id: str, post: DailyPost, since: dt.datetime) -> str | None:
         """The ts of our own question message for this post in the channel since `since`, if it is there.

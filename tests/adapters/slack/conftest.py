@@ -15,7 +15,9 @@ import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import EVENTS_PATH, create_app, web_runner
+from bot.adapters.slack import EVENTS_PATH, SlackPublisher, create_app, web_runner
+from bot.core.publishing import Publishers
+from bot.scheduler import Scheduler
 from bot.service import StudyService
 from tests.adapters.slack.fake_slack import (
     BOT_TOKEN,
@@ -89,6 +91,13 @@ async def any_slack(any_service: StudyService, fake_slack: FakeSlack) -> AsyncIt
     """The Slack app over the service on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set."""
     async with serving(any_service, fake_slack) as app:
         yield app
+
+
+@pytest.fixture
+def scheduler(service: StudyService, fake_slack: FakeSlack) -> Scheduler:
+    """The real scheduler over the service, posting with SlackPublisher into the fake Slack."""
+    publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
+    return Scheduler(service.posts, Publishers({"slack": publisher}))
 
 
 @asynccontextmanager

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,6 +118,10 @@ class FakeSlack:
         """Messages chat.postMessage put into a channel, as Slack stores them (with `ts`); refused ones are not here."""
         return [message for message in self.channel_messages if message["channel"] == channel]
 
+    def dms(self, user_id: str) -> list[dict[str, Any]]:
+        """Direct messages the app sent to a user (chat.postMessage with the user's id as the channel)."""
+        return self.posted(dm_channel(user_id))
+
     def fail(self, method: str, error: str, *, channel: str | None = None) -> None:
         """From now on `method` (into `channel`, or anywhere) answers with this Slack error."""
         self.failures[(method, channel)] = error
@@ -155,6 +160,8 @@ class FakeSlack:
         elif method == "chat.postEphemeral":
             answer |= {"message_ts": "1700000000.000100"}
         elif method == "chat.postMessage":
+            # To a user id (a direct message): Slack posts into the app's DM with them and answers with its id.
+            channel = dm_channel(str(body.get("channel") or ""))
             ts = self._next_ts()
             message = {
                 "type": "message",
@@ -166,8 +173,8 @@ class FakeSlack:
             }
             if isinstance(body.get("metadata"), dict):
                 message["metadata"] = body["metadata"]
-            answer |= {"channel": body.get("channel"), "ts": ts, "message": message}
-            self.channel_messages.append({"channel": body.get("channel"), **message})
+            answer |= {"channel": channel, "ts": ts, "message": message}
+            self.channel_messages.append({"channel": channel, **message})
         elif method == "conversations.history":
             answer |= self._history(body)
         elif method == "users.list":  # the directory, a page at a time (`limit`, `cursor`)
@@ -257,6 +264,11 @@ class FakeSlack:
         return await self.wait_for(
             lambda: next((ack for ack in self.acks if ack.get("envelope_id") == envelope_id), None), timeout
         )
+
+
+def dm_channel(channel: str) -> str:
+    """The id of the app's DM with a user when `channel` is a user id (U..., W...), else `channel`."""
+    return "D" + channel if re.fullmatch(r"[UW][A-Z0-9]+", channel) else channel
 
 
 # ---------------------------------------------------------------------- signed requests

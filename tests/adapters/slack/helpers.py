@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.adapters.slack import ids
 from bot.core.vocabulary import QuestionKind
-from tests.adapters.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, all_text, buttons
+from tests.adapters.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, all_text, button, buttons
 
 
 def make_settings(**overrides: Any) -> SimpleNamespace:
@@ -75,3 +75,20 @@ def board_rows(message) -> list[str]:
         for line in all_text(message).splitlines()
         if re.match(r"\*?\d+\. ", line)
     ]
+
+
+async def answer_post(slack, fake_slack, service, post, channel, *, right: bool, user: str, name: str):
+    """Answers a posted question as `user`, right or wrong, by its buttons or its modal; returns the feedback."""
+    who = {"channel": channel, "user": user, "name": name, "message": post}
+    if answer_buttons(post):
+        good, bad = right_and_wrong_buttons(service, post)
+        return await slack.press(good if right else bad, **who)
+    _, question = question_of(service, post)
+    before = len(fake_slack.api_calls("views.open"))
+    url = await slack.click(button(post, ids.OPEN_MODAL_ACTION), **who)
+    views = await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")[before:])
+    status, _ = await slack.submit(
+        views[0].body["view"], question.answer_text if right else "xyzzy", user=user, name=name
+    )
+    assert status == 200
+    return await fake_slack.reply(url)

@@ -83,7 +83,12 @@ def test_feedback_shows_verdict_answer_explanation_points_streak_and_card_button
     assert "+0 points \u00b7 streak 0 \u00b7 total 10 points" in text
     right = render.feedback(feedback(correct=True, points=12, streak=3, total_points=22))
     assert "+12 points \u00b7 streak 3" in all_text(right) and "Correct answer" not in all_text(right)
-    assert [(b["text"]["text"], b["value"]) for b in buttons(right)] == [("Show card: Joseph Stalin", "stalin")]
+    assert [(b["text"]["text"], b["value"]) for b in buttons(right)] == [
+        ("Show card: Joseph Stalin", "stalin"),
+        ("I guessed", "ps-001"),
+        ("Too easy", "ps-001"),
+    ]
+    assert [b["text"]["text"] for b in buttons(render.feedback(feedback()))] == ["Show card: Joseph Stalin"]
 
 
 def test_repeated_feedback_says_so_and_shows_no_points():

@@ -10,12 +10,12 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackPublisher, ids, render
-from bot.core.publishing import PublishError, Publishers
+from bot.core.publishing import PublishError
 from bot.core.replies import DailyPost, Leaderboard, LeaderboardEntry, QuestionRef
 from bot.core.vocabulary import Mode, Period, QuestionKind
 from bot.scheduler import Scheduler
 from tests.adapters.slack.fake_slack import BOT_TOKEN, all_text, button
-from tests.adapters.slack.helpers import answer_buttons, question_of, right_and_wrong_buttons
+from tests.adapters.slack.helpers import answer_buttons, answer_post, question_of
 
 ADMIN = {"user": "UADMIN", "name": "mr_admin"}
 OWNER = {"user": "UOWNER", "name": "owner"}
@@ -41,12 +41,6 @@ def directory(fake_slack):
         }
     )
     return fake_slack.users
-
-
-@pytest.fixture
-def scheduler(service, fake_slack) -> Scheduler:
-    publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
-    return Scheduler(service.posts, Publishers({"slack": publisher}))
 
 
 async def sent(scheduler: Scheduler) -> list[bool]:
@@ -156,23 +150,6 @@ async def test_schedule_set_forms_usage_and_off(slack, directory):
 
 
 # ---------------------------------------------------------------------- the scheduled post
-
-
-async def answer_post(slack, fake_slack, service, post, channel, *, right: bool, user: str, name: str):
-    """Answers a posted question as `user`, right or wrong, by its buttons or its modal; returns the feedback."""
-    who = {"channel": channel, "user": user, "name": name, "message": post}
-    if answer_buttons(post):
-        good, bad = right_and_wrong_buttons(service, post)
-        return await slack.press(good if right else bad, **who)
-    _, question = question_of(service, post)
-    before = len(fake_slack.api_calls("views.open"))
-    url = await slack.click(button(post, ids.OPEN_MODAL_ACTION), **who)
-    views = await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")[before:])
-    status, _ = await slack.submit(
-        views[0].body["view"], question.answer_text if right else "xyzzy", user=user, name=name
-    )
-    assert status == 200
-    return await fake_slack.reply(url)
 
 
 async def test_scheduled_posts_buttons_reveal_and_weekly_leaderboard(

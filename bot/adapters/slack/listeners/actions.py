@@ -1,4 +1,6 @@
-"""Button clicks: answer a choice, open the short-answer modal, show a card, quiz me on this, forget-me."""
+"""Button clicks: answer a choice, open the short-answer modal, show a card, quiz me on this, forget-me, and
+spaced review's: start or go on with a review, practise the weakest topic, "I guessed" / "Too easy", and
+turn reminders off (from the reminder's direct message)."""
 
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
 
     @on_button(ids.SHOW_CARD_ACTION, "show card")
     async def show_card(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
-        return render.reference_card(await service.explain(value))
+        return render.reference_card(await service.explain(value, actor=await actors.named(body, replier.client)))
 
     @on_button(ids.QUIZ_FIGURE_ACTION, "quiz me on this")
     async def quiz_me_on_this(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
@@ -66,3 +68,28 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
     @on_button(ids.FORGET_CANCEL_ACTION, "forget-me cancelled", replace_original=True)
     async def forget_cancelled(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
         return render.forget_cancelled()
+
+    @on_button(ids.REVIEW_ACTION, "review button")
+    async def review_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        # "Start review" (in a reminder) and "Next review" (under a review answer): the value says nothing more.
+        actor = await actors.named(body, replier.client)
+        return render.next_review(await service.next_review(actor), service.clock())
+
+    @on_button(ids.PRACTISE_TOPIC_ACTION, "practise topic")
+    async def practise_topic(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        topic = decode(ids.parse_topic_value, value)
+        return render.question(await service.practice_question(await actors.named(body, replier.client), topic))
+
+    @on_button(re.compile("^" + re.escape(ids.RATE_ACTION_PREFIX)), "rate button")
+    async def rate_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        action_id = ((body.get("actions") or [{}])[0] or {}).get("action_id", "")  # the rating is in the id
+        question_id, how = decode(lambda v: ids.parse_rate(action_id, v), value)
+        noted = await service.rate_answer(await actors.named(body, replier.client), question_id, how)
+        return render.rating_noted(noted, service.clock())
+
+    @on_button(ids.REMINDERS_ACTION, "reminders button")
+    async def reminders_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        on = decode(ids.parse_reminders_value, value)
+        return render.reminders_setting(
+            await service.set_review_reminders(await actors.named(body, replier.client), on)
+        )

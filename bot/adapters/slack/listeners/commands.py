@@ -50,6 +50,12 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
         match command:
             case grammar.Daily():
                 return render.question(await service.daily_question(actor))
+            case grammar.Review():
+                return render.next_review(await service.next_review(actor), service.clock())
+            case grammar.Rate():
+                raise InvalidInput(render.rate_by_button())  # a button names the question; typed text cannot
+            case grammar.ReviewReminders(on=on):
+                return render.reminders_setting(await service.set_review_reminders(actor, on))
             case grammar.Quiz(topic=topic, figure=figure):
                 return render.question(await service.practice_question(actor, topic, figure=figure))
             case grammar.Answer(text=answer):
@@ -57,9 +63,9 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
             case grammar.ShowLeaderboard(period=period):
                 return render.leaderboard(await service.leaderboard(actor, period))
             case grammar.Rival(name=name):
-                return render.reference_card(await service.explain(name, kind="figure"))
+                return render.reference_card(await service.explain(name, kind="figure", actor=actor))
             case grammar.Explain(name=name):
-                return render.reference_card(await service.explain(name))
+                return render.reference_card(await service.explain(name, actor=actor))
             case grammar.ShowStats(who=who):
                 mention = _MENTION.search(who)
                 member = mention.group(1) if mention else None

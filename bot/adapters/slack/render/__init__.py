@@ -7,12 +7,15 @@ and truncated, so a long input cannot push a block over Slack's limits.
 
     blocks.py      the limits, escaping and the block builders
     messages.py    replies to a student: questions, feedback, boards, cards, stats, forget-me, help, errors
+    review.py      spaced review: the buttons under feedback, nothing due, a re-graded answer, reminders
     schedules.py   scheduled posts and the teachers' schedule replies
 
 The action ids and button values these carry are in `bot.adapters.slack.ids`.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from bot.adapters.slack.ids import COMMAND
 from bot.adapters.slack.render.blocks import (
@@ -46,6 +49,15 @@ from bot.adapters.slack.render.messages import (
     reference_card,
     stats,
 )
+from bot.adapters.slack.render.review import (
+    rate_by_button,
+    rating_noted,
+    reminder,
+    reminders_setting,
+    reviews_done,
+    reviews_waiting,
+    when,
+)
 from bot.adapters.slack.render.schedules import (
     NOT_TEACHER,
     SCHEDULE_USAGE,
@@ -56,6 +68,13 @@ from bot.adapters.slack.render.schedules import (
     teacher_changed,
     teachers,
 )
+from bot.core.replies import AskedQuestion, ReviewsDone
+
+
+def next_review(result: AskedQuestion | ReviewsDone, now: dt.datetime | None = None) -> Message:
+    """What `review` (the command, "Start review", "Next review") shows: the question, or what comes next."""
+    return question(result) if isinstance(result, AskedQuestion) else reviews_done(result, now)
+
 
 __all__ = [
     "ACTION_VALUE",
@@ -85,8 +104,15 @@ __all__ = [
     "forgotten",
     "help_message",
     "leaderboard",
+    "next_review",
     "question",
+    "rate_by_button",
+    "rating_noted",
     "reference_card",
+    "reminder",
+    "reminders_setting",
+    "reviews_done",
+    "reviews_waiting",
     "schedule",
     "schedule_list",
     "schedule_removed_elsewhere",
@@ -94,4 +120,5 @@ __all__ = [
     "teacher_changed",
     "teachers",
     "truncate",
+    "when",
 ]

@@ -26,14 +26,18 @@ from bot.adapters.slack.render.blocks import (
     section,
     truncate,
 )
+from bot.adapters.slack.render.review import feedback_buttons, review_note
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName, UnknownTopic
 from bot.core.grading import MAX_INPUT
 from bot.core.replies import AnswerFeedback, AskedQuestion, Forgotten, Leaderboard, QuestionRef, ReferenceCard, Stats
-from bot.core.vocabulary import QuestionKind
+from bot.core.vocabulary import Mode, QuestionKind
 
 HELP_LINES: tuple[tuple[str, str], ...] = (
     ("daily", "today's question for everyone here (points and streaks)"),
+    ("review", "your spaced review: what you got wrong or may be forgetting, the most overdue first"),
+    ("review reminders on|off", "a direct message on days reviews wait for you"),
     ("quiz [topic]", "a practice question, from any topic or one you name"),
+    ("quiz weak", "a practice question from your weakest topic"),
     ("answer <text>", "answer your last question in words"),
     ("leaderboard [week|month|all]", "the top ten and your own rank"),
     ("rival <name>", "a card on one of Stalin's rivals (Trotsky, Bukharin, ...)"),
@@ -55,10 +59,14 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
 # ---------------------------------------------------------------- questions
 
 
+LABELS = {Mode.DAILY: "Daily question", Mode.PRACTICE: "Practice question", Mode.REVIEW: "Review"}
+
+
 def question(card: AskedQuestion) -> Message:
-    label = "Daily question" if card.is_daily else "Practice question"
+    label = LABELS.get(card.ref.mode, "Practice question")
+    due = f" \u00b7 {card.reviews_due} due today" if card.ref.mode is Mode.REVIEW and card.reviews_due else ""
     blocks: list[dict[str, Any]] = [
-        context(f"*{label}* \u00b7 {escape(card.topic)}"),
+        context(f"*{label}* \u00b7 {escape(card.topic)}{due}"),
         section(f"*{escape(card.prompt)}*"),
     ]
     if card.options:  # multiple choice (letters) or true/false
@@ -130,12 +138,14 @@ def feedback(fb: AnswerFeedback) -> Message:
         blocks.append(section(escape(fb.explanation)))
     if fb.repeated:
         notes = [escape(fb.note or "No new points: this shows your first answer.")]
+    elif fb.ref.mode is Mode.REVIEW:
+        notes = [review_note(fb), *([escape(fb.note)] if fb.note else [])]
     else:
         score = f"+{points(fb.points)} \u00b7 streak {fb.streak} \u00b7 total {points(fb.total_points)}"
         notes = [score, *([escape(fb.note)] if fb.note else [])]
     blocks.append(context(*notes))
-    if fb.figure:
-        blocks += actions([button(f"Show card: {fb.figure.name}", ids.SHOW_CARD_ACTION, fb.figure.card_id)])
+    card = [button(f"Show card: {fb.figure.name}", ids.SHOW_CARD_ACTION, fb.figure.card_id)] if fb.figure else []
+    blocks += actions(feedback_buttons(fb, card))
     summary = "Correct" if fb.correct else f"Not quite. The answer is {fb.correct_answer}"
     return message(f"{summary}. {fb.explanation}".strip(), blocks)
 
@@ -178,6 +188,8 @@ def reference_card(card: ReferenceCard) -> Message:
         blocks.append(section(escape(card.summary)))
     if card.aliases:
         blocks.append(context("Also known as: " + escape(", ".join(card.aliases))))
+    if card.record is not None and card.record.answered:
+        blocks.append(context(f"Your record: {card.record.correct} of {card.record.answered} right"))
     room = MAX_BLOCKS - len(blocks) - 1  # keep space for the button
     for part in card.sections[:room]:
         blocks.append(section(f"*{escape(part.heading)}*\n{escape(part.text)}"))
@@ -186,10 +198,17 @@ def reference_card(card: ReferenceCard) -> Message:
     return message(f"{card.name}: {card.summary}", blocks)
 
 
+def bar(fraction: float, width: int = 10) -> str:
+    """A small bar for a fraction 0..1: `\u2588\u2588\u2588\u2591\u2591...`."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "\u2588" * filled + "\u2591" * (width - filled)
+
+
 def stats(s: Stats) -> Message:
     accuracy = f"{s.accuracy:.0%}" if s.answered else "\u2014"
+    reviewed = f", {s.review_answered} review" if s.review_answered else ""
     fields = [
-        f"*Answered*\n{s.answered} ({s.daily_answered} daily, {s.practice_answered} practice)",
+        f"*Answered*\n{s.answered} ({s.daily_answered} daily, {s.practice_answered} practice{reviewed})",
         f"*Correct*\n{s.correct} ({accuracy})",
         f"*Points*\n{s.points}",
         f"*Streak*\n{s.current_streak} (best {s.best_streak})",
@@ -202,6 +221,14 @@ def stats(s: Stats) -> Message:
         rows = [f"{escape(t.topic)}: {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in s.per_topic if t.answered]
         if rows:
             blocks.append(section("*By topic*\n" + "\n".join(rows)))
+    if s.mastery:
+        rows = [
+            f"{escape(m.topic)}: `{bar(m.recall)}` {m.recall:.0%} recall \u00b7 {m.met}/{m.total} questions met"
+            for m in s.mastery
+        ]
+        blocks.append(section(fit_mrkdwn("*Mastery now*\n" + "\n".join(rows), SECTION_TEXT)))
+    if s.answered or s.due_now or s.due_this_week:
+        blocks.append(context(f"Due now: {s.due_now} \u00b7 this week: {s.due_this_week} \u00b7 `{COMMAND} review`"))
     if not s.answered:
         blocks.append(context(f"No answers yet: try `{COMMAND} daily` or `{COMMAND} quiz`."))
     return message(
