@@ -108,9 +108,19 @@ def topic_list_choices(service: Any, typed: str) -> list[tuple[str, str]]:
     return pairs
 
 
+WEAKEST = ("weak", "weak \u2014 your weakest topic")  # `/quiz topic:weak`: the service picks it per student
+
+
+def practice_topic_choices(service: Any, typed: str) -> list[tuple[str, str]]:
+    """/quiz's topics: "weak" (the student's weakest) first when it fits what was typed, then the bank's."""
+    folded = typed.strip().lower()
+    weak = [WEAKEST] if "weakest".startswith(folded) or folded.startswith("weak") else []
+    return weak + [(t.topic_id, t.title) for t in service.complete_topic(typed, CHOICES - len(weak))]
+
+
 timezones = _autocomplete(lambda i, typed: timezone_choices(typed))
 topic_lists = _autocomplete(lambda i, typed: topic_list_choices(service_of(i), typed))
-topics = _autocomplete(lambda i, typed: [(t.topic_id, t.title) for t in service_of(i).complete_topic(typed, CHOICES)])
+topics = _autocomplete(lambda i, typed: practice_topic_choices(service_of(i), typed))
 figures = _autocomplete(lambda i, typed: service_of(i).complete_name(typed, kind="figure", limit=CHOICES))
 cards = _autocomplete(lambda i, typed: service_of(i).complete_name(typed, limit=CHOICES))
 

@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import add_commands
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.respond import NO_PINGS, report_error
-from bot.adapters.discord.views import PERSISTENT_ITEMS, submit_typed_answer
+from bot.adapters.discord.views import PERSISTENT_ITEMS, answer_unclaimed, submit_typed_answer
 
 if TYPE_CHECKING:
     from bot.core.publishing import Publishers
@@ -83,6 +83,7 @@ class StudyBot(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await submit_typed_answer(interaction)  # other interactions go to the tree and the buttons
+        await answer_unclaimed(interaction)  # ... or, when no button of ours knows the id, a friendly answer
 
     async def on_ready(self) -> None:
         log.info("Discord: logged in as %s in %d server(s)", self.user, len(self.guilds))

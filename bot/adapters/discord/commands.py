@@ -4,6 +4,7 @@ The teachers' /schedule group is in schedule_commands.py, autocomplete in autoco
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -14,7 +15,12 @@ from bot.adapters.discord import render
 from bot.adapters.discord.autocomplete import cards, figures, topics
 from bot.adapters.discord.respond import actor_from, deliver, send, service_of
 from bot.adapters.discord.schedule_commands import schedule_group
+from bot.core.replies import ReferenceCard
 
+REMINDERS = [
+    app_commands.Choice(name="on", value="on"),
+    app_commands.Choice(name="off", value="off"),
+]
 PERIODS = [
     app_commands.Choice(name="This week", value="week"),
     app_commands.Choice(name="This month", value="month"),
@@ -29,7 +35,21 @@ async def daily(interaction: discord.Interaction) -> None:
 
 
 @app_commands.guild_only()
-@app_commands.describe(topic="A topic to practise (leave empty for any topic)")
+@app_commands.describe(reminders="Turn on a direct message on days reviews are waiting for you, or off")
+@app_commands.choices(reminders=REMINDERS)
+async def review(interaction: discord.Interaction, reminders: app_commands.Choice[str] | None = None) -> None:
+    actor = actor_from(interaction)
+    service = service_of(interaction)
+    if reminders is not None:
+        setting = service.set_review_reminders(actor, reminders.value == "on")
+        await deliver(interaction, setting, render.reminders_setting, ephemeral=True)
+        return
+    shown = functools.partial(render.review, now=service.clock())
+    await deliver(interaction, service.next_review(actor), shown, ephemeral=True)
+
+
+@app_commands.guild_only()
+@app_commands.describe(topic="A topic to practise, or \u201cweak\u201d for your weakest (empty: any topic)")
 @app_commands.autocomplete(topic=topics)
 async def quiz(interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100] | None = None) -> None:
     actor = actor_from(interaction)
@@ -49,16 +69,27 @@ async def leaderboard(interaction: discord.Interaction, period: app_commands.Cho
 @app_commands.describe(name="One of Stalin's rivals, e.g. Trotsky or Bukharin")
 @app_commands.autocomplete(name=figures)
 async def rival(interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
-    actor_from(interaction)
-    await deliver(interaction, service_of(interaction).explain(name, kind="figure"), render.reference, ephemeral=False)
+    actor = actor_from(interaction)
+    found = service_of(interaction).explain(name, kind="figure", actor=actor)
+    card = await deliver(interaction, found, render.reference, ephemeral=False)
+    await send_record(interaction, card)
 
 
 @app_commands.guild_only()
 @app_commands.describe(name_or_term="A person or a term, e.g. Bukharin, NEP or kulak")
 @app_commands.autocomplete(name_or_term=cards)
 async def explain(interaction: discord.Interaction, name_or_term: app_commands.Range[str, 1, 100]) -> None:
-    actor_from(interaction)
-    await deliver(interaction, service_of(interaction).explain(name_or_term), render.reference, ephemeral=False)
+    actor = actor_from(interaction)
+    found = service_of(interaction).explain(name_or_term, actor=actor)
+    card = await deliver(interaction, found, render.reference, ephemeral=False)
+    await send_record(interaction, card)
+
+
+async def send_record(interaction: discord.Interaction, card: ReferenceCard) -> None:
+    """The card went to the whole channel; the asker's own record on its questions goes to them alone."""
+    note = render.record_note(card)
+    if note is not None:
+        await send(interaction, note, ephemeral=True)
 
 
 @app_commands.guild_only()
@@ -67,7 +98,9 @@ async def stats(interaction: discord.Interaction, member: discord.User | None = 
     # discord.User also accepts someone who has left the server (the service says they have no answers here)
     actor = actor_from(interaction)
     who = str(member.id) if member is not None else None
-    await deliver(interaction, service_of(interaction).stats(actor, member_user_id=who), render.stats, ephemeral=True)
+    own = who is None or who == actor.user_id
+    shown = functools.partial(render.stats, own=own)
+    await deliver(interaction, service_of(interaction).stats(actor, member_user_id=who), shown, ephemeral=True)
 
 
 @app_commands.guild_only()
@@ -80,11 +113,12 @@ Callback = Callable[..., Coroutine[Any, Any, None]]
 
 COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("daily", "Today's question for this server: answer it for points", daily),
-    ("quiz", "A practice question, from any topic or the one you pick (no points)", quiz),
+    ("review", "Spaced review: the questions you're due to see again, just for you (no points)", review),
+    ("quiz", "A practice question: any topic, the one you pick, or weak for your weakest (no points)", quiz),
     ("leaderboard", "The top ten in this server and your own rank", leaderboard),
     ("rival", "A card on one of Stalin's rivals", rival),
     ("explain", "A card on a person or a term from the unit", explain),
-    ("stats", "Accuracy overall and per topic, and streaks", stats),
+    ("stats", "Accuracy, streaks, mastery per topic and reviews due", stats),
     ("forgetme", "Delete everything stored about you in this server", forgetme),
 )
 

@@ -2,21 +2,38 @@
 
 Each kind has a builder (used by the renderers) and a regex template (used by the persistent
 DynamicItems in views.py). Discord allows at most 100 characters.
+
+A button in a direct message (a review reminder, and everything a review started there leads to) has
+no server to act in, so its id starts with the server's: `g310000000000000001|rev`. Every template
+accepts that optional `g<guild id>|` scope in front (`scoped` adds it); the click is then checked
+against the server (is the bot there, is the student still a member) before anything runs.
 """
 
 from __future__ import annotations
+
+import re
 
 from bot.core.replies import QuestionRef
 
 MAX_LENGTH = 100
 
+SCOPE = r"(?:g(?P<guild>[0-9]{1,20})\|)?"  # the server a button in a direct message acts in
+
 # Templates are matched with re.fullmatch against the whole custom_id.
-ANSWER = r"ans\|(?P<ref>[^|]+)\|(?P<answer>[^|]+)"  # a choice: "ans|d:2026-11-27:rise-001|B"
-TYPED = r"typed\|(?P<ref>[^|]+)"  # opens the short-answer modal
-TYPED_ANSWER = r"typed-answer\|(?P<ref>[^|]+)"  # the short-answer modal itself, submitted
-CARD = r"card\|(?P<query>.+)"  # shows a figure card or glossary entry (card id or name)
-QUIZ = r"quiz\|(?P<card>.+)"  # a practice question about a card
-FORGET = r"forget\|(?P<choice>yes|no)"  # the /forgetme confirmation
+ANSWER = SCOPE + r"ans\|(?P<ref>[^|]+)\|(?P<answer>[^|]+)"  # a choice: "ans|d:2026-11-27:rise-001|B"
+TYPED = SCOPE + r"typed\|(?P<ref>[^|]+)"  # opens the short-answer modal
+TYPED_ANSWER = SCOPE + r"typed-answer\|(?P<ref>[^|]+)"  # the short-answer modal itself, submitted
+CARD = SCOPE + r"card\|(?P<query>.+)"  # shows a figure card or glossary entry (card id or name)
+QUIZ = SCOPE + r"quiz\|(?P<card>.+)"  # a practice question about a card
+FORGET = SCOPE + r"forget\|(?P<choice>yes|no)"  # the /forgetme confirmation
+# Spaced review. The parts after the keyword are checked by the button, not the template, so that a
+# forged or outdated id gets a friendly answer instead of none.
+REVIEW = SCOPE + r"rev"  # "Next review" / "Start review": the next question due
+RATE = SCOPE + r"rate\|(?P<how>[^|]+)\|(?P<question>[^|]+)"  # "I guessed" (g) / "Too easy" (e) after a right answer
+TOPIC = SCOPE + r"topic\|(?P<topic>[^|]+)"  # a practice question from a topic ("Practise <weakest topic>")
+REMINDERS = SCOPE + r"remind\|(?P<choice>[^|]+)"  # turn review reminders on or off
+
+RATINGS = {"g": "guessed", "e": "easy"}  # the letter in a rate id -> the service's word
 
 
 def answer(ref: QuestionRef, choice: str) -> str:
@@ -41,6 +58,32 @@ def quiz(card_id: str) -> str:
 
 def forget(confirmed: bool) -> str:
     return f"forget|{'yes' if confirmed else 'no'}"
+
+
+def next_review() -> str:
+    return "rev"
+
+
+def rate(question_id: str, how: str) -> str:
+    letter = next(letter for letter, word in RATINGS.items() if word == how)
+    return _checked(f"rate|{letter}|{_part(question_id)}")
+
+
+def topic(topic_id: str) -> str:
+    return _checked(f"topic|{_part(topic_id)}")
+
+
+def reminders(on: bool) -> str:
+    return f"remind|{'on' if on else 'off'}"
+
+
+def scoped(custom_id: str, guild_id: str | int) -> str | None:
+    """The id as a button in a direct message carries it, acting in server `guild_id`; None when it
+    would not fit in Discord's 100 characters (the caller leaves that button out)."""
+    if re.match(r"g[0-9]{1,20}\|", custom_id):
+        return custom_id  # already scoped
+    text = f"g{int(guild_id)}|{custom_id}"
+    return text if len(text) <= MAX_LENGTH else None
 
 
 def fits(custom_id_text: str) -> bool:

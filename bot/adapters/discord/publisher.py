@@ -1,4 +1,5 @@
-"""Scheduled posts into Discord channels: the scheduler's Publisher for the "discord" platform.
+"""Scheduled posts into Discord channels, and review reminders by direct message: the scheduler's
+Publisher for the "discord" platform.
 
 A post's question message carries the question's ref in its buttons' custom_ids (one ref per community
 per day), so a scheduler that took over a claim whose sender died mid-send can find the message in the
@@ -20,7 +21,7 @@ from bot.adapters.discord import custom_ids, render
 from bot.adapters.discord.respond import NO_PINGS
 from bot.adapters.discord.views import build_view
 from bot.core.publishing import PublishError
-from bot.core.replies import DailyPost
+from bot.core.replies import DailyPost, ReviewReminder
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
+UNKNOWN_MEMBER = 10007
+UNKNOWN_USER = 10013
+CANNOT_MESSAGE_USER = 50007  # the user blocks direct messages from the bot or from server members
+INVALID_RECIPIENT = 50033
 
 TRANSPORT_ERRORS = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError)  # OSError: timeouts too
 HISTORY_LIMIT = 200  # recent messages read by find_post, newest first (two requests)
@@ -91,6 +96,35 @@ class DiscordPublisher:
             except TRANSPORT_ERRORS as error:  # the question is out: a retry would post it twice
                 log.warning("the weekly leaderboard for channel %s was not sent: %s", channel_id, publish_error(error))
         return str(first.id)
+
+    async def remind(self, reminder: ReviewReminder) -> None:
+        """A direct message to one student: how many reviews wait in which server, "Start review", and
+        "Turn off reminders" (both buttons name the server, since a direct message has none).
+
+        Only to a student still in that server. A student who left, a user Discord no longer knows and
+        one whose privacy settings refuse the bot's messages are permanent failures; anything else
+        (Discord 5xx, rate limits, the network) is not.
+        """
+        if self.client.is_closed():
+            raise PublishError("The Discord connection is closed.")
+        try:
+            guild = self.client.get_guild(int(reminder.community_id))
+            user_id = int(reminder.user_id)
+        except ValueError:
+            raise PublishError("Not a Discord server or user id.", permanent=True) from None
+        if guild is None:
+            raise PublishError("I'm no longer in that server.", permanent=True)
+        message = render.reminder(reminder.due, guild.name or "")
+        try:
+            await guild.fetch_member(user_id)  # also: Discord lets a bot message only people it shares a server with
+            channel = await self.client.create_dm(discord.Object(id=user_id))
+            await channel.send(
+                content=message.content,
+                view=build_view(message.buttons, scope=guild.id),
+                allowed_mentions=NO_PINGS,
+            )
+        except TRANSPORT_ERRORS as error:
+            raise reminder_error(error) from error
 
     async def _channel(self, channel_id: str) -> discord.abc.Messageable:
         if self.client.is_closed():
@@ -160,6 +194,21 @@ def publish_error(error: BaseException) -> PublishError:
     if isinstance(error, (OSError, aiohttp.ClientError)):
         return PublishError(f"Could not reach Discord ({type(error).__name__}).")
     return PublishError(f"{type(error).__name__}: {str(error)[:200]}")
+
+
+def reminder_error(error: BaseException) -> PublishError:
+    """What a failed direct message means: permanent when the student is out of reach for good."""
+    if isinstance(error, discord.NotFound):
+        if error.code == UNKNOWN_MEMBER:
+            return PublishError("The student is no longer in the server.", permanent=True)
+        return PublishError(f"Discord does not know the student ({_detail(error)}).", permanent=True)
+    if isinstance(error, discord.Forbidden):
+        if error.code == CANNOT_MESSAGE_USER:
+            return PublishError("The student does not accept direct messages from me.", permanent=True)
+        return PublishError(f"Discord refused the direct message ({_detail(error)}).", permanent=True)
+    if isinstance(error, discord.HTTPException) and error.code == INVALID_RECIPIENT:
+        return PublishError(f"Discord cannot message the student ({_detail(error)}).", permanent=True)
+    return publish_error(error)
 
 
 def _detail(error: discord.HTTPException) -> str:

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 NO_PINGS = discord.AllowedMentions.none()
 _PUBLIC_DEFER = "studybot_public_defer"
+_SCOPE = "studybot_scope"  # the server a direct-message interaction acts in (see actor_for)
 
 
 def actor_from(interaction: discord.Interaction) -> Actor:
@@ -41,6 +42,35 @@ def actor_from(interaction: discord.Interaction) -> Actor:
     )
 
 
+async def actor_for(interaction: discord.Interaction, guild_id: str | None) -> Actor:
+    """Who is asking, from a button that may name its server (custom_ids.SCOPE).
+
+    In a server this is `actor_from` (a scope in the button is ignored: the server it is used in counts).
+    In a direct message the button names the server, and Discord is asked whether the student is still
+    a member there, so a forged id cannot act in a server the student is not in. Replies to the
+    interaction then carry the same scope in their buttons (see `send`).
+    """
+    if interaction.guild_id is not None or not guild_id:
+        return actor_from(interaction)
+    guild = interaction.client.get_guild(int(guild_id))
+    if guild is None:
+        raise StudyError(render.SERVER_GONE)
+    try:
+        member = await guild.fetch_member(interaction.user.id)
+    except discord.NotFound:
+        server = render.user_text(guild.name or "that server", 100)
+        raise StudyError(render.NOT_A_MEMBER.format(server=server)) from None
+    interaction.extras[_SCOPE] = guild.id
+    return Actor(
+        Platform.DISCORD,
+        community_id=str(guild.id),
+        user_id=str(member.id),
+        display_name=member.display_name,
+        is_admin=False,  # nothing a teacher does starts from a direct message
+        community_name=guild.name or "",
+    )
+
+
 def service_of(interaction: discord.Interaction) -> StudyService:
     client: StudyBot = interaction.client  # type: ignore[assignment]
     return client.service
@@ -53,8 +83,8 @@ async def deliver(
     *,
     ephemeral: bool,
     update: bool = False,
-) -> None:
-    """Await the service and send the rendered reply; defer first if the service is slow.
+) -> T:
+    """Await the service, send the rendered reply and return the result; defer first if the service is slow.
 
     Discord drops an interaction not answered within 3 s, so when the work takes longer than
     the bot's `defer_after` the interaction is deferred and the reply goes out as a follow-up.
@@ -73,12 +103,13 @@ async def deliver(
     finally:
         task.cancel()  # only has an effect if we are leaving early (cancelled, or defer failed)
     await send(interaction, render_reply(result), ephemeral=ephemeral, update=update)
+    return result
 
 
 async def send(interaction: discord.Interaction, reply: render.Reply, *, ephemeral: bool, update: bool = False) -> None:
     from bot.adapters.discord.views import build_view  # views import this module
 
-    view = build_view(reply.buttons)
+    view = build_view(reply.buttons, scope=scope_of(interaction))
     if update:
         edit: dict[str, Any] = {"content": reply.content, "embed": reply.embed, "view": view}
         if interaction.response.is_done():
@@ -97,6 +128,11 @@ async def send(interaction: discord.Interaction, reply: render.Reply, *, ephemer
         await interaction.followup.send(**message)
     else:
         await interaction.response.send_message(**message)
+
+
+def scope_of(interaction: discord.Interaction) -> int | None:
+    """The server a direct-message interaction acts in (set by `actor_for`); None in a server."""
+    return interaction.extras.get(_SCOPE) if interaction.guild_id is None else None
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:

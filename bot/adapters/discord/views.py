@@ -4,10 +4,13 @@ Every button is a DynamicItem: its custom_id (custom_ids.py) carries all the cli
 classes are registered with the client at start-up, so buttons on messages sent before a restart
 keep working. The modal works the same way: its custom_id carries the question, and its submission
 is handled from that (`submit_typed_answer`), not by an object in memory. Nothing is kept per message.
+A click on a button none of these recognise (an old or forged id) gets a friendly answer (`answer_unclaimed`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +19,8 @@ import discord
 from discord.ui import DynamicItem
 
 from bot.adapters.discord import custom_ids, render
-from bot.adapters.discord.respond import actor_from, deliver, report_error, send, service_of
+from bot.adapters.discord.respond import actor_for, deliver, report_error, scope_of, send, service_of
+from bot.core.errors import StudyError
 from bot.core.grading import MAX_INPUT
 from bot.core.replies import QuestionRef
 
@@ -53,7 +57,7 @@ class _Persistent:
 
 class AnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ANSWER):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
-        actor = actor_from(interaction)
+        actor = await actor_for(interaction, match["guild"])
         ref = QuestionRef.decode(match["ref"])
         await deliver(
             interaction,
@@ -65,22 +69,27 @@ class AnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_
 
 class TypeAnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.TYPED):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
-        actor_from(interaction)  # refuse outside a server before opening the modal
+        await actor_for(interaction, match["guild"])  # refuse outside a server before opening the modal
         ref = QuestionRef.decode(match["ref"])
         message = interaction.message
         prompt = message.embeds[0].description if message is not None and message.embeds else None
-        await interaction.response.send_modal(answer_modal(ref, prompt or ""))
+        await interaction.response.send_modal(answer_modal(ref, prompt or "", scope=scope_of(interaction)))
 
 
 class CardButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CARD):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
-        actor_from(interaction)
-        await deliver(interaction, service_of(interaction).explain(match["query"]), render.reference, ephemeral=True)
+        actor = await actor_for(interaction, match["guild"])
+        await deliver(
+            interaction,
+            service_of(interaction).explain(match["query"], actor=actor),
+            functools.partial(render.reference, private=True),
+            ephemeral=True,
+        )
 
 
 class QuizButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.QUIZ):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
-        actor = actor_from(interaction)
+        actor = await actor_for(interaction, match["guild"])
         await deliver(
             interaction,
             service_of(interaction).practice_question(actor, figure=match["card"]),
@@ -91,7 +100,7 @@ class QuizButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_id
 
 class ForgetButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.FORGET):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
-        actor = actor_from(interaction)
+        actor = await actor_for(interaction, match["guild"])
         if match["choice"] == "yes":
             await deliver(
                 interaction, service_of(interaction).forget_me(actor), render.forgotten, ephemeral=True, update=True
@@ -100,36 +109,103 @@ class ForgetButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_
             await send(interaction, render.forget_cancelled(), ephemeral=True, update=True)
 
 
+# ---------------------------------------------------------------- spaced review
+
+
+def _now(interaction: discord.Interaction) -> dt.datetime:
+    return service_of(interaction).clock()
+
+
+class ReviewButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.REVIEW):
+    """The next question due: the "Next review" button after a review answer, and "Start review" in a reminder."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        actor = await actor_for(interaction, match["guild"])
+        review = functools.partial(render.review, now=_now(interaction))
+        await deliver(interaction, service_of(interaction).next_review(actor), review, ephemeral=True)
+
+
+class RateButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.RATE):
+    """The "I guessed" / "Too easy" buttons after a right answer: re-grade it, say when it comes back."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        how = custom_ids.RATINGS.get(match["how"])
+        if how is None:
+            raise StudyError(render.OUTDATED_BUTTON)
+        actor = await actor_for(interaction, match["guild"])
+        rating = functools.partial(render.rating, now=_now(interaction))
+        await deliver(
+            interaction, service_of(interaction).rate_answer(actor, match["question"], how), rating, ephemeral=True
+        )
+
+
+class TopicButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.TOPIC):
+    """A practice question from a topic: the "Practise <weakest topic>" button when no reviews are due."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        actor = await actor_for(interaction, match["guild"])
+        await deliver(
+            interaction,
+            service_of(interaction).practice_question(actor, match["topic"]),
+            render.question,
+            ephemeral=True,
+        )
+
+
+class RemindersButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.REMINDERS):
+    """The "Turn off reminders" button (in every reminder) and "Turn reminders back on"."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        if match["choice"] not in {"on", "off"}:
+            raise StudyError(render.OUTDATED_BUTTON)
+        actor = await actor_for(interaction, match["guild"])
+        await deliver(
+            interaction,
+            service_of(interaction).set_review_reminders(actor, match["choice"] == "on"),
+            render.reminders_setting,
+            ephemeral=True,
+        )
+
+
 PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     AnswerButton,
     TypeAnswerButton,
     CardButton,
     QuizButton,
     ForgetButton,
+    ReviewButton,
+    RateButton,
+    TopicButton,
+    RemindersButton,
 )
 
 
-def build_view(buttons: Sequence[render.Button]) -> discord.ui.View | None:
-    """A view of persistent buttons (laid out 5 to a row), or None when there are none."""
-    if not buttons:
-        return None
+def build_view(buttons: Sequence[render.Button], *, scope: int | None = None) -> discord.ui.View | None:
+    """A view of persistent buttons (laid out 5 to a row), or None when there are none. With `scope` (a
+    direct message acting in that server) each id carries the server; one that would not fit is left out."""
     view = discord.ui.View(timeout=None)
     for spec in buttons[: render.BUTTONS]:
-        kind = next(k for k in PERSISTENT_ITEMS if k.__discord_ui_compiled_template__.fullmatch(spec.custom_id))
+        custom_id = custom_ids.scoped(spec.custom_id, scope) if scope is not None else spec.custom_id
+        if custom_id is None:
+            continue
+        kind = next(k for k in PERSISTENT_ITEMS if k.__discord_ui_compiled_template__.fullmatch(custom_id))
         view.add_item(
             kind(
                 discord.ui.Button(
-                    label=render.clip(spec.label, render.BUTTON_LABEL), custom_id=spec.custom_id, style=spec.style
+                    label=render.clip(spec.label, render.BUTTON_LABEL), custom_id=custom_id, style=spec.style
                 )
             )
         )
-    return view
+    return view if view.children else None
 
 
-def answer_modal(ref: QuestionRef, prompt: str) -> discord.ui.Modal:
+def answer_modal(ref: QuestionRef, prompt: str, *, scope: int | None = None) -> discord.ui.Modal:
     """The "Type your answer" modal. It is stopped before it is sent, so discord.py does not keep it
-    in memory (where a restart would lose it): `submit_typed_answer` handles its submission."""
-    modal = discord.ui.Modal(title="Your answer", custom_id=custom_ids.typed_answer(ref), timeout=None)
+    in memory (where a restart would lose it): `submit_typed_answer` handles its submission. With
+    `scope`, opened in a direct message, its id names the server as the button's did."""
+    custom_id = custom_ids.typed_answer(ref)
+    custom_id = (custom_ids.scoped(custom_id, scope) or custom_id) if scope is not None else custom_id
+    modal = discord.ui.Modal(title="Your answer", custom_id=custom_id, timeout=None)
     answer = discord.ui.TextInput(
         custom_id=ANSWER_INPUT, style=discord.TextStyle.short, max_length=MAX_INPUT, required=True
     )
@@ -149,7 +225,7 @@ async def submit_typed_answer(interaction: discord.Interaction) -> None:
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return
     try:
-        actor = actor_from(interaction)
+        actor = await actor_for(interaction, match["guild"])
         ref = QuestionRef.decode(match["ref"])
         await deliver(
             interaction,
@@ -159,6 +235,22 @@ async def submit_typed_answer(interaction: discord.Interaction) -> None:
         )
     except Exception as error:  # noqa: BLE001 - report_error logs it and answers the user
         await report_error(interaction, error)
+
+
+async def answer_unclaimed(interaction: discord.Interaction) -> None:
+    """A button click or modal none of ours recognise (an id from an older version, or forged): without
+    this Discord would show the student only "This interaction failed"."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    custom_id = str(data.get("custom_id", ""))
+    if interaction.type is discord.InteractionType.component:
+        if any(kind.__discord_ui_compiled_template__.fullmatch(custom_id) for kind in PERSISTENT_ITEMS):
+            return
+    elif interaction.type is discord.InteractionType.modal_submit:
+        if re.fullmatch(custom_ids.TYPED_ANSWER, custom_id):
+            return
+    else:
+        return
+    await report_error(interaction, StudyError(render.OUTDATED_BUTTON))
 
 
 def _typed_value(data: dict[str, Any]) -> str:

@@ -2,7 +2,12 @@
 sync commands, receive interactions and answer them, and post into channels. Every request is
 recorded; payloads Discord would refuse (over its limits) get a 400 and land in `problems`, and
 requests to routes the fake does not know land in `unknown_routes`. Channels can be deleted or
-made to refuse posts, with Discord's own status codes and JSON error codes."""
+made to refuse posts, with Discord's own status codes and JSON error codes.
+
+Direct messages: the bot opens a DM channel with `POST /users/@me/channels` and posts into it; a user
+can close their DMs (`close_dms`: Discord's 403 50007) and clicks in a DM come without a server. Who
+is in which server is known from who used the bot there (`join`/`leave` change it): the bot can ask
+with `GET /guilds/{id}/members/{user}` (404 10007 Unknown Member for someone who left)."""
 
 from __future__ import annotations
 
@@ -165,6 +170,9 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.send_delay = 0.0  # seconds before answering a post into a channel (it is stored at once)
+        self.members: dict[str, dict[str, User]] = {}  # guild id -> user id -> who is in it
+        self.dm_channels: dict[str, str] = {}  # DM channel id -> the user's id
+        self.closed_dms: set[str] = set()  # user ids whose privacy settings refuse the bot's messages
 
     # -- server ---------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -223,6 +231,9 @@ class FakeDiscord:
         result = self._answer(request.method, path, body, dict(request.query))
         if self.send_delay and request.method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
             await asyncio.sleep(self.send_delay)  # a slow or rate-limited Discord: the post is in, the answer late
+        if isinstance(result, _Refusal):
+            call.status = result.status
+            return _json({"code": result.code, "message": result.message}, result.status)
         if result is None:
             call.status = 404
             self.unknown_routes.append(f"{request.method} {path}")
@@ -232,6 +243,10 @@ class FakeDiscord:
     def _channel_refusal(self, channel_id: str) -> tuple[int, int, str]:
         if channel_id in self.refusals:
             return self.refusals[channel_id]
+        if channel_id in self.dm_channels:
+            if self.dm_channels[channel_id] in self.closed_dms:
+                return 403, 50007, "Cannot send messages to this user"
+            return 0, 0, ""
         if self._guild_of(channel_id) is None:
             return 404, 10003, "Unknown Channel"
         return 0, 0, ""
@@ -276,6 +291,13 @@ class FakeDiscord:
             if method == "DELETE":
                 self.messages.pop(self._by_token.get(token, ""), None)
                 return 204
+        if method == "POST" and path == "/users/@me/channels":
+            return self._open_dm(str(body.get("recipient_id", "")))
+        if method == "GET" and parts[0] == "guilds" and len(parts) == 4 and parts[2] == "members":
+            member = self.members.get(parts[1], {}).get(parts[3])
+            return member.member() if member else _Refusal(404, 10007, "Unknown Member")
+        if method == "GET" and parts[0] == "channels" and len(parts) == 2 and parts[1] in self.dm_channels:
+            return self._dm_channel(parts[1])
         if method == "GET" and parts[0] == "channels" and len(parts) == 2:
             return self._guild_of(parts[1]).channel(parts[1])  # type: ignore[union-attr] - refused if unknown
         if method == "GET" and parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
@@ -285,6 +307,37 @@ class FakeDiscord:
             self.posts.append((parts[1], body, stored["id"]))
             return stored
         return None
+
+    # -- members and direct messages -----------------------------------------------------------
+    def join(self, guild: Guild, user: User) -> None:
+        self.members.setdefault(guild.id, {})[user.id] = user
+
+    def leave(self, guild: Guild, user: User) -> None:
+        self.members.get(guild.id, {}).pop(user.id, None)
+
+    def close_dms(self, user: User) -> None:
+        """The user's privacy settings now refuse the bot's direct messages (Discord's 403 50007)."""
+        self.closed_dms.add(user.id)
+
+    def _user(self, user_id: str) -> User | None:
+        return next((people[user_id] for people in self.members.values() if user_id in people), None)
+
+    def _open_dm(self, user_id: str) -> Any:
+        """POST /users/@me/channels: the user's DM channel with the bot (the same one each time)."""
+        if self._user(user_id) is None:
+            return _Refusal(400, 50033, "Invalid Recipient(s)")
+        channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None) or self.snowflake()
+        self.dm_channels[channel_id] = user_id
+        return self._dm_channel(channel_id)
+
+    def _dm_channel(self, channel_id: str) -> dict:
+        user = self._user(self.dm_channels[channel_id])
+        recipients = [user.user()] if user else []
+        return {"id": channel_id, "type": 1, "recipients": recipients, "last_message_id": None}
+
+    def dm_messages(self, user: User) -> list[dict]:
+        """What the bot posted into its direct messages with `user`, oldest first."""
+        return [self.messages[m] for channel, _, m in self.posts if self.dm_channels.get(channel) == user.id]
 
     # -- channels -------------------------------------------------------------------------------
     def channel_messages(self, channel_id: str) -> list[dict]:
@@ -422,9 +475,11 @@ class FakeDiscord:
             **extra,
         }
         payload["token"] = f"tok{payload['id']}"
-        if guild is None:
-            payload.update(user=user.user(), channel={"id": "7", "type": 1}, context=1)
+        if guild is None:  # a direct message (with the bot: context 1), in its DM channel if there is one
+            channel_id = channel_id or next((c for c, u in self.dm_channels.items() if u == user.id), "7")
+            payload.update(user=user.user(), channel={"id": channel_id, "type": 1}, channel_id=channel_id, context=1)
         else:
+            self.join(guild, user)  # using the bot in a server: a member of it
             channel_id = channel_id or guild.channel_id
             payload.update(
                 guild_id=guild.id,
@@ -476,11 +531,13 @@ class FakeDiscord:
         }
         return (await self.send(self._interaction(4, data, user, guild))).data["choices"]
 
-    async def click(self, message: dict, custom_id: str, user: User, guild: Guild) -> Exchange:
+    async def click(self, message: dict, custom_id: str, user: User, guild: Guild | None) -> Exchange:
+        """Click a button on `message`; `guild=None` for a message in a direct message."""
         data = {"custom_id": custom_id, "component_type": 2}
-        return await self.send(self._interaction(3, data, user, guild, message=message))
+        in_dm = message.get("channel_id") if guild is None and message.get("channel_id") in self.dm_channels else None
+        return await self.send(self._interaction(3, data, user, guild, channel_id=in_dm, message=message))
 
-    async def submit(self, modal: dict, value: str, user: User, guild: Guild) -> Exchange:
+    async def submit(self, modal: dict, value: str, user: User, guild: Guild | None) -> Exchange:
         """Submit a modal the bot opened (callback type 9), typing `value` in every text input."""
 
         def filled(component: dict) -> dict:
@@ -499,7 +556,7 @@ class FakeDiscord:
     async def send(self, payload: dict, timeout: float = 5.0) -> Exchange:
         """Dispatch INTERACTION_CREATE and wait until the bot's reply is complete."""
         token, start = payload["token"], len(self.calls)
-        if payload.get("channel_id"):  # used in a server channel
+        if payload.get("channel_id") and "member" in payload:  # used in a server channel
             self._used_in[token] = (payload["channel_id"], payload["member"]["user"])
         if "message" in payload:
             self._source[token] = payload["message"]["id"]
@@ -522,6 +579,15 @@ class FakeDiscord:
             f"no complete reply to interaction {payload['type']} "
             f"{payload['data'].get('name') or payload['data'].get('custom_id')} in {timeout}s"
         )
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """An error answer from a route: HTTP status, Discord's JSON error code and message."""
+
+    status: int
+    code: int
+    message: str
 
 
 def _nested(command: str, options: list[dict]) -> dict:

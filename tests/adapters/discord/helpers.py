@@ -4,6 +4,7 @@ against it, and how a student answers a question shown on the wire. Fixtures liv
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from bot.adapters.discord import StudyBot
@@ -58,20 +59,34 @@ class Bots:
             await self.stop(bot)
 
 
+def unscoped(custom_id: str) -> str:
+    """A button's id without the server a direct message's buttons name (`g<guild id>|`)."""
+    return re.sub(r"^g[0-9]+\|", "", custom_id)
+
+
 def question_of(shown: Exchange, service: StudyService) -> tuple[QuestionRef, Question]:
-    ids = [b["custom_id"] for b in shown.buttons]
+    ids = [unscoped(b["custom_id"]) for b in shown.buttons]
     assert ids, f"no buttons on {shown.data}"
     ref = QuestionRef.decode(ids[0].split("|")[1])
     return ref, service.bank.questions[ref.question_id]
 
 
+def button(shown: Exchange, label: str) -> str:
+    """The custom_id of the button labelled `label` (its start, for labels with a count) on a reply."""
+    found = [b["custom_id"] for b in shown.buttons if b["label"].startswith(label)]
+    assert found, f"no {label!r} button among {[b['label'] for b in shown.buttons]}"
+    return found[0]
+
+
 async def answer(
-    fake: FakeDiscord, service: StudyService, shown: Exchange, user: User, guild: Guild, *, correct: bool = True
+    fake: FakeDiscord, service: StudyService, shown: Exchange, user: User, guild: Guild | None, *, correct: bool = True
 ) -> Exchange:
-    """Answer the question on `shown` the way a student would: a button, or the modal for short answers."""
+    """Answer the question on `shown` the way a student would: a button, or the modal for short answers
+    (in a direct message, `guild=None`, the buttons name their server)."""
     ref, question = question_of(shown, service)
     if question.kind is QuestionKind.SHORT_ANSWER:
-        opened = await fake.click(shown.message, f"typed|{ref.encode()}", user, guild)
+        typed = next(b["custom_id"] for b in shown.buttons if unscoped(b["custom_id"]) == f"typed|{ref.encode()}")
+        opened = await fake.click(shown.message, typed, user, guild)
         assert opened.callback["type"] == 9, opened.callback
         typed = question.answer_text if correct else "definitely not this"
         return await fake.submit(opened.callback["data"], typed, user, guild)
@@ -88,3 +103,21 @@ async def answer(
 def assert_private(exchange: Exchange) -> None:
     assert exchange.ephemeral, f"expected an ephemeral reply, got {exchange.data}"
     assert exchange.seconds_to_first_reply < 3
+
+
+async def followups(fake: FakeDiscord, shown: Exchange, count: int = 1, timeout: float = 2.0) -> list[dict]:
+    """The follow-up messages sent after `shown`'s reply (by the same interaction), once `count` have come."""
+    token = next(c.path.split("/")[3] for c in shown.calls if c.path.endswith("/callback"))
+    for _ in range(int(timeout / 0.01)):
+        found = [c.body for c in fake.calls if c.method == "POST" and "/webhooks/" in c.path and token in c.path]
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.01)
+    return found
+
+
+def with_button(message: dict, custom_id: str, label: str = "Forged") -> dict:
+    """`message` with one more button: what a modified client could claim to click (discord.py only
+    dispatches a click to a button that is on the message)."""
+    row = {"type": 1, "components": [{"type": 2, "style": 2, "label": label, "custom_id": custom_id}]}
+    return message | {"components": [*(message.get("components") or []), row]}

@@ -130,7 +130,13 @@ async def test_feedback_shows_points_streak_and_a_card_button() -> None:
     reply = render.feedback(right)
     fields = {f.name: f.value for f in reply.embed.fields}
     assert fields["Points"] == "+12 (total 40)" and fields["Streak"] == "3 days"
-    assert [(b.label, b.custom_id) for b in reply.buttons] == [("Card: Joseph Stalin", "card|stalin")]
+    assert [(b.label, b.custom_id) for b in reply.buttons] == [
+        ("Card: Joseph Stalin", "card|stalin"),
+        ("I guessed", "rate|g|rise-001"),
+        ("Too easy", "rate|e|rise-001"),
+    ]
+    wrong = render.feedback(dataclasses.replace(right, correct=False))
+    assert [b.custom_id for b in wrong.buttons] == ["card|stalin"]  # nothing to rate after a wrong answer
     repeated = render.feedback(
         AnswerFeedback(
             DAILY, True, "B) x", "B) x", "e", 0, 3, 40, repeated=True, note="You've already answered today's question."

@@ -28,7 +28,7 @@ from tests.adapters.discord.helpers import (
 from tests.helpers import FIXTURE_CONTENT, FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
-COMMANDS = {"daily", "quiz", "leaderboard", "rival", "explain", "stats", "forgetme", "schedule"}
+COMMANDS = {"daily", "review", "quiz", "leaderboard", "rival", "explain", "stats", "forgetme", "schedule"}
 
 
 # ---------------------------------------------------------------- start-up
@@ -54,6 +54,9 @@ async def test_start_up_identifies_without_privileged_intents_and_syncs_commands
     assert [c["value"] for c in synced["leaderboard"]["options"][0]["choices"]] == ["week", "month", "all"]
     assert synced["stats"]["options"][0]["type"] == 6  # a member
     assert not synced["daily"]["options"] and not synced["forgetme"]["options"]
+    [reminders] = synced["review"]["options"]
+    assert reminders["name"] == "reminders" and not reminders.get("required", False)
+    assert [c["value"] for c in reminders["choices"]] == ["on", "off"]
     assert len(bot.guilds) == 2
 
 
@@ -131,7 +134,7 @@ async def test_short_answer_through_the_modal_from_a_figure_card(
     result = await fake.submit(modal, "grigory zinoviev", ANNA, SCHOOL_A)
     assert result.ephemeral and "Correct" in result.text and "Your answer grigory zinoviev" in result.text
     assert "no new points" in result.text  # practice
-    assert [b["label"] for b in result.buttons] == ["Card: Grigory Zinoviev"]
+    assert [b["label"] for b in result.buttons] == ["Card: Grigory Zinoviev", "I guessed", "Too easy"]
 
     board = await fake.slash("leaderboard", ANNA, SCHOOL_A)
     assert "No points yet" in board.text
@@ -210,7 +213,9 @@ async def test_autocomplete_offers_figures_terms_and_topics(fake: FakeDiscord, b
         "explain", "name_or_term", "ne", BORIS, SCHOOL_A
     )
     topics = await fake.autocomplete("quiz", "topic", "", BORIS, SCHOOL_A)
-    assert {c["value"] for c in topics} == {"rise", "rivals", "nep"} and len(topics) <= 25
+    assert {c["value"] for c in topics} == {"weak", "rise", "rivals", "nep"} and len(topics) <= 25
+    assert topics[0] == {"name": "weak \u2014 your weakest topic", "value": "weak"}
+    assert [c["value"] for c in await fake.autocomplete("quiz", "topic", "ne", BORIS, SCHOOL_A)] == ["nep"]
     chosen = await fake.slash("quiz", BORIS, SCHOOL_A, topic="nep")
     assert_private(chosen)
     assert "NEP and the economy" in chosen.text

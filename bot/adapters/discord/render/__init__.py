@@ -6,6 +6,7 @@ can neither format nor ping, and every piece of text is cut to fit before Discor
 
     base.py        Reply, Button, PostMessage, Discord's limits, escaping and the embed builders
     messages.py    replies to a student: questions, feedback, boards, stats, cards, forgetting, errors
+    review.py      spaced review: nothing due, re-grading, the reminder setting and the reminder itself
     schedules.py   scheduled posts and the teachers' /schedule replies
 
 The custom_ids the buttons carry are in `bot.adapters.discord.custom_ids`.
@@ -28,8 +29,11 @@ from bot.adapters.discord.render.base import (
     FOOTER,
     GOLD,
     GREEN,
+    NOT_A_MEMBER,
     NOT_IN_SERVER,
+    OUTDATED_BUTTON,
     RED,
+    SERVER_GONE,
     Button,
     PostMessage,
     Reply,
@@ -37,6 +41,7 @@ from bot.adapters.discord.render.base import (
     fit,
     plural,
     user_text,
+    when,
 )
 from bot.adapters.discord.render.messages import (
     error,
@@ -45,9 +50,20 @@ from bot.adapters.discord.render.messages import (
     forget_prompt,
     forgotten,
     leaderboard,
+    mastery_lines,
     question,
+    record_line,
+    record_note,
     reference,
     stats,
+)
+from bot.adapters.discord.render.review import (
+    REMINDERS_OFF,
+    rating,
+    reminder,
+    reminders_setting,
+    review,
+    reviews_done,
 )
 from bot.adapters.discord.render.schedules import (
     NO_SCHEDULE,
@@ -75,11 +91,15 @@ __all__ = [
     "FOOTER",
     "GOLD",
     "GREEN",
+    "NOT_A_MEMBER",
     "NOT_IN_SERVER",
     "NO_SCHEDULE",
+    "OUTDATED_BUTTON",
     "RED",
+    "REMINDERS_OFF",
     "REVEAL_SHARE",
     "SCHEDULE_REMOVED",
+    "SERVER_GONE",
     "Button",
     "PostMessage",
     "Reply",
@@ -92,13 +112,22 @@ __all__ = [
     "forget_prompt",
     "forgotten",
     "leaderboard",
+    "mastery_lines",
     "plural",
     "question",
+    "rating",
+    "record_line",
+    "record_note",
     "reference",
+    "reminder",
+    "reminders_setting",
     "reveal",
+    "review",
+    "reviews_done",
     "schedule",
     "schedule_list",
     "schedule_removed",
     "stats",
     "user_text",
+    "when",
 ]

@@ -24,6 +24,9 @@ BUTTONS = 25  # 5 rows of 5
 ECHO = 200  # how much of a student's own text is repeated back
 
 NOT_IN_SERVER = "I work inside a server: use my commands in one of your class's channels."
+SERVER_GONE = "I'm no longer in the server this button is for, so it can't do anything now."
+NOT_A_MEMBER = "You're no longer a member of {server}, so this button can't act there."
+OUTDATED_BUTTON = "That button doesn't work any more. Try `/daily`, `/quiz` or `/review` instead."
 
 BLUE = discord.Colour(0x3B6EA5)
 GREEN = discord.Colour(0x2E8B57)
@@ -102,3 +105,32 @@ def fit(embed: discord.Embed, total: int = EMBED_TOTAL) -> discord.Embed:
 
 def day_name(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
+
+
+def when(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """A coming moment in words, in its own (local) time zone: "later today (14:05)", "tomorrow
+    (Saturday 28 November)", "on Tuesday 1 December (in 4 days)". Without `now`, just the day."""
+    date = day_name(moment)
+    if now is None:
+        return f"on {date}"
+    today = now.astimezone(moment.tzinfo).date()
+    days = (moment.date() - today).days
+    if moment.year != today.year:
+        date += f" {moment.year}"
+    if days <= 0:
+        return f"later today ({moment:%H:%M})" if moment > now else "now"
+    if days == 1:
+        return f"tomorrow ({date})"
+    if days < 14:
+        ahead = f"{days} days"
+    elif days < 60:
+        ahead = plural(round(days / 7), "week")
+    else:
+        ahead = "about " + plural(round(days / 30.44), "month")
+    return f"on {date} (in {ahead})"
+
+
+def bar(share: float, width: int = 10) -> str:
+    """A small bar for a share from 0 to 1: `██████░░░░`."""
+    filled = round(max(0.0, min(share, 1.0)) * width)
+    return "█" * filled + "░" * (width - filled)

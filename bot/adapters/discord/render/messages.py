@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from bot.adapters.discord import custom_ids
@@ -10,6 +12,7 @@ from bot.adapters.discord.render.base import (
     BUTTON_LABEL,
     BUTTONS,
     CONTENT,
+    FIELD_VALUE,
     FIELDS,
     GOLD,
     GREEN,
@@ -17,6 +20,7 @@ from bot.adapters.discord.render.base import (
     Button,
     Reply,
     add_field,
+    bar,
     clip,
     fit,
     new_embed,
@@ -25,7 +29,15 @@ from bot.adapters.discord.render.base import (
     user_text,
 )
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName
-from bot.core.replies import AnswerFeedback, AskedQuestion, Forgotten, Leaderboard, ReferenceCard, Stats
+from bot.core.replies import (
+    AnswerFeedback,
+    AskedQuestion,
+    Forgotten,
+    Leaderboard,
+    ReferenceCard,
+    Stats,
+    TopicMastery,
+)
 from bot.core.vocabulary import Mode, QuestionKind
 
 # ---------------------------------------------------------------- questions and answers
@@ -33,7 +45,8 @@ from bot.core.vocabulary import Mode, QuestionKind
 
 def question(card: AskedQuestion) -> Reply:
     daily = card.ref.mode is Mode.DAILY
-    title = f"Question of the day \u00b7 {card.topic}" if daily else f"Practice \u00b7 {card.topic}"
+    kind = {Mode.DAILY: "Question of the day", Mode.REVIEW: "Review"}.get(card.ref.mode, "Practice")
+    title = f"{kind} \u00b7 {card.topic}"
     lines = [card.prompt]
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
         lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
@@ -58,6 +71,9 @@ def question(card: AskedQuestion) -> Reply:
             else "Only you see your result."
         )
         set_footer(embed, how, note)
+    elif card.ref.mode is Mode.REVIEW:
+        due = f"{plural(card.reviews_due, 'review')} due today, this one included" if card.reviews_due else ""
+        set_footer(embed, how, due, "No leaderboard points.")
     else:
         set_footer(embed, how, "Practice: no leaderboard points.")
     return Reply(embed=fit(embed), buttons=buttons)
@@ -76,11 +92,26 @@ def feedback(result: AnswerFeedback) -> Reply:
     notes = [result.note] if result.note else []
     if result.ref.mode is Mode.PRACTICE and not result.note:
         notes.append("Practice questions don't change the leaderboard.")
+    review = result.ref.mode is Mode.REVIEW and result.reviews_due is not None
+    if review:
+        left = result.reviews_due or 0
+        notes.append(f"{plural(left, 'more review')} due today." if left else "That was your last review for today.")
+    if result.correct:
+        notes.append("Was it a guess, or too easy? Say so below: it comes back sooner, or later.")
     set_footer(embed, *notes)
-    buttons = ()
+    buttons: list[Button] = []
     if result.figure is not None:
-        buttons = (Button(clip(f"Card: {result.figure.name}", BUTTON_LABEL), custom_ids.card(result.figure.card_id)),)
-    return Reply(embed=fit(embed), buttons=buttons)
+        label = clip(f"Card: {result.figure.name}", BUTTON_LABEL)
+        buttons.append(Button(label, custom_ids.card(result.figure.card_id)))
+    if result.correct:
+        buttons += [
+            Button("I guessed", custom_ids.rate(result.ref.question_id, "guessed")),
+            Button("Too easy", custom_ids.rate(result.ref.question_id, "easy")),
+        ]
+    if review:
+        label = f"Next review ({left} left)" if left else "Finish review"
+        buttons.append(Button(label, custom_ids.next_review(), discord.ButtonStyle.primary))
+    return Reply(embed=fit(embed), buttons=tuple(buttons))
 
 
 # ---------------------------------------------------------------- leaderboard and stats
@@ -106,21 +137,29 @@ def leaderboard(board: Leaderboard, *, personal: bool = True) -> Reply:
     return Reply(embed=fit(embed))
 
 
-def stats(result: Stats) -> Reply:
+def stats(result: Stats, *, own: bool = True) -> Reply:
+    """A student's stats; `own=False` when someone else's are asked for (then without their reviews due)."""
     if result.answered:
-        description = "\n".join(
-            [
-                f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
-                f"**Answered:** {result.daily_answered} daily, {result.practice_answered} practice",
-                f"**Points:** {result.points}",
-                f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})",
-            ]
-        )
+        answered = f"{result.daily_answered} daily, {result.practice_answered} practice"
+        if result.review_answered:
+            answered += f", {result.review_answered} review"
+        lines = [
+            f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
+            f"**Answered:** {answered}",
+            f"**Points:** {result.points}",
+            f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})",
+        ]
+        if own:
+            lines.append(f"**Due now:** {result.due_now} \u00b7 **this week:** {result.due_this_week} (`/review`)")
+        description = "\n".join(lines)
     else:
         description = "No answers yet. Try `/daily` or `/quiz`."
     embed = new_embed(f"Stats \u00b7 {user_text(result.name, 100)}", description)
+    if result.mastery:
+        add_field(embed, "Mastery: what you'd recall now" if own else "Mastery", mastery_lines(result.mastery))
     topics = list(result.per_topic)
-    shown = topics if len(topics) <= FIELDS else topics[: FIELDS - 1]
+    room = FIELDS - len(embed.fields)
+    shown = topics if len(topics) <= room else topics[: room - 1]
     for topic in shown:
         add_field(embed, topic.topic, f"{topic.correct}/{topic.answered} correct ({topic.accuracy:.0%})", inline=True)
     if len(shown) < len(topics):
@@ -137,16 +176,45 @@ def stats(result: Stats) -> Reply:
 # ---------------------------------------------------------------- reference cards
 
 
-def reference(card: ReferenceCard) -> Reply:
+def reference(card: ReferenceCard, *, private: bool = False) -> Reply:
+    """A card; `private` (only the asker sees it) adds their own record on the figure's questions."""
     embed = new_embed(card.name, card.summary, GOLD if card.kind == "figure" else BLUE)
     for section in card.sections:
         add_field(embed, section.heading, section.text)
-    if card.aliases:
-        set_footer(embed, "Also known as: " + ", ".join(card.aliases))
+    record = record_line(card) if private else ""
+    set_footer(embed, record, "Also known as: " + ", ".join(card.aliases) if card.aliases else "")
     buttons = ()
     if card.has_questions:
         buttons = (Button("Quiz me on this", custom_ids.quiz(card.card_id), discord.ButtonStyle.primary),)
     return Reply(embed=fit(embed), buttons=buttons)
+
+
+def record_line(card: ReferenceCard) -> str:
+    """The line "Your record: 3 of 4 right" when the asker has answered this figure's questions; else empty."""
+    if card.record is None or card.record.answered <= 0:
+        return ""
+    return f"Your record: {card.record.correct} of {card.record.answered} right"
+
+
+def record_note(card: ReferenceCard) -> Reply | None:
+    """The asker's record, privately, beside a card shown to the whole channel (None when there is none)."""
+    line = record_line(card)
+    return Reply(content=f"{line} on {card.name}'s questions. (Only you can see this.)") if line else None
+
+
+def mastery_lines(mastery: Sequence[TopicMastery], limit: int = FIELD_VALUE) -> str:
+    """A line a topic: a bar and the share recalled now, the topic, and how many of its questions were met."""
+    lines: list[str] = []
+    length = 0
+    for index, topic in enumerate(mastery):
+        line = f"`{bar(topic.recall)}` {topic.recall:.0%} {clip(topic.topic, 80)} ({topic.met}/{topic.total} met)"
+        more = f"\u2026 and {len(mastery) - index} more topics"
+        if length + len(line) + 1 > limit - len(more) - 1 and index < len(mastery) - 1:
+            lines.append(more)
+            break
+        lines.append(line)
+        length += len(line) + 1
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- forgetting

@@ -34,13 +34,21 @@ REVEAL_SHARE = 2500  # the reveal's part of a post's 6,000 embed characters; the
 
 
 def daily_post(post: DailyPost) -> tuple[PostMessage, ...]:
-    """A scheduled post: the last question's answer and today's question (with its answer buttons) in
-    one message, then on the leaderboard day the week's board as a second message."""
+    """A scheduled post: the last question's answer and today's question (with its answer buttons, and how
+    many of the class have reviews waiting) in one message, then on the leaderboard day the week's board
+    as a second message."""
     question_reply = question(post.question)
+    assert question_reply.embed is not None
+    if post.reviews_waiting > 0:  # a count only: who has reviews waiting is their own business
+        waiting = post.reviews_waiting
+        add_field(
+            question_reply.embed,
+            "Spaced review",
+            f"{waiting} of you {'has' if waiting == 1 else 'have'} reviews waiting: `/review`",
+        )
     embeds: list[discord.Embed] = []
     if post.reveal is not None:
         embeds.append(fit(reveal(post.reveal, today=post.question.ref.daily_date), REVEAL_SHARE))
-    assert question_reply.embed is not None
     embeds.append(fit(question_reply.embed, EMBED_TOTAL - sum(len(e) for e in embeds)))
     messages = [PostMessage(tuple(embeds), question_reply.buttons)]
     if post.leaderboard is not None:
