@@ -332,6 +332,12 @@ class Reviews:
             community, member = await self.members.find(session, actor)
             if community is None or member is None:
                 raise NotFound(NOT_RATEABLE)
+            # Lock the card first: an answer being written now waits, or is already in the history read next.
+            await session.execute(
+                select(ReviewCard.reviews)
+                .where(ReviewCard.member_id == member.id, ReviewCard.question_id == question_id)
+                .with_for_update()
+            )
             history = (
                 await session.execute(
                     select(Attempt.id, Attempt.created_at, Attempt.correct, Attempt.rating)
