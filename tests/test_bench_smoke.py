@@ -105,6 +105,62 @@ def test_answers_boards_and_fanout_run_tiny_and_no_answer_is_lost_or_doubled(tmp
     assert {row["scenario"].split()[0] for row in report["checks"]} == {"1", "2", "3"}
 
 
+def test_spaced_review_runs_tiny_and_every_review_answer_is_recorded_once(tmp_path):
+    report = run_bench(tmp_path, "--scenario", "6")
+    review = report["results"]["sqlite"]["review"]
+    for key in ("data", "build_s", "next_review", "next_review_done", "answers", "cycles", "all_phases", "integrity"):
+        assert key in review, key
+    data = review["data"]
+    assert data["cards_per_member"] == min(300, data["bank_questions"])
+    assert data["review_cards"] == data["members"] * data["cards_per_member"] > 0
+    assert 0 < data["caught_up_members"] < data["members"]
+
+    # Every next_review call came back with a question (members with cards due) or a ReviewsDone (caught-up
+    # members), and the one the generated data says: the most overdue card and the due count, or done today
+    # and due this week.
+    due, done = review["next_review"], review["next_review_done"]
+    assert due["calls"] > 0 and done["calls"] > 0
+    assert due["errors"] == 0 and done["errors"] == 0, (due["error_samples"], done["error_samples"])
+    assert due["returned_question"] == due["calls"] and done["returned_reviews_done"] == done["calls"]
+    assert due["as_expected"] == due["calls"], due["mismatch_samples"]
+    assert done["as_expected"] == done["calls"], done["mismatch_samples"]
+    assert due["median_ms"] > 0 and done["median_ms"] > 0 and due["latency"]["p95_ms"] >= due["median_ms"]
+
+    answers = review["answers"]
+    assert answers["ok"] > 0 and answers["answers_per_s"] > 0
+    assert answers["feedback_with_reviews_due"] == answers["ok"]  # each review answer says how many are left
+    assert review["cycles"]["next_review"]["questions"] > 0 and review["cycles"]["ok"] > 0
+    everything = review["all_phases"]
+    assert everything["other_errors"] == 0, everything["error_samples"]
+    assert everything["repeated"] == 0
+    integrity = review["integrity"]
+    assert integrity["ok"] is True, integrity
+    assert integrity["review_answers_acknowledged"] == everything["ok"] > 0
+
+    # The same, checked independently on the database the benchmark left behind: one review attempt per
+    # acknowledged answer, each answer moved its card on once, and no card appeared or went.
+    with sqlite3.connect(tmp_path / "work" / "review.db") as db:
+        (attempts,) = db.execute("SELECT COUNT(*) FROM attempts WHERE mode = 'review'").fetchone()
+        assert attempts - integrity["review_attempts_before"] == everything["ok"]
+        (cards, orphans) = db.execute(
+            "SELECT COUNT(*), SUM(question_id NOT IN (SELECT id FROM questions)) FROM review_cards"
+        ).fetchone()
+        assert cards == data["review_cards"] and orphans == 0
+        (doubled,) = db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM review_cards GROUP BY member_id, question_id HAVING COUNT(*) > 1)"
+        ).fetchone()
+        assert doubled == 0
+
+    rows = [row for row in report["checks"] if row["scenario"] == "6 review"]
+    assert {row["scenario"].split()[0] for row in report["checks"]} == {"6"}
+    medians = [row for row in rows if row["metric"].startswith("next_review")]
+    assert len(medians) == 2 and all(row["target"] == "< 5 median" and row["ok"] is not None for row in medians)
+    assert any(row["metric"].startswith("review answers,") and row["unit"] == "answers/s" for row in rows)
+    assert any(row["metric"].startswith("build ") and row["target"] == "< 60" for row in rows)
+    lost = next(row for row in rows if row["metric"].startswith("review answers lost"))
+    assert lost["value"] == "0 / 0 / 0" and lost["ok"] is True
+
+
 def test_startup_and_footprint_report_their_figures(tmp_path):
     report = run_bench(tmp_path, "--scenario", "4")
     startup = report["results"]["startup"]
@@ -119,6 +175,8 @@ def test_the_same_scenarios_run_on_postgresql(tmp_path):
     results = report["results"]["postgresql"]
     integrity = results["answers"]["integrity"]
     assert integrity["ok"] is True, integrity
+    assert results["review"]["integrity"]["ok"] is True, results["review"]["integrity"]
+    assert results["review"]["next_review"]["as_expected"] == results["review"]["next_review"]["calls"]
     for figures in results["leaderboards"]["periods"].values():
         assert figures["top_points_service"] == figures["top_points_group_by"]
     if "skipped" not in results["fanout"]:

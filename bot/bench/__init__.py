@@ -7,7 +7,8 @@ Scenarios, each on a fresh temporary database:
 2. leaderboards over a school year of answers (top ten plus the asker's rank), beside a plain GROUP BY;
 3. the daily fan-out: every channel scheduled for the same minute, claimed and built by the scheduler;
 4. start-up time of `python -m bot console` and the resident memory of a bot with both adapters;
-5. scenarios 1-3 again on PostgreSQL when DATABASE_URL (or --database-url) points at one.
+5. scenarios 1-3 and 6 again on PostgreSQL when DATABASE_URL (or --database-url) points at one;
+6. spaced review: next_review over 10,000 members x 300 review cards, and review answers.
 
 The timings live here, never in unit tests; tests/test_bench_smoke.py only runs it tiny.
 This package imports nothing heavy at import time: bot.bench.footprint measures a bot's memory

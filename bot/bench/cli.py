@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -42,7 +43,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise SystemExit("--scale is a fraction in (0, 1]")
     pg_url = args.database_url if args.database_url and backend_of(args.database_url) == "postgresql" else None
     if args.scenario == "all":
-        chosen = {1, 2, 3, 4} | ({5} if pg_url else set())
+        chosen = {1, 2, 3, 4, 6} | ({5} if pg_url else set())
     else:
         try:
             chosen = {int(part) for part in args.scenario.replace(" ", "").split(",") if part}
@@ -50,7 +51,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
             raise SystemExit(f"--scenario takes numbers such as 1,2 (got {args.scenario!r})") from None
         unknown = chosen - SCENARIOS.keys()
         if unknown:
-            raise SystemExit(f"unknown scenario(s) {sorted(unknown)}: choose from 1-5")
+            raise SystemExit(f"unknown scenario(s) {sorted(unknown)}: choose from 1-{max(SCENARIOS)}")
         if 5 in chosen and not pg_url:
             raise SystemExit(
                 "scenario 5 needs a PostgreSQL URL: --database-url or DATABASE_URL=postgresql+asyncpg://..."
@@ -107,8 +108,30 @@ def fanout_config(plan: Plan):
     return FanoutConfig(channels=max(10, round(10_000 * plan.scale)), time_limit=plan.fanout_limit)
 
 
+def review_config(plan: Plan):
+    from bot.bench.review import ReviewConfig
+
+    members = max(100, round(10_000 * plan.scale))
+    communities = 100 if members >= 1000 else max(1, members // 10)
+    small = plan.scale < 0.1
+    return ReviewConfig(
+        communities=communities,
+        members_per_community=max(1, members // communities),
+        calls=100 if small else 2000,
+        done_calls=30 if small else 500,
+        budget=2.0 if small else 30.0,
+        students=plan.students,
+        duration=plan.duration,
+        warmup=min(1.0, plan.duration / 5),
+    )
+
+
+# Scenarios run once per backend (SQLite, and PostgreSQL for scenario 5).
+PER_BACKEND = {1, 2, 3, 6}
+
+
 async def run_backend(backend: str, plan: Plan, workdir: Path) -> dict[str, Any]:
-    from bot.bench import answers, boards, fanout
+    from bot.bench import answers, boards, fanout, review
 
     results: dict[str, Any] = {}
     if 1 in plan.scenarios:
@@ -124,6 +147,10 @@ async def run_backend(backend: str, plan: Plan, workdir: Path) -> dict[str, Any]
         note(f"scenario 3 [{backend}]: daily fan-out")
         async with fresh_database(backend, workdir, "fanout", pg_url=plan.pg_url, pg_reset=plan.pg_reset) as target:
             results["fanout"] = await fanout.run(target, plan.content, fanout_config(plan))
+    if 6 in plan.scenarios:
+        note(f"scenario 6 [{backend}]: spaced review")
+        async with fresh_database(backend, workdir, "review", pg_url=plan.pg_url, pg_reset=plan.pg_reset) as target:
+            results["review"] = await review.run(target, plan.content, review_config(plan))
     return results
 
 
@@ -173,7 +200,7 @@ def meta(plan: Plan) -> dict[str, Any]:
 
 async def run_all(plan: Plan, workdir: Path) -> dict[str, Any]:
     report: dict[str, Any] = {"meta": meta(plan), "results": {}}
-    if plan.scenarios & {1, 2, 3}:
+    if plan.scenarios & PER_BACKEND:
         report["results"]["sqlite"] = await run_backend("sqlite", plan, workdir)
     if 4 in plan.scenarios:
         from bot.bench import startup
@@ -181,7 +208,7 @@ async def run_all(plan: Plan, workdir: Path) -> dict[str, Any]:
         report["results"]["startup"] = startup.run(plan.content, workdir, runs=3 if plan.scale >= 0.1 else 1)
     if 5 in plan.scenarios:
         pg_plan = Plan(
-            plan.scenarios & {1, 2, 3} or {1, 2, 3},
+            plan.scenarios & PER_BACKEND or PER_BACKEND,
             plan.scale,
             plan.duration,
             plan.students,
@@ -386,6 +413,9 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                         f["projected_tick_s"],
                         "s",
                     )
+        r = found.get("review")
+        if r:
+            review_rows(functools.partial(row, backend), r, _get(found, "answers", "throughput", "answers_per_s"))
     s = results.get("startup")
     if s:
         for key, label in (("fresh_db", "fresh DB"), ("warm_db", "warm DB")):
@@ -416,6 +446,88 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             row("-", "4 footprint", "RSS", memory.get("error"), "", "< 150 MB", False)
     return rows
+
+
+def review_rows(row: Any, r: dict[str, Any], scenario_1_rate: float | None) -> None:
+    """Scenario 6's rows (`row` is checks()'s, with the backend already given)."""
+    data, name = r["data"], "6 review"
+    row(
+        name,
+        f"build {data['review_cards']:,} cards ({data['members']:,} members x {data['cards_per_member']})",
+        r["build_s"],
+        "s",
+        "< 60",
+        r["build_s"] < 60,
+    )
+    if data["cards_per_member"] < r["config"]["cards_per_member_wanted"]:
+        row(
+            name,
+            f"  only {data['cards_per_member']} cards per member: the bank has {data['bank_questions']} questions",
+            data["cards_per_member"],
+        )
+    for key, label in (("next_review", "cards due"), ("next_review_done", "nothing due (ReviewsDone)")):
+        calls = r[key]
+        median = calls["median_ms"]
+        row(
+            name,
+            f"next_review, {label}: median (p95)",
+            f"{_fmt(median)} ({_fmt(calls['latency']['p95_ms'])})",
+            "ms",
+            "< 5 median",
+            median is not None and median < 5,
+        )
+    both = (r["next_review"], r["next_review_done"])
+    asked = sum(c["calls"] for c in both)
+    agreed = sum(c["as_expected"] for c in both)
+    row(
+        name,
+        "  calls answered as the data says (question / ReviewsDone)",
+        f"{agreed:,} / {asked:,}",
+        "",
+        "all",
+        agreed == asked and not any(c["errors"] for c in both),
+    )
+    a = r["answers"]
+    row(name, f"review answers, {a['students']} students closed loop", a["answers_per_s"], "answers/s")
+    if scenario_1_rate and a["answers_per_s"] is not None:
+        row(
+            name,
+            f"  beside scenario 1's throughput ({_fmt(scenario_1_rate)} answers/s)",
+            round(a["answers_per_s"] / scenario_1_rate, 3),
+            "ratio",
+        )
+    row(
+        name,
+        "  latency under that load p50/p99",
+        f"{_fmt(a['latency']['p50_ms'])} / {_fmt(a['latency']['p99_ms'])}",
+        "ms",
+    )
+    c = r["cycles"]
+    row(name, "review + answer cycles (next_review, then submit_answer)", c["answers_per_s"], "cycles/s")
+    row(
+        name,
+        "  cycle latency p50/p99",
+        f"{_fmt(c['cycle_latency']['p50_ms'])} / {_fmt(c['cycle_latency']['p99_ms'])}",
+        "ms",
+    )
+    e = r["all_phases"]
+    row(
+        name,
+        '"database is locked" / other errors',
+        f"{e['database_locked']} / {e['other_errors']}",
+        "",
+        "0 / 0",
+        e["database_locked"] == 0 and e["other_errors"] == 0,
+    )
+    i = r["integrity"]
+    row(
+        name,
+        "review answers lost / doubled / cards not moved on once",
+        f"{i['lost']} / {i['doubled']} / {i['cards_not_moved_once']}",
+        "",
+        "0 / 0 / 0",
+        i["ok"],
+    )
 
 
 def _fmt(value: Any) -> str:

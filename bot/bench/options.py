@@ -14,12 +14,13 @@ SCENARIOS = {
     2: "leaderboards",
     3: "daily fan-out",
     4: "start-up and footprint",
-    5: "scenarios 1-3 on PostgreSQL",
+    5: "scenarios 1-3 and 6 on PostgreSQL",
+    6: "spaced review",
 }
 
 
 DESCRIPTION = (
-    "Speed at scale: answers, leaderboards, daily fan-out, start-up and memory, each on a fresh "
+    "Speed at scale: answers, leaderboards, daily fan-out, start-up and memory, spaced review, each on a fresh "
     "temporary database. Progress goes to stderr, the table to stdout."
 )
 
@@ -44,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=1.0,
         help="shrink the data sets, such as 0.1 for a quick run (default 1: 100x1,000 members, "
-        "2,000,000 attempts, 10,000 channels)",
+        "2,000,000 attempts, 10,000 channels, 10,000 members x 300 review cards)",
     )
     parser.add_argument(
         "--duration",

@@ -65,9 +65,11 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _to_fsrs(card: CardState | None) -> fsrs.Card:
+    # Always a card_id: without one, fsrs.Card() makes an id from the clock and sleeps 1 ms to keep it unique.
     if card is None:
-        return fsrs.Card()
+        return fsrs.Card(card_id=0)
     return fsrs.Card(
+        card_id=0,
         state=fsrs.State(card.state),
         step=card.step,
         stability=card.stability,

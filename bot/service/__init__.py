@@ -10,7 +10,7 @@
     schedules.py   teachers' schedule commands
     posts.py       the scheduler's side: claim_due, build_posts, mark_sent / mark_failed, next_wake
 
-The parts depend one way (catalogue <- members <- questions <- review <- answers; boards, schedules and posts
+The parts depend one way (catalogue <- members <- questions, review <- answers; boards, schedules and posts
 take the parts they need, never this facade). One transaction per use case, except answers: those go
 through a group-commit writer (bot/store/answers.py). Uniqueness that matters (one scored answer per
 member per daily question, one question per community per day) is enforced by the database.
@@ -66,7 +66,7 @@ class StudyService:
         self.members = Members(self.db, clock)
         self.writer = AnswerWriter(engine, retention=review_retention)
         questions = Questions(self.db, self.catalogue, self.members, clock)
-        reviews = Reviews(self.db, self.catalogue, self.members, questions, clock, review_retention)
+        reviews = Reviews(self.db, self.catalogue, self.members, clock, review_retention)
         answers = Answers(self.catalogue, self.members, questions, self.writer, clock, reviews)
         boards = Boards(self.db, self.catalogue, self.members, reviews)
         reference = ReferenceCards(self.catalogue, reviews)

@@ -9,8 +9,9 @@ due before local midnight is due today.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from sqlalchemy import Integer, and_, func, select, update
+from sqlalchemy import Connection, Integer, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import review
@@ -28,16 +29,17 @@ from bot.core.replies import (
     ReviewsDone,
     TopicMastery,
 )
+from bot.core.review import CardState
 from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members
-from bot.service.questions import Questions
+from bot.store import review as store
 from bot.store.db import Database, chunks, upsert_insert
 from bot.store.members import CommunityRow
 from bot.store.models import Attempt, Community, DailyAssignment, Member, ReviewCard, ReviewReminderSent, Schedule
 from bot.store.models import Question as QuestionRow
-from bot.store.review import state_of, write_cards
+from bot.store.review import write_cards
 
 RATINGS = {"guessed": review.Rating.HARD, "easy": review.Rating.EASY}
 NOT_RATEABLE = "Only a right answer can be marked as a guess or too easy; answer a question first."
@@ -58,99 +60,39 @@ class Reviews:
         db: Database,
         catalogue: Catalogue,
         members: Members,
-        questions: Questions,
         clock: Clock,
         retention: float = review.DEFAULT_RETENTION,
     ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.members = members
-        self.questions = questions
         self.clock = clock
         self.retention = retention
 
-    def _servable(self, member_id: int, before: dt.datetime, hidden: str | None):  # noqa: ANN202 - a clause
-        """Cards of a member due before `before`, on questions still in the bank, minus `hidden`."""
-        clause = and_(
-            ReviewCard.member_id == member_id,
-            ReviewCard.due < before,
-            QuestionRow.id == ReviewCard.question_id,
-            QuestionRow.retired.is_(False),
-        )
-        return and_(clause, ReviewCard.question_id != hidden) if hidden else clause
-
-    async def _hidden_daily(self, session: AsyncSession, community: CommunityRow, member_id: int) -> str | None:
-        """Today's daily question, while this member has not answered it: review must not show it early."""
-        today = self.members.today(community)
-        todays = await self.questions.assigned(community.id, today)
-        if todays is None:
-            return None
-        answered = await session.scalar(
-            select(func.count()).where(Attempt.member_id == member_id, Attempt.daily_date == today)
-        )
-        return None if answered else todays
+    def _day(self, community: CommunityRow, now: dt.datetime) -> store.Day:
+        start, end = day_bounds(now, community.timezone)
+        return store.Day(self.members.today(community), start, end)
 
     @database_trouble()
     async def next_review(self, actor: Actor) -> AskedQuestion | ReviewsDone:
-        """The most overdue question due today, or what was done and what comes next."""
+        """The most overdue question due today, or what was done and what comes next. One unit of direct
+        work (one hop on SQLite): review is asked for often and must answer fast."""
         now = self.clock()
-        async with self.db.sessions.begin() as session:
-            community, member = await self.members.find(session, actor)
-            if community is None or member is None:
-                return ReviewsDone(0, None, 0, self._weakest_topic({}))
-            _, end_of_day = day_bounds(now, community.timezone)
-            hidden = await self._hidden_daily(session, community, member.id)
-            servable = self._servable(member.id, end_of_day, hidden)
-            first = await session.scalar(
-                select(ReviewCard.question_id).where(servable).order_by(ReviewCard.due, ReviewCard.question_id).limit(1)
-            )
-            if first is not None:
-                due = await session.scalar(select(func.count()).select_from(ReviewCard).where(servable))
-                ref = QuestionRef(first, Mode.REVIEW)
-                await self.members.set_pending(session, member, ref)
-                return self.catalogue.asked(ref, reviews_due=due or 1)
-            return await self._done(session, community, member.id, now, hidden)
-
-    async def _done(
-        self, session: AsyncSession, community: CommunityRow, member_id: int, now: dt.datetime, hidden: str | None
-    ) -> ReviewsDone:
-        start_of_day, end_of_day = day_bounds(now, community.timezone)
-        done = await session.scalar(
-            select(func.count()).where(
-                Attempt.member_id == member_id,
-                Attempt.mode == Mode.REVIEW.value,
-                Attempt.created_at >= start_of_day,
-                Attempt.created_at < end_of_day,
-            )
+        community = await self.members.community(actor)
+        day = self._day(community, now)
+        queue = await self.db.direct_writes(
+            lambda connection: store.read_queue(connection, community.id, actor.user_id, day, take=True)
         )
-        upcoming = self._servable(member_id, dt.datetime.max.replace(tzinfo=dt.UTC), hidden)
-        next_due = await session.scalar(select(func.min(ReviewCard.due)).where(upcoming))
-        week = await session.scalar(
-            select(func.count())
-            .select_from(ReviewCard)
-            .where(self._servable(member_id, end_of_day + dt.timedelta(days=7), hidden))
-        )
-        mastery = await self._mastery(session, member_id, now)
-        local_next = _local(next_due, community.timezone) if next_due is not None else None
-        return ReviewsDone(done or 0, local_next, week or 0, self._weakest_topic(mastery))
+        if queue.first is not None:
+            return self.catalogue.asked(QuestionRef(queue.first, Mode.REVIEW), reviews_due=queue.due_today)
+        mastery = self._mastery_of(queue.cards, now)
+        next_due = _local(queue.next_due, community.timezone) if queue.next_due is not None else None
+        return ReviewsDone(queue.done_today, next_due, queue.due_this_week, self._weakest_topic(mastery))
 
     async def count_due(self, community: CommunityRow, user_id: str) -> int:
         """How many reviews a member has due today (after an answer: what is left)."""
-        now = self.clock()
-        _, end_of_day = day_bounds(now, community.timezone)
-        async with self.db.read_sessions() as session:
-            member_id = await session.scalar(
-                select(Member.id).where(Member.community_id == community.id, Member.external_id == user_id)
-            )
-            if member_id is None:
-                return 0
-            hidden = await self._hidden_daily(session, community, member_id)
-            return (
-                await session.scalar(
-                    select(func.count()).select_from(ReviewCard).where(self._servable(member_id, end_of_day, hidden))
-                )
-                or 0
-            )
+        day = self._day(community, self.clock())
+        return await self.db.direct_reads(lambda connection: store.count_due(connection, community.id, user_id, day))
 
     async def waiting(self, session: AsyncSession, keys: set[tuple[int, dt.date]], now: dt.datetime) -> dict:
         """(community, day) -> how many of its members have reviews due now (today's daily question, which
@@ -251,13 +193,11 @@ class Reviews:
 
     # ------------------------------------------------------------- mastery
 
-    async def _mastery(self, session: AsyncSession, member_id: int, now: dt.datetime) -> dict[str, TopicMastery]:
-        rows = (await session.execute(select(ReviewCard).where(ReviewCard.member_id == member_id))).scalars().all()
+    def _mastery_of(self, member_cards: Iterable[tuple[str, CardState]], now: dt.datetime) -> dict[str, TopicMastery]:
         recalls: dict[str, list[float]] = {}
-        for row in rows:
-            question = self.catalogue.bank.questions.get(row.question_id)
-            card = state_of(row)
-            if question is None or card is None:  # retired: kept, but no longer part of a topic's mastery
+        for question_id, card in member_cards:
+            question = self.catalogue.bank.questions.get(question_id)
+            if question is None:  # retired: kept, but no longer part of a topic's mastery
                 continue
             recalls.setdefault(question.topic, []).append(review.recall(card, now, self.retention))
         totals = {topic.topic_id: topic.question_count for topic in self.catalogue.topics()}
@@ -267,6 +207,10 @@ class Reviews:
             )
             for topic_id, values in recalls.items()
         }
+
+    async def _mastery(self, session: AsyncSession, member_id: int, now: dt.datetime) -> dict[str, TopicMastery]:
+        member_cards = await session.run_sync(lambda s: store.member_cards(s.connection(), member_id))
+        return self._mastery_of(member_cards, now)
 
     def _weakest_topic(self, mastery: dict[str, TopicMastery]):  # noqa: ANN202 - TopicInfo | None
         """The topic with the lowest mean recall among those met; with none met, the first topic."""
@@ -278,21 +222,21 @@ class Reviews:
         return next(iter(topics.values()), None)
 
     async def mastery(self, session: AsyncSession, member_id: int, community: CommunityRow) -> tuple:
-        """(mastery per topic by title, due now, due this week) for stats."""
+        """(mastery per topic by title, due now, due this week) for stats, in the caller's session."""
         now = self.clock()
-        _, end_of_day = day_bounds(now, community.timezone)
-        hidden = await self._hidden_daily(session, community, member_id)
-        mastery = await self._mastery(session, member_id, now)
-        due_now = await session.scalar(
-            select(func.count()).select_from(ReviewCard).where(self._servable(member_id, now, hidden))
-        )
-        week = await session.scalar(
-            select(func.count())
-            .select_from(ReviewCard)
-            .where(self._servable(member_id, end_of_day + dt.timedelta(days=7), hidden))
-        )
-        ordered = tuple(sorted(mastery.values(), key=lambda m: m.topic))
-        return ordered, due_now or 0, week or 0
+        day = self._day(community, now)
+
+        def read(connection: Connection) -> tuple[list, int, int]:
+            hidden = store.hidden_daily(connection, community.id, member_id, day.today)
+            week = store.servable(member_id, day.end + dt.timedelta(days=7), hidden)
+            due_now, due_week = connection.execute(
+                select(func.count().filter(ReviewCard.due <= now), func.count()).select_from(ReviewCard).where(week)
+            ).one()
+            return store.member_cards(connection, member_id), due_now or 0, due_week or 0
+
+        member_cards, due_now, due_week = await session.run_sync(lambda s: read(s.connection()))
+        mastery = self._mastery_of(member_cards, now)
+        return tuple(sorted(mastery.values(), key=lambda m: m.topic)), due_now, due_week
 
     @database_trouble()
     async def weakest_topic(self, actor: Actor) -> str | None:

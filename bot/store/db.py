@@ -280,6 +280,7 @@ class Database:
         self.sessions = session_factory(engine)  # use cases that write
         self.read_sessions = read_session_factory(engine)  # use cases that only read
         self.direct_reads = DirectAccess(engine, name="reader")  # small, frequent reads: the leaderboard
+        self.direct_writes = DirectAccess(engine, writes=True, threads=1, name="small-writes")  # review's next card
 
     @property
     def dialect(self) -> str:
@@ -287,3 +288,4 @@ class Database:
 
     async def close(self) -> None:
         await self.direct_reads.close()
+        await self.direct_writes.close()

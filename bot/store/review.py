@@ -11,12 +11,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from bot.core import review
 from bot.core.review import CardState, Rating
+from bot.core.vocabulary import Mode
 from bot.store.db import chunks, upsert_insert
-from bot.store.models import ReviewCard
+from bot.store.members import set_pending
+from bot.store.models import Attempt, DailyAssignment, Member, ReviewCard
+from bot.store.models import Question as QuestionRow
 
 cards = ReviewCard.__table__
 NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the due time of a card made but not yet reviewed
@@ -48,12 +51,12 @@ def update_cards(connection: Connection, answers: Sequence[CardAnswer], retentio
     current: dict[tuple[int, str], CardState | None] = {}
     for chunk in chunks(placeholders, 500):
         connection.execute(insert, chunk)
-    for chunk in chunks(keys, 500):
+    for chunk in chunks(keys, 200):
+        # An OR of (member, question) pairs: SQLite seeks the primary key for each; with a row-value IN it
+        # scans the whole table.
+        pairs = or_(*(and_(cards.c.member_id == m, cards.c.question_id == q) for m, q in chunk))
         rows = connection.execute(
-            select(cards)
-            .where(tuple_(cards.c.member_id, cards.c.question_id).in_(chunk))
-            .order_by(cards.c.member_id, cards.c.question_id)
-            .with_for_update()
+            select(cards).where(pairs).order_by(cards.c.member_id, cards.c.question_id).with_for_update()
         )
         current.update({(row.member_id, row.question_id): state_of(row) for row in rows})
     for answer in answers:
@@ -94,3 +97,101 @@ def write_cards(connection: Connection, states: dict[tuple[int, str], CardState 
             ),
             rows,
         )
+
+
+# ---------------------------------------------------------------- reading the queue (one synchronous unit)
+
+
+def servable(member_id: int, before: dt.datetime, hidden: str | None):  # noqa: ANN201 - a clause
+    """A member's cards due before `before`, on questions still in the bank, minus `hidden`."""
+    clause = and_(
+        cards.c.member_id == member_id,
+        cards.c.due < before,
+        QuestionRow.id == cards.c.question_id,
+        QuestionRow.retired.is_(False),
+    )
+    return and_(clause, cards.c.question_id != hidden) if hidden else clause
+
+
+def hidden_daily(connection: Connection, community_id: int, member_id: int, today: dt.date) -> str | None:
+    """Today's daily question while this member has not answered it: review must not show it early."""
+    todays = connection.scalar(
+        select(DailyAssignment.question_id).where(
+            DailyAssignment.community_id == community_id, DailyAssignment.local_date == today
+        )
+    )
+    if todays is None:
+        return None
+    answered = connection.scalar(
+        select(Attempt.id).where(Attempt.member_id == member_id, Attempt.daily_date == today).limit(1)
+    )
+    return None if answered is not None else todays
+
+
+def member_cards(connection: Connection, member_id: int) -> list[tuple[str, CardState]]:
+    rows = connection.execute(select(cards).where(cards.c.member_id == member_id, cards.c.reviews > 0))
+    return [(row.question_id, state_of(row)) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """A member's review queue today: the next card and how many are due, or (nothing due) what was done
+    today, the next due time, the week's count and the member's cards (for mastery)."""
+
+    member_id: int | None
+    first: str | None = None
+    due_today: int = 0
+    done_today: int = 0
+    next_due: dt.datetime | None = None
+    due_this_week: int = 0
+    cards: tuple[tuple[str, CardState], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A member's local day, in UTC."""
+
+    today: dt.date
+    start: dt.datetime
+    end: dt.datetime
+
+
+def read_queue(connection: Connection, community_id: int, user_id: str, day: Day, *, take: bool) -> Queue:
+    """The queue of member `user_id`; with `take`, the first card becomes their pending question."""
+    member = connection.execute(
+        select(Member.id, Member.pending_question_id, Member.pending_mode).where(
+            Member.community_id == community_id, Member.external_id == user_id
+        )
+    ).first()
+    if member is None:
+        return Queue(None)
+    hidden = hidden_daily(connection, community_id, member.id, day.today)
+    due = servable(member.id, day.end, hidden)
+    first = connection.execute(
+        select(cards.c.question_id, func.count().over()).where(due).order_by(cards.c.due, cards.c.question_id).limit(1)
+    ).first()
+    if first is not None:
+        if take and (member.pending_question_id, member.pending_mode) != (first[0], Mode.REVIEW.value):
+            set_pending(connection, member.id, first[0], Mode.REVIEW.value, None)
+        return Queue(member.id, first[0], first[1])
+    done = connection.scalar(
+        select(func.count()).where(
+            Attempt.member_id == member.id,
+            Attempt.mode == Mode.REVIEW.value,
+            Attempt.created_at >= day.start,
+            Attempt.created_at < day.end,
+        )
+    )
+    week_end = day.end + dt.timedelta(days=7)
+    never = dt.datetime.max.replace(tzinfo=dt.UTC)
+    next_due, week = connection.execute(
+        select(func.min(cards.c.due), func.count().filter(cards.c.due < week_end)).where(
+            servable(member.id, never, hidden)
+        )
+    ).one()
+    return Queue(member.id, None, 0, done or 0, next_due, week or 0, tuple(member_cards(connection, member.id)))
+
+
+def count_due(connection: Connection, community_id: int, user_id: str, day: Day) -> int:
+    queue = read_queue(connection, community_id, user_id, day, take=False)
+    return queue.due_today
