@@ -22,3 +22,12 @@ def zone(name: str) -> ZoneInfo:
 def local_date(instant: dt.datetime, timezone: str) -> dt.date:
     """The calendar date at `instant` in the named IANA time zone: a class's "today"."""
     return instant.astimezone(zone(timezone)).date()
+
+
+def day_bounds(now: dt.datetime, timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """The start and end (exclusive) of the local day containing `now`, in UTC: 23 or 25 hours long on
+    the days the clocks change."""
+    local = now.astimezone(zone(timezone))
+    start = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone(timezone))
+    end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone(timezone))
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

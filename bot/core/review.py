@@ -103,9 +103,31 @@ def replay(answers: Iterable[tuple[dt.datetime, Rating]], retention: float = DEF
     return card
 
 
-def recall(card: CardState, now: dt.datetime, retention: float = DEFAULT_RETENTION) -> float:
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What recall needs of a card: how stable the memory is, and when it was last reviewed (UTC)."""
+
+    stability: float | None
+    last_review: dt.datetime | None
+
+
+def recall(card: CardState | Memory, now: dt.datetime, retention: float = DEFAULT_RETENTION) -> float:
     """The probability the student would get it right now (FSRS retrievability), 0..1."""
-    return scheduler(retention).get_card_retrievability(_to_fsrs(card), _utc(now))
+    return recalls([card], now, retention)[0]
+
+
+def recalls(cards: Iterable[CardState | Memory], now: dt.datetime, retention: float = DEFAULT_RETENTION) -> list[float]:
+    """`recall` of many cards at once. FSRS reads only a card's stability and last review, so a stored card
+    is passed as it is (no fsrs.Card built for each: a student's stats read hundreds)."""
+    fsrs_scheduler, moment = scheduler(retention), _utc(now)
+    found = []
+    for card in cards:
+        if card.last_review is None:
+            found.append(0.0)
+            continue
+        memory = card if card.last_review.tzinfo is not None else Memory(card.stability, _utc(card.last_review))
+        found.append(fsrs_scheduler.get_card_retrievability(memory, moment))  # type: ignore[arg-type]
+    return found
 
 
 def due_by(card_due: dt.datetime, moment: dt.datetime) -> bool:

@@ -67,7 +67,7 @@ class StudyService:
         self.writer = AnswerWriter(engine, retention=review_retention)
         questions = Questions(self.db, self.catalogue, self.members, clock)
         reviews = Reviews(self.db, self.catalogue, self.members, clock, review_retention)
-        answers = Answers(self.catalogue, self.members, questions, self.writer, clock, reviews)
+        answers = Answers(self.catalogue, self.members, questions, self.writer, clock)
         boards = Boards(self.db, self.catalogue, self.members, reviews)
         reference = ReferenceCards(self.catalogue, reviews)
         self.schedules = ScheduleCommands(self.db, self.catalogue, self.members, clock, on_schedule_change)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from bot.content.schema import Question
 from bot.core.actor import Actor
-from bot.core.clock import Clock
+from bot.core.clock import Clock, day_bounds
 from bot.core.errors import NotFound
 from bot.core.grading import clean_input
 from bot.core.replies import AnswerFeedback, QuestionRef
@@ -15,8 +16,8 @@ from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
 from bot.service.questions import Questions
-from bot.service.review import Reviews
 from bot.store.answers import AnswerRecord, AnswerWriter, Recorded
+from bot.store.members import CommunityRow
 
 PAST_DAY = "That was the question for {day:%a %d %b}; answers to past days count as practice."
 REPEATED = "You've already answered today's question; here is your first answer. No extra points."
@@ -31,9 +32,7 @@ class Answers:
         questions: Questions,
         writer: AnswerWriter,
         clock: Clock,
-        reviews: Reviews | None = None,
     ) -> None:
-        self.reviews = reviews
         self.catalogue = catalogue
         self.members = members
         self.questions = questions
@@ -66,15 +65,17 @@ class Answers:
                 correct=correct,
                 answered_at=self.clock(),
                 review=ref.mode is Mode.REVIEW,
+                review_day=self._review_day(community) if ref.mode is Mode.REVIEW else None,
             )
         )
         if outcome.repeated:
             note = REPEATED
             question = self.catalogue.question(outcome.question_id)
-        feedback = self._feedback(question, ref, outcome, note)
-        if ref.mode is Mode.REVIEW and self.reviews is not None:
-            feedback = dataclasses.replace(feedback, reviews_due=await self.reviews.count_due(community, actor.user_id))
-        return feedback
+        return dataclasses.replace(self._feedback(question, ref, outcome, note), reviews_due=outcome.reviews_due)
+
+    def _review_day(self, community: CommunityRow) -> tuple[dt.date, dt.datetime]:
+        """The member's local date and its end in UTC: the day whose remaining reviews the feedback counts."""
+        return self.members.today(community), day_bounds(self.clock(), community.timezone)[1]
 
     def _feedback(self, question: Question, ref: QuestionRef, outcome: Recorded, note: str) -> AnswerFeedback:
         links = self.catalogue.figure_links(question)

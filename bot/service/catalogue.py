@@ -5,6 +5,7 @@ No database: everything here is worked out from the loaded content, once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -170,6 +171,11 @@ class Catalogue:
     def topic_title(self, topic_id: str) -> str:
         topic = self.bank.topics.get(topic_id)
         return topic.title if topic else topic_id
+
+    @functools.cached_property
+    def topic_sizes(self) -> dict[str, int]:
+        """Questions per topic in the bank (which does not change while the bot runs)."""
+        return {topic.topic_id: topic.question_count for topic in self.topics()}
 
     def topics(self) -> list[TopicInfo]:
         counts: dict[str, int] = {}

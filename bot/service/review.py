@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import review
 from bot.core import schedules as rules
 from bot.core.actor import Actor
-from bot.core.clock import Clock, zone
+from bot.core.clock import Clock, day_bounds, zone
 from bot.core.errors import NotFound
 from bot.core.replies import (
     AskedQuestion,
@@ -29,7 +29,7 @@ from bot.core.replies import (
     ReviewsDone,
     TopicMastery,
 )
-from bot.core.review import CardState
+from bot.core.review import Memory
 from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
@@ -43,15 +43,6 @@ from bot.store.review import write_cards
 
 RATINGS = {"guessed": review.Rating.HARD, "easy": review.Rating.EASY}
 NOT_RATEABLE = "Only a right answer can be marked as a guess or too easy; answer a question first."
-
-
-def day_bounds(now: dt.datetime, timezone: str) -> tuple[dt.datetime, dt.datetime]:
-    """The start and end (exclusive) of the local day containing `now`, in UTC: 23 or 25 hours long on
-    the days the clocks change."""
-    local = now.astimezone(zone(timezone))
-    start = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone(timezone))
-    end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone(timezone))
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
 class Reviews:
@@ -85,14 +76,9 @@ class Reviews:
         )
         if queue.first is not None:
             return self.catalogue.asked(QuestionRef(queue.first, Mode.REVIEW), reviews_due=queue.due_today)
-        mastery = self._mastery_of(queue.cards, now)
+        mastery = self._mastery_of(queue.memories, now)
         next_due = _local(queue.next_due, community.timezone) if queue.next_due is not None else None
         return ReviewsDone(queue.done_today, next_due, queue.due_this_week, self._weakest_topic(mastery))
-
-    async def count_due(self, community: CommunityRow, user_id: str) -> int:
-        """How many reviews a member has due today (after an answer: what is left)."""
-        day = self._day(community, self.clock())
-        return await self.db.direct_reads(lambda connection: store.count_due(connection, community.id, user_id, day))
 
     async def waiting(self, session: AsyncSession, keys: set[tuple[int, dt.date]], now: dt.datetime) -> dict:
         """(community, day) -> how many of its members have reviews due now (today's daily question, which
@@ -193,14 +179,13 @@ class Reviews:
 
     # ------------------------------------------------------------- mastery
 
-    def _mastery_of(self, member_cards: Iterable[tuple[str, CardState]], now: dt.datetime) -> dict[str, TopicMastery]:
+    def _mastery_of(self, memories: Iterable[tuple[str, Memory]], now: dt.datetime) -> dict[str, TopicMastery]:
+        questions = self.catalogue.bank.questions
+        live = [(questions[q].topic, memory) for q, memory in memories if q in questions]  # retired: kept, not counted
         recalls: dict[str, list[float]] = {}
-        for question_id, card in member_cards:
-            question = self.catalogue.bank.questions.get(question_id)
-            if question is None:  # retired: kept, but no longer part of a topic's mastery
-                continue
-            recalls.setdefault(question.topic, []).append(review.recall(card, now, self.retention))
-        totals = {topic.topic_id: topic.question_count for topic in self.catalogue.topics()}
+        for (topic, _), chance in zip(live, review.recalls((m for _, m in live), now, self.retention), strict=True):
+            recalls.setdefault(topic, []).append(chance)
+        totals = self.catalogue.topic_sizes
         return {
             topic_id: TopicMastery(
                 topic_id, self.catalogue.topic_title(topic_id), len(values), totals.get(topic_id, 0), _mean(values)
@@ -209,8 +194,8 @@ class Reviews:
         }
 
     async def _mastery(self, session: AsyncSession, member_id: int, now: dt.datetime) -> dict[str, TopicMastery]:
-        member_cards = await session.run_sync(lambda s: store.member_cards(s.connection(), member_id))
-        return self._mastery_of(member_cards, now)
+        memories = await session.run_sync(lambda s: store.member_memories(s.connection(), member_id))
+        return self._mastery_of(memories, now)
 
     def _weakest_topic(self, mastery: dict[str, TopicMastery]):  # noqa: ANN202 - TopicInfo | None
         """The topic with the lowest mean recall among those met; with none met, the first topic."""
@@ -232,10 +217,10 @@ class Reviews:
             due_now, due_week = connection.execute(
                 select(func.count().filter(ReviewCard.due <= now), func.count()).select_from(ReviewCard).where(week)
             ).one()
-            return store.member_cards(connection, member_id), due_now or 0, due_week or 0
+            return store.member_memories(connection, member_id), due_now or 0, due_week or 0
 
-        member_cards, due_now, due_week = await session.run_sync(lambda s: read(s.connection()))
-        mastery = self._mastery_of(member_cards, now)
+        memories, due_now, due_week = await session.run_sync(lambda s: read(s.connection()))
+        mastery = self._mastery_of(memories, now)
         return tuple(sorted(mastery.values(), key=lambda m: m.topic)), due_now, due_week
 
     @database_trouble()

@@ -28,7 +28,7 @@ from bot.core.vocabulary import Mode, Period
 from bot.store.db import DirectAccess, cause_of_failure, checkpoint, upsert_insert
 from bot.store.members import enrol_members, members
 from bot.store.models import Attempt, DailyAssignment, Score
-from bot.store.review import CardAnswer, update_cards
+from bot.store.review import CardAnswer, due_counts, update_cards
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ class AnswerRecord:
     correct: bool
     answered_at: dt.datetime
     review: bool = False  # asked by `review` (recorded as a review, for no points)
+    # For a review: the member's local date and its end (UTC), to count the reviews still due today.
+    review_day: tuple[dt.date, dt.datetime] | None = None
     member_id: int = 0  # filled in by the writer
 
 
@@ -65,6 +67,7 @@ class Recorded:
     correct: bool = False
     answer_given: str = ""
     question_id: str = ""
+    reviews_due: int | None = None  # after a review: how many are still due today
 
 
 class AnswerWriter:
@@ -269,6 +272,13 @@ class AnswerWriter:
                 ],
             )
         update_cards(connection, card_answers, self._retention)
+        reviews_due = self._reviews_due(connection, answers)
+        outcomes = [
+            dataclasses.replace(outcome, reviews_due=reviews_due.get((answer.member_id, answer.review_day)))
+            if answer.review_day is not None
+            else outcome
+            for answer, outcome in zip(answers, outcomes, strict=True)
+        ]
         if answered_pending:
             connection.execute(
                 update(members)
@@ -277,6 +287,15 @@ class AnswerWriter:
                 answered_pending,
             )
         return outcomes
+
+    def _reviews_due(self, connection: Connection, answers: list[AnswerRecord]) -> dict[tuple, int]:
+        """(member, review day) -> reviews still due that day, after this batch's card updates."""
+        counts: dict[tuple, int] = {}
+        for day in {a.review_day for a in answers if a.review_day is not None}:
+            members = {a.member_id for a in answers if a.review_day == day}
+            for member, count in due_counts(connection, members, *day).items():
+                counts[(member, day)] = count
+        return counts
 
     def _first_answers(self, connection: Connection, daily: list[AnswerRecord]) -> dict[tuple, FirstAnswer]:
         """Daily answers already recorded for these members and days; also learns each day's previous question day."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from bot.core import review
-from bot.core.review import CardState, Rating
+from bot.core.review import CardState, Memory, Rating
 from bot.core.vocabulary import Mode
 from bot.store.db import chunks, upsert_insert
 from bot.store.members import set_pending
@@ -44,57 +44,69 @@ def update_cards(connection: Connection, answers: Sequence[CardAnswer], retentio
     if not answers:
         return
     keys = sorted({(a.member_id, a.question_id) for a in answers})
-    placeholders = [
-        {"member_id": m, "question_id": q, "state": 1, "step": 0, "due": NEVER, "reviews": 0} for m, q in keys
-    ]
-    insert = upsert_insert(connection.dialect.name)(ReviewCard).on_conflict_do_nothing()
-    current: dict[tuple[int, str], CardState | None] = {}
-    for chunk in chunks(placeholders, 500):
-        connection.execute(insert, chunk)
+    # SQLite's writer already holds the write lock (BEGIN IMMEDIATE): read, then upsert. Elsewhere, other
+    # processes write too: make every row exist, then lock them (in key order, so no deadlock) and read.
+    locking = connection.dialect.name != "sqlite"
+    if locking:
+        insert = upsert_insert(connection.dialect.name)(ReviewCard).on_conflict_do_nothing()
+        for chunk in chunks([_row(key, None) for key in keys]):
+            connection.execute(insert, chunk)
+    current: dict[tuple[int, str], CardState | None] = dict.fromkeys(keys)
     for chunk in chunks(keys, 200):
         # An OR of (member, question) pairs: SQLite seeks the primary key for each; with a row-value IN it
         # scans the whole table.
         pairs = or_(*(and_(cards.c.member_id == m, cards.c.question_id == q) for m, q in chunk))
-        rows = connection.execute(
-            select(cards).where(pairs).order_by(cards.c.member_id, cards.c.question_id).with_for_update()
-        )
+        query = select(cards).where(pairs).order_by(cards.c.member_id, cards.c.question_id)
+        rows = connection.execute(query.with_for_update() if locking else query)
         current.update({(row.member_id, row.question_id): state_of(row) for row in rows})
     for answer in answers:
         key = (answer.member_id, answer.question_id)
         current[key] = review.review(current[key], answer.rating, answer.answered_at, retention)
-    write_cards(connection, {key: current[key] for key in keys})
+    if locking:
+        write_cards(connection, current)
+        return
+    upsert = upsert_insert(connection.dialect.name)(ReviewCard)
+    columns = ("state", "step", "stability", "difficulty", "due", "last_review", "reviews")
+    statement = upsert.on_conflict_do_update(
+        index_elements=[cards.c.member_id, cards.c.question_id],
+        set_={column: upsert.excluded[column] for column in columns},
+    )
+    for chunk in chunks([_row(key, card) for key, card in current.items()]):
+        connection.execute(statement, chunk)
+
+
+def _row(key: tuple[int, str], card: CardState | None) -> dict:
+    """A review_cards row: the card's state, or (None) a placeholder that is never committed as it is."""
+    member_id, question_id = key
+    if card is None:
+        return {"member_id": member_id, "question_id": question_id, "state": 1, "step": 0, "due": NEVER, "reviews": 0}
+    return {
+        "member_id": member_id,
+        "question_id": question_id,
+        "state": card.state,
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": card.due,
+        "last_review": card.last_review,
+        "reviews": card.reviews,
+    }
 
 
 def write_cards(connection: Connection, states: dict[tuple[int, str], CardState | None]) -> None:
     """Store these cards' states over the existing rows."""
+    # The key under other names: SQLAlchemy keeps a column's own name for its SET value.
     rows = [
-        {
-            "m": member_id,
-            "q": question_id,
-            "state": card.state,
-            "step": card.step,
-            "stability": card.stability,
-            "difficulty": card.difficulty,
-            "due": card.due,
-            "last_review": card.last_review,
-            "reviews": card.reviews,
-        }
-        for (member_id, question_id), card in states.items()
+        {"key_member": m, "key_question": q, **_row((m, q), card)}
+        for (m, q), card in states.items()
         if card is not None
     ]
     if rows:
+        columns = ("state", "step", "stability", "difficulty", "due", "last_review", "reviews")
         connection.execute(
             update(cards)
-            .where(cards.c.member_id == bindparam("m"), cards.c.question_id == bindparam("q"))
-            .values(
-                state=bindparam("state"),
-                step=bindparam("step"),
-                stability=bindparam("stability"),
-                difficulty=bindparam("difficulty"),
-                due=bindparam("due"),
-                last_review=bindparam("last_review"),
-                reviews=bindparam("reviews"),
-            ),
+            .where(cards.c.member_id == bindparam("key_member"), cards.c.question_id == bindparam("key_question"))
+            .values({column: bindparam(column) for column in columns}),
             rows,
         )
 
@@ -128,9 +140,14 @@ def hidden_daily(connection: Connection, community_id: int, member_id: int, toda
     return None if answered is not None else todays
 
 
-def member_cards(connection: Connection, member_id: int) -> list[tuple[str, CardState]]:
-    rows = connection.execute(select(cards).where(cards.c.member_id == member_id, cards.c.reviews > 0))
-    return [(row.question_id, state_of(row)) for row in rows]
+def member_memories(connection: Connection, member_id: int) -> list[tuple[str, Memory]]:
+    """(question id, memory) of each card a member has reviewed: what mastery is worked out from."""
+    rows = connection.execute(
+        select(cards.c.question_id, cards.c.stability, cards.c.last_review).where(
+            cards.c.member_id == member_id, cards.c.reviews > 0
+        )
+    )
+    return [(question_id, Memory(stability, last_review)) for question_id, stability, last_review in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +161,7 @@ class Queue:
     done_today: int = 0
     next_due: dt.datetime | None = None
     due_this_week: int = 0
-    cards: tuple[tuple[str, CardState], ...] = ()
+    memories: tuple[tuple[str, Memory], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +206,33 @@ def read_queue(connection: Connection, community_id: int, user_id: str, day: Day
             servable(member.id, never, hidden)
         )
     ).one()
-    return Queue(member.id, None, 0, done or 0, next_due, week or 0, tuple(member_cards(connection, member.id)))
+    return Queue(member.id, None, 0, done or 0, next_due, week or 0, tuple(member_memories(connection, member.id)))
 
 
-def count_due(connection: Connection, community_id: int, user_id: str, day: Day) -> int:
-    queue = read_queue(connection, community_id, user_id, day, take=False)
-    return queue.due_today
+def due_counts(connection: Connection, member_ids: set[int], today: dt.date, end: dt.datetime) -> dict[int, int]:
+    """How many reviews each of these members has due before `end` (their local midnight), as `read_queue`
+    counts them (today's daily question left out until they answered it): one statement for a batch."""
+    if not member_ids:
+        return {}
+    todays = and_(DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == today)
+    answered_today = (
+        select(Attempt.id).where(Attempt.member_id == cards.c.member_id, Attempt.daily_date == today).exists()
+    )
+    counted: dict[int, int] = dict.fromkeys(member_ids, 0)
+    for chunk in chunks(sorted(member_ids)):
+        rows = connection.execute(
+            select(cards.c.member_id, func.count())
+            .join(QuestionRow, and_(QuestionRow.id == cards.c.question_id, QuestionRow.retired.is_(False)))
+            .join(Member, Member.id == cards.c.member_id)
+            .outerjoin(DailyAssignment, todays)
+            .where(
+                cards.c.member_id.in_(chunk),
+                cards.c.due < end,
+                DailyAssignment.question_id.is_(None)
+                | (cards.c.question_id != DailyAssignment.question_id)
+                | answered_today,
+            )
+            .group_by(cards.c.member_id)
+        )
+        counted.update(dict(rows.all()))
+    return counted

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 
 from bot.bootstrap import open_service
 from bot.core import review
+from bot.core.clock import day_bounds
 from bot.core.errors import NotFound
 from bot.core.replies import AskedQuestion, QuestionRef, ReviewsDone
 from bot.core.vocabulary import Mode
-from bot.service.review import day_bounds
 from bot.store.models import Question as QuestionRow
 from bot.store.models import ReviewCard
 from tests.helpers import FIXTURE_CONTENT, correct_answer, student, wrong_answer
