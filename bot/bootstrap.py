@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.content import Question, load_bank
 from bot.core.clock import Clock, utc_now
 from bot.core.errors import first_line
+from bot.core.privacy import CLASS_DEFAULT
 from bot.core.publishing import Publishers
 from bot.core.review import DEFAULT_RETENTION
 from bot.scheduler import Scheduler
@@ -50,6 +51,7 @@ async def open_bot(
     sqlite_synchronous: str = "FULL",
     post_lease: dt.timedelta = LEASE,
     review_retention: float = DEFAULT_RETENTION,
+    new_class_board: str = CLASS_DEFAULT,
 ) -> AsyncIterator[Bot]:
     """Load and validate the content, open and upgrade the database, sync the bank, and build the parts.
 
@@ -80,6 +82,7 @@ async def open_bot(
             on_schedule_change=schedule_changed.set,
             post_lease=post_lease,
             review_retention=review_retention,
+            new_class_board=new_class_board,
         )
         publishers = Publishers(on_change=schedule_changed.set)
         scheduler = Scheduler(service.posts, publishers, wake=schedule_changed)
@@ -96,10 +99,17 @@ async def open_bot(
 
 @asynccontextmanager
 async def open_service(
-    database_url: str, content_dir: Path, *, clock: Clock = utc_now, sqlite_synchronous: str = "FULL"
+    database_url: str,
+    content_dir: Path,
+    *,
+    clock: Clock = utc_now,
+    sqlite_synchronous: str = "FULL",
+    new_class_board: str = CLASS_DEFAULT,
 ) -> AsyncIterator[StudyService]:
     """The service alone (tests, the benchmark), built exactly as `open_bot` builds it."""
-    async with open_bot(database_url, content_dir, clock=clock, sqlite_synchronous=sqlite_synchronous) as bot:
+    async with open_bot(
+        database_url, content_dir, clock=clock, sqlite_synchronous=sqlite_synchronous, new_class_board=new_class_board
+    ) as bot:
         yield bot.service
 
 

@@ -211,6 +211,7 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
         sqlite_synchronous=settings.sqlite_synchronous,
         post_lease=dt.timedelta(seconds=settings.studybot_post_lease),
         review_retention=settings.review_retention,
+        new_class_board=settings.board_default,
     ) as bot:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     studybot_post_lease: float = Field(default=120.0, gt=0)
     # FSRS's desired retention: the chance of recall at which a question comes back for review.
     review_retention: float = Field(default=0.9, ge=0.7, le=0.97)
+    # How a new class shows its members on public boards until a teacher chooses (`privacy default ...`).
+    board_default: Literal["named", "pseudonym", "hidden"] = "pseudonym"
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
 
     @field_validator("discord_guild_ids", mode="before")

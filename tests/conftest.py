@@ -1,7 +1,13 @@
-"""Shared fixtures: a real service over a real database (SQLite file; PostgreSQL when TEST_DATABASE_URL is set)."""
+"""Shared fixtures: a real service over a real database (SQLite file; PostgreSQL when TEST_DATABASE_URL is set).
+
+The shared fixtures' classes show members by name on their boards (`board_default` "named"), as a class
+that chose it does: most tests are about scoring and rendering names. The bot's own default for a new
+class, pseudonyms, is tested where privacy is (tests/service/test_privacy.py and the adapters' tests).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +16,9 @@ import pytest
 from bot.bootstrap import Bot, open_bot, open_service
 from bot.service import StudyService
 from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, FakeClock, reset_postgres
+
+NAMED = "named"
+os.environ["BOARD_DEFAULT"] = NAMED  # for the bot processes tests start (they inherit the environment)
 
 
 @pytest.fixture
@@ -35,14 +44,14 @@ async def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
 
 @pytest.fixture
 async def service(sqlite_url: str, clock: FakeClock) -> AsyncIterator[StudyService]:
-    async with open_service(sqlite_url, FIXTURE_CONTENT, clock=clock) as study:
+    async with open_service(sqlite_url, FIXTURE_CONTENT, clock=clock, new_class_board=NAMED) as study:
         yield study
 
 
 @pytest.fixture
 async def any_bot(database_url: str, clock: FakeClock) -> AsyncIterator[Bot]:
     """The service with the scheduler and publishers bootstrap wires to it."""
-    async with open_bot(database_url, FIXTURE_CONTENT, clock=clock) as bot:
+    async with open_bot(database_url, FIXTURE_CONTENT, clock=clock, new_class_board=NAMED) as bot:
         yield bot
 
 

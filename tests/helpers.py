@@ -129,11 +129,10 @@ class Proxy:
 def fill(disk: Path) -> Path:
     """Fill a (small) file system to the last byte; remove the file it returns to make room again."""
     filler = disk / "filler"
-    with filler.open("wb") as out:
+    with filler.open("wb", buffering=0) as out:  # unbuffered: nothing left to fail on close
         try:
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
         except OSError:
             pass
     return filler

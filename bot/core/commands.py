@@ -29,6 +29,8 @@ COMMANDS = (
     "explain",
     "stats",
     "forget-me",
+    "my-data",
+    "privacy",
     "schedule",
     "help",
 )
@@ -61,6 +63,23 @@ class ReviewReminders:
     """`review reminders on|off`: a direct message on days reviews are waiting."""
 
     on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MyDataExport:
+    """`my-data [--out FILE]`: everything stored about me here, as a JSON file."""
+
+    out: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """`privacy` shows how the class sees me; `privacy named|pseudonym|hidden` changes it; `privacy new-name`
+    draws a new pseudonym; `privacy default <choice>` (teachers) sets the class's default."""
+
+    choice: str | None = None
+    new_name: bool = False
+    class_default: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +186,8 @@ class ScheduleHelp:
 
 Command = (
     Daily
+    | Privacy
+    | MyDataExport
     | Review
     | Rate
     | ReviewReminders
@@ -204,6 +225,10 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
             return Daily()
         case "review":
             return parse_review(rest, prefix)
+        case "privacy":
+            return parse_privacy(rest)
+        case "my-data":
+            return MyDataExport(rest.removeprefix("--out").strip())
         case "quiz":
             if rest.startswith("--about"):
                 return Quiz(figure=_required(rest.removeprefix("--about"), prefix, "quiz --about <card>"))
@@ -225,6 +250,17 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
         case "help":
             return Help()
     return Unknown(word, closest(word, COMMANDS + also))
+
+
+def parse_privacy(text: str) -> Privacy:
+    action, rest = split_word(text)
+    if not action:
+        return Privacy()
+    if action in {"new-name", "new-pseudonym", "rename"}:
+        return Privacy(new_name=True)
+    if action == "default":
+        return Privacy(choice=rest or None, class_default=True)
+    return Privacy(choice=action)
 
 
 def parse_review(text: str, prefix: str = "") -> Command:

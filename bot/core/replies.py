@@ -112,6 +112,26 @@ class ReviewReminder:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """`privacy`: how the class sees a student on public boards and posts (bot.core.privacy.BoardName)."""
+
+    choice: str  # "named", "pseudonym" or "hidden": what applies now
+    chosen: bool  # the student's own choice (else the class's default applies)
+    class_default: str
+    pseudonym: str
+    shown_as: str | None  # the name the class sees; None: not on public boards at all
+    next_pseudonym_change: dt.datetime | None = None  # when a new pseudonym may be asked for (UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class MyData:
+    """`my-data`: everything stored about a student in their class, as a JSON file to hand them."""
+
+    filename: str
+    json_text: str
+
+
+@dataclass(frozen=True, slots=True)
 class TopicMastery:
     """How much of a topic a student still knows now: the questions met, and their mean recall (0..1)."""
 

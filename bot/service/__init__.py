@@ -6,6 +6,7 @@
     questions.py   daily and practice questions, and each community's daily question per date
     answers.py     submit_answer: grade -> record -> feedback
     review.py      spaced review (FSRS): the most overdue question, mastery per topic, re-grading
+    privacy.py     how each student shows on public boards (name, pseudonym, hidden), and each class's default
     boards.py      leaderboards, stats, forget-me, and the reveals and weekly boards of posts
     schedules.py   teachers' schedule commands
     posts.py       the scheduler's side: claim_due, build_posts, mark_sent / mark_failed, next_wake
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.content.schema import Bank, Question
 from bot.core.actor import Actor
 from bot.core.clock import Clock, utc_now
+from bot.core.privacy import CLASS_DEFAULT
 from bot.core.replies import AskedQuestion
 from bot.core.review import DEFAULT_RETENTION
 from bot.service.answers import Answers
@@ -33,6 +35,7 @@ from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
 from bot.service.members import Members
 from bot.service.posts import LEASE, Claim, ScheduledPosts
+from bot.service.privacy import Privacy
 from bot.service.questions import Questions
 from bot.service.reference import ReferenceCards
 from bot.service.review import Reviews
@@ -59,11 +62,12 @@ class StudyService:
         on_schedule_change: Callable[[], None] = lambda: None,
         post_lease: dt.timedelta = LEASE,
         review_retention: float = DEFAULT_RETENTION,
+        new_class_board: str = CLASS_DEFAULT,
     ) -> None:
         self.clock = clock
         self.db = Database(engine)
         self.catalogue = Catalogue(bank, retired)
-        self.members = Members(self.db, clock)
+        self.members = Members(self.db, clock, new_class_board)
         self.writer = AnswerWriter(engine, retention=review_retention)
         questions = Questions(self.db, self.catalogue, self.members, clock)
         reviews = Reviews(self.db, self.catalogue, self.members, clock, review_retention)
@@ -80,6 +84,12 @@ class StudyService:
         self.next_review = reviews.next_review
         self.rate_answer = reviews.rate
         self.set_review_reminders = reviews.set_reminders
+        privacy = Privacy(self.db, self.members, clock)
+        self.privacy = privacy.show
+        self.set_privacy = privacy.choose
+        self.new_pseudonym = privacy.new_pseudonym
+        self.set_privacy_default = privacy.set_default
+        self.my_data = privacy.my_data
         self.leaderboard = boards.leaderboard
         self.stats = boards.stats
         self.forget_me = boards.forget_me

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Integer, Select, delete, func, select
+from sqlalchemy import Connection, Integer, Select, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import scoring
 from bot.core.actor import Actor
-from bot.core.errors import NotFound
+from bot.core.errors import NotAllowed, NotFound
+from bot.core.privacy import BoardName
 from bot.core.replies import Forgotten, Leaderboard, LeaderboardEntry, Reveal, Stats, StreakHolder, TopicStats
 from bot.core.vocabulary import Mode, Period
 from bot.service.catalogue import Catalogue
@@ -18,25 +19,49 @@ from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
 from bot.service.review import Reviews
 from bot.store.db import Database, chunks
-from bot.store.models import Attempt, DailyAssignment, Member, ReviewCard, Score
+from bot.store.models import Attempt, Community, DailyAssignment, Member, ReviewCard, Score, Teacher
 from bot.store.models import Question as QuestionRow
 
 WEEKLY_BOARD_SIZE = 10
+ANON = "A classmate"  # a member with no pseudonym yet (never, once enrolled): never their real name
+CLASSMATES_TEACHERS_ONLY = "Only a teacher can see a classmate's stats. `stats` on its own shows yours."
 
 
-def top_scores(community_ids: Sequence[int], period: Period, start: dt.date, limit: int) -> Select:
-    """The one leaderboard query: (community id, user id, name, points, ranked total) of the top `limit`
-    of each community's board, best first. One community reads the board's index in order; many at once
-    (a morning's weekly boards) number each community's rows in one pass."""
+def board_choice(default: str | None = None):  # noqa: ANN201 - a column expression
+    """How a member shows on public boards: their own choice, else their class's default (given, or read
+    from the communities table when one query covers many classes)."""
+    return func.coalesce(Member.board_name, default if default is not None else Community.board_default)
+
+
+def shown_name(choice):  # noqa: ANN001, ANN201 - column expressions
+    """The name public boards and posts use: their own name if they chose it, else their pseudonym."""
+    return case((choice == BoardName.NAMED.value, Member.display_name), else_=func.coalesce(Member.pseudonym, ANON))
+
+
+def top_scores(
+    community_ids: Sequence[int], period: Period, start: dt.date, limit: int, default: str | None = None
+) -> Select:
+    """The one leaderboard query: (community id, user id, shown name, points, ranked total) of the top
+    `limit` of each community's board, best first, leaving out members who chose to be off the board. One
+    community (with its `default` board choice) reads the board's index in order; many at once (a
+    morning's weekly boards) number each community's rows in one pass."""
     board = (Score.period == period.value, Score.period_start == start)
     order = (Score.points.desc(), Member.display_name, Member.id)
-    columns = (Score.community_id, Member.external_id, Member.display_name, Score.points)
+    choice = board_choice(default)
+    visible = choice != BoardName.HIDDEN.value
+    columns = (Score.community_id, Member.external_id, shown_name(choice).label("display_name"), Score.points)
     if len(community_ids) == 1:
-        ranked_total = select(func.count()).select_from(Score).where(Score.community_id == community_ids[0], *board)
+
+        def joined(query: Select) -> Select:  # the class's default from its row, unless given
+            query = query.join(Member, Member.id == Score.member_id)
+            return query if default is not None else query.join(Community, Community.id == Score.community_id)
+
+        ranked_total = joined(select(func.count()).select_from(Score)).where(
+            Score.community_id == community_ids[0], *board, visible
+        )
         return (
-            select(*columns, ranked_total.scalar_subquery().label("total"))
-            .join(Member, Member.id == Score.member_id)
-            .where(Score.community_id == community_ids[0], *board)
+            joined(select(*columns, ranked_total.scalar_subquery().label("total")))
+            .where(Score.community_id == community_ids[0], *board, visible)
             .order_by(*order)
             .limit(limit)
         )
@@ -47,7 +72,8 @@ def top_scores(community_ids: Sequence[int], period: Period, start: dt.date, lim
             func.count().over(partition_by=Score.community_id).label("total"),
         )
         .join(Member, Member.id == Score.member_id)
-        .where(Score.community_id.in_(community_ids), *board)
+        .join(Community, Community.id == Score.community_id)
+        .where(Score.community_id.in_(community_ids), *board, visible)
         .subquery()
     )
     c = numbered.c
@@ -77,25 +103,39 @@ class Boards:
         community = await self.members.community(actor)
         today = self.members.today(community)
         start = scoring.period_start(period, today)
-        top = top_scores([community.id], period, start, limit)
+        top = top_scores([community.id], period, start, limit, community.board_default)
         board = (Score.community_id == community.id, Score.period == period.value, Score.period_start == start)
         # The member by (community, user id): that unique index finds them at once; by user id alone the
         # planner walks the whole board (ten times slower on a large class).
+        choice = board_choice(community.board_default)
         own = (
-            select(Score.points)
+            select(Score.points, shown_name(choice), choice)
             .join(Member, Member.id == Score.member_id)
             .where(*board, Member.community_id == community.id, Member.external_id == actor.user_id)
+        )
+        own_points = own.with_only_columns(Score.points).scalar_subquery()
+        # Ranked among those on the board: a hidden student sees where they would be.
+        higher = (
+            select(func.count())
+            .select_from(Score)
+            .join(Member, Member.id == Score.member_id)
+            .where(*board, Score.points > own_points, choice != BoardName.HIDDEN.value)
             .scalar_subquery()
         )
-        higher = select(func.count()).select_from(Score).where(*board, Score.points > own).scalar_subquery()
 
-        def read(connection: Connection) -> tuple[list, tuple]:
-            return connection.execute(top).all(), connection.execute(select(own, higher)).one()
+        def read(connection: Connection) -> tuple[list, object, int]:
+            return (
+                connection.execute(top).all(),
+                connection.execute(own).first(),
+                connection.execute(select(higher)).scalar(),
+            )
 
-        rows, (own_points, above) = await self.db.direct_reads(read)
+        rows, mine, above = await self.db.direct_reads(read)
         caller = None
-        if own_points is not None:
-            caller = LeaderboardEntry(above + 1, display_name(actor), own_points, is_caller=True)
+        if mine is not None:
+            points, name, chosen = mine
+            hidden = chosen == BoardName.HIDDEN.value
+            caller = LeaderboardEntry((above or 0) + 1, display_name(actor) if hidden else name, points, is_caller=True)
         total = rows[0].total if rows else 0
         label = scoring.period_label(period, today)
         return Leaderboard(period, label, ranked_entries(rows, actor.user_id), caller, total)
@@ -117,7 +157,10 @@ class Boards:
 
     @database_trouble()
     async def stats(self, actor: Actor, *, member_user_id: str | None = None) -> Stats:
+        """A member's stats: the asker's own, or (teachers only) a classmate's."""
         async with self.db.read_sessions() as session:
+            if member_user_id and member_user_id != actor.user_id:
+                await self._teacher_only(session, actor)
             community, member = await self.members.find(session, actor, member_user_id)
             if member is None:
                 if member_user_id and member_user_id != actor.user_id:
@@ -167,6 +210,14 @@ class Boards:
             due_this_week=due_this_week,
         )
 
+    async def _teacher_only(self, session: AsyncSession, actor: Actor) -> None:
+        """Classmates' stats are for teachers (as for schedules: the platform's admins and named teachers)."""
+        community = await self.members.community_in(session, actor, create=False)
+        if actor.is_admin:
+            return
+        if community is None or await session.get(Teacher, (community.id, actor.user_id)) is None:
+            raise NotAllowed(CLASSMATES_TEACHERS_ONLY)
+
     @database_trouble(not_done="nothing was deleted")
     async def forget_me(self, actor: Actor) -> Forgotten:
         async with self.db.sessions.begin() as session:
@@ -201,12 +252,18 @@ class Boards:
                 partition_by=(Attempt.community_id, Attempt.daily_date),
                 order_by=(Attempt.streak.desc(), Member.display_name),
             )
+            choice = board_choice()
             ranked = (
                 select(
-                    Attempt.community_id, Attempt.daily_date, Member.display_name, Attempt.streak, place.label("place")
+                    Attempt.community_id,
+                    Attempt.daily_date,
+                    shown_name(choice).label("display_name"),
+                    Attempt.streak,
+                    place.label("place"),
                 )
                 .join(Member, Member.id == Attempt.member_id)
-                .where(*answers, Attempt.correct.is_(True), Attempt.streak > 1)
+                .join(Community, Community.id == Member.community_id)
+                .where(*answers, Attempt.correct.is_(True), Attempt.streak > 1, choice != BoardName.HIDDEN.value)
                 .subquery()
             )
             rows = await session.execute(

@@ -15,6 +15,7 @@ from bot.core.actor import Actor
 from bot.core.clock import Clock, local_date
 from bot.core.errors import InvalidInput, NoQuestionPending
 from bot.core.grading import clean_input
+from bot.core.privacy import CLASS_DEFAULT
 from bot.core.replies import QuestionRef
 from bot.core.vocabulary import Mode
 from bot.store import members as store
@@ -35,9 +36,10 @@ def display_name(actor: Actor) -> str:
 
 
 class Members:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, new_class_board: str = CLASS_DEFAULT) -> None:
         self.db = db
         self.clock = clock
+        self.new_class_board = new_class_board  # a new class's default way of showing members on its boards
         self._communities: TTLCache[tuple[str, str], CommunityRow] = TTLCache(CACHE_LIMIT, CACHE_SECONDS)
 
     def today(self, community: CommunityRow) -> dt.date:
@@ -58,7 +60,10 @@ class Members:
         platform, external_id = actor.platform.value, actor.community_id
         if create:
             name = actor.community_name
-            found = await session.run_sync(lambda s: store.enrol_community(s.connection(), platform, external_id, name))
+            board = self.new_class_board
+            found = await session.run_sync(
+                lambda s: store.enrol_community(s.connection(), platform, external_id, name, board)
+            )
         else:
             found = await session.run_sync(lambda s: store.find_community(s.connection(), platform, external_id))
         if found is not None:

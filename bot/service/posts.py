@@ -177,6 +177,7 @@ class ScheduledPosts:
                         Community.external_id,
                         Community.timezone,
                         Community.daily_topics,
+                        Community.board_default,
                     ).where(Community.id.in_(chunk))
                 )
             }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from bot.core import scoring
+from bot.core import privacy, scoring
 from bot.core.clock import utc_now
 from bot.core.vocabulary import Period
 from bot.store.db import chunks, upsert_insert
@@ -29,6 +29,7 @@ class CommunityRow:
     external_id: str  # the platform's id: a Discord guild, a Slack team, the console class
     timezone: str
     daily_topics: list | None
+    board_default: str = "pseudonym"  # how members show on public boards unless they chose
 
 
 @dataclass(slots=True)
@@ -54,6 +55,7 @@ _COMMUNITY_COLUMNS = (
     Community.external_id,
     Community.timezone,
     Community.daily_topics,
+    Community.board_default,
 )
 _MEMBER_COLUMNS = (
     Member.id,
@@ -76,14 +78,24 @@ def find_community(connection: Connection, platform: str, external_id: str) -> C
     return CommunityRow(*row) if row else None
 
 
-def enrol_community(connection: Connection, platform: str, external_id: str, name: str) -> CommunityRow:
-    """The community, created on first contact (a race between two processes creates it once)."""
+def enrol_community(
+    connection: Connection, platform: str, external_id: str, name: str, board_default: str = "pseudonym"
+) -> CommunityRow:
+    """The community, created on first contact (a race between two processes creates it once), with
+    `board_default` as how its members show on public boards until a teacher changes it."""
     found = find_community(connection, platform, external_id)
     if found is not None:
         return found
     insert = upsert_insert(connection.dialect.name)(communities).on_conflict_do_nothing()
     connection.execute(
-        insert, {"platform": platform, "external_id": external_id, "name": name[:200], "created_at": utc_now()}
+        insert,
+        {
+            "platform": platform,
+            "external_id": external_id,
+            "name": name[:200],
+            "board_default": board_default,
+            "created_at": utc_now(),
+        },
     )
     created = find_community(connection, platform, external_id)
     assert created is not None
@@ -106,13 +118,49 @@ def find_members(connection: Connection, keys: set[tuple[int, str]]) -> dict[tup
     return found
 
 
+ENROL_ATTEMPTS = 5
+ALIAS_CANDIDATES = 8  # a new member's first pseudonyms checked at once; a class rarely holds them all
+
+
+def _free_pseudonyms(connection: Connection, keys: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """A pseudonym for each new member, free in their class (and among the others enrolled with them)."""
+    candidates = {
+        key: [privacy.pseudonym(key[0], key[1], (), attempt) for attempt in range(ALIAS_CANDIDATES)] for key in keys
+    }
+    taken: dict[int, set[str]] = {}
+    for community_id in {community_id for community_id, _ in keys}:
+        wanted = sorted({alias for key, aliases in candidates.items() if key[0] == community_id for alias in aliases})
+        used = taken.setdefault(community_id, set())
+        for chunk in chunks(wanted):
+            used.update(
+                connection.scalars(
+                    select(members.c.pseudonym).where(
+                        members.c.community_id == community_id, members.c.pseudonym.in_(chunk)
+                    )
+                )
+            )
+    chosen = {}
+    for key in sorted(keys):
+        used = taken[key[0]]
+        free = next((alias for alias in candidates[key] if alias not in used), None)
+        if free is None:  # all eight taken: ask the class for every name (a very big class)
+            used |= set(connection.scalars(select(members.c.pseudonym).where(members.c.community_id == key[0])))
+            free = privacy.pseudonym(key[0], key[1], used, ALIAS_CANDIDATES)
+        used.add(free)
+        chosen[key] = free
+    return chosen
+
+
 def enrol_members(connection: Connection, names: dict[tuple[int, str], str]) -> dict[tuple[int, str], MemberRow]:
     """Find or create every member named by (community id, platform user id) -> display name, and keep
     each stored name equal to the one given: the front end decides what a member is called."""
     found = find_members(connection, set(names))
     missing = names.keys() - found.keys()
-    if missing:
+    for _ in range(ENROL_ATTEMPTS):  # another process may take a pseudonym between choosing and inserting
+        if not missing:
+            break
         insert = upsert_insert(connection.dialect.name)(members).on_conflict_do_nothing()
+        aliases = _free_pseudonyms(connection, missing)
         rows = [
             {
                 "community_id": community_id,
@@ -120,13 +168,17 @@ def enrol_members(connection: Connection, names: dict[tuple[int, str], str]) -> 
                 "display_name": names[(community_id, user_id)],
                 "current_streak": 0,
                 "best_streak": 0,
+                "pseudonym": aliases[(community_id, user_id)],
                 "created_at": utc_now(),
             }
-            for community_id, user_id in missing
+            for community_id, user_id in sorted(missing)
         ]
         for chunk in chunks(rows):
             connection.execute(insert, chunk)
         found |= find_members(connection, set(missing))
+        missing = names.keys() - found.keys()
+    if missing:
+        raise RuntimeError(f"could not enrol {len(missing)} members")
     renamed = [
         {"member": member.id, "name": names[key]} for key, member in found.items() if member.display_name != names[key]
     ]

@@ -53,6 +53,8 @@ class Community(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     # Topic ids the daily question is drawn from; NULL means the whole bank.
     daily_topics: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # How members appear on public boards and posts unless they chose (bot.core.privacy.BoardName).
+    board_default: Mapped[str] = mapped_column(String(16), default="pseudonym", server_default="pseudonym")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
@@ -60,6 +62,7 @@ class Member(Base):
     __tablename__ = "members"
     __table_args__ = (
         UniqueConstraint("community_id", "external_id", name="uq_members_community_external"),
+        UniqueConstraint("community_id", "pseudonym", name="uq_members_community_pseudonym"),
         # The answer writer looks up a batch's members by platform id across many communities at once.
         Index("ix_members_external_id", "external_id"),
     )
@@ -77,6 +80,10 @@ class Member(Base):
     pending_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # A direct message on days reviews wait (`review reminders on`); off unless the student turns it on.
     review_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The member's own choice for public boards (NULL: the class's default), and their pseudonym there.
+    board_name: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    pseudonym: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    pseudonym_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 

@@ -197,3 +197,40 @@ async def test_upgrade_from_0004_with_history_builds_review_cards_by_replaying_i
             assert (await connection.execute(text("SELECT count(*) FROM attempts"))).scalar_one() == 4
     finally:
         await engine.dispose()
+
+
+async def test_upgrade_from_0005_with_members_gives_each_a_pseudonym_unique_in_their_class(database_url):
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0005")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO communities (id, platform, external_id, name, timezone, created_at) VALUES "
+                    "(1, 'discord', 'g1', 'School', 'Europe/London', '2026-10-01 00:00:00'), "
+                    "(2, 'slack', 'T2', 'Other', 'Europe/London', '2026-10-01 00:00:00')"
+                )
+            )
+            for member_id in range(1, 81):
+                await connection.execute(
+                    text(
+                        "INSERT INTO members (id, community_id, external_id, display_name, current_streak, "
+                        "best_streak, review_reminders, created_at) VALUES "
+                        "(:id, :community, :user, :name, 0, 0, false, '2026-10-01 00:00:00')"
+                    ),
+                    {"id": member_id, "community": 1 + member_id % 2, "user": f"u{member_id}", "name": f"N{member_id}"},
+                )
+        await migrate.upgrade(engine)
+        assert await migrate.schema_differences(engine) == []
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT community_id, pseudonym, display_name FROM members"))).all()
+            defaults = (await connection.execute(text("SELECT board_default FROM communities"))).scalars().all()
+        assert len(rows) == 80 and all(alias and " " in alias for _, alias, _ in rows)
+        assert len({(community, alias) for community, alias, _ in rows}) == 80  # unique within each class
+        assert {name for _, _, name in rows} == {f"N{n}" for n in range(1, 81)}  # names kept
+        assert defaults == ["pseudonym", "pseudonym"]
+        await migrate.downgrade(engine, "0005")
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM members"))).scalar_one() == 80
+    finally:
+        await engine.dispose()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.errors import InvalidInput, UnknownName, UnknownTopic
+from bot.core.actor import Actor, Platform
+from bot.core.errors import InvalidInput, NotAllowed, UnknownName, UnknownTopic
 from bot.core.vocabulary import Period
 from tests.helpers import correct_answer, student, wrong_answer
 
@@ -58,18 +59,28 @@ async def test_week_month_and_all_time_boards(any_service, clock):
         await any_service.leaderboard(ann, "fortnight")
 
 
+def teacher(community: str = "class-1") -> Actor:
+    return Actor(Platform.CONSOLE, community, "teacher", "Ms T", is_admin=True)
+
+
 async def test_communities_never_see_each_others_scores(any_service):
     await answer_daily(any_service, student("Ann", community="school-a"))
     board = await any_service.leaderboard(student("Bob", community="school-b"), "all")
     assert board.entries == () and board.caller is None
     with pytest.raises(Exception, match="hasn't answered"):
-        await any_service.stats(student("Bob", community="school-b"), member_user_id="ann")
+        await any_service.stats(teacher("school-b"), member_user_id="ann")
 
 
-async def test_stats_of_another_member_of_the_same_class(any_service):
+async def test_a_classmates_stats_are_for_teachers_only(any_service):
     await answer_daily(any_service, student("Ann"))
-    stats = await any_service.stats(student("Bob"), member_user_id="ann")
+    with pytest.raises(NotAllowed, match="Only a teacher"):
+        await any_service.stats(student("Bob"), member_user_id="ann")
+    assert (await any_service.stats(student("Ann"), member_user_id="ann")).answered == 1  # one's own: fine
+    stats = await any_service.stats(teacher(), member_user_id="ann")
     assert (stats.name, stats.answered, stats.correct, stats.accuracy) == ("Ann", 1, 1, 1.0)
+    named = student("Bob")
+    await any_service.schedules.add_teacher(teacher(), named.user_id)  # a teacher the class named
+    assert (await any_service.stats(named, member_user_id="ann")).answered == 1
 
 
 async def test_forget_me_deletes_only_that_member(any_service):

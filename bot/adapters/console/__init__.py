@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.console.json_view import JsonView
@@ -40,6 +41,9 @@ HELP = """Commands:
   stats                      your accuracy and streaks
   user <name>                act as another student of this class
   forget-me                  delete your answers and scores (asks first)
+  my-data [--out FILE]       everything stored about you here, as a JSON file
+  privacy [named|pseudonym|hidden|new-name]
+                             how the class sees you on its boards (`privacy default <choice>`: the class's)
   schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]
   schedule show | pause [from..to] | resume | off | list
                              post the daily question here by itself (try a time a minute away)
@@ -134,6 +138,20 @@ class Console:
                 return await service.rate_answer(actor, self.last_answered, how)
             case grammar.ReviewReminders(on=on):
                 return await service.set_review_reminders(actor, on)
+            case grammar.MyDataExport(out=out):
+                exported = await service.my_data(actor)
+                path = Path(out or exported.filename).expanduser()
+                try:
+                    path.write_text(exported.json_text + "\n", encoding="utf-8")
+                except OSError as error:
+                    raise InvalidInput(f"Could not write {path}: {error.strerror or error}.") from None
+                return f"Everything stored about {actor.display_name} in this class is in {path}."
+            case grammar.Privacy(choice=choice, new_name=new_name, class_default=class_default):
+                if new_name:
+                    return await service.new_pseudonym(actor)
+                if class_default:
+                    return await service.set_privacy_default(actor, choice or "")
+                return await (service.set_privacy(actor, choice) if choice else service.privacy(actor))
             case grammar.ShowLeaderboard(period=period):
                 return await service.leaderboard(actor, period)
             case grammar.Rival(name=name):

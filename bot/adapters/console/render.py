@@ -10,6 +10,7 @@ from bot.core.replies import (
     DailyPost,
     Forgotten,
     Leaderboard,
+    PrivacySettings,
     RatingNoted,
     ReferenceCard,
     RemindersSetting,
@@ -100,6 +101,17 @@ def reviews_done(done: ReviewsDone) -> str:
 def rating_noted(noted: RatingNoted) -> str:
     how = "a guess" if noted.rating == "guessed" else "too easy"
     return f"Noted as {how}: it comes back {when(noted.next_due)}."
+
+
+def privacy_settings(settings: PrivacySettings) -> str:
+    shown = f"as {settings.shown_as}" if settings.shown_as else "nowhere: you are off the public boards"
+    whose = "your choice" if settings.chosen else "the class's default"
+    lines = [
+        f"On the class's boards and posts you appear {shown} ({settings.choice}, {whose}).",
+        f"Your pseudonym: {settings.pseudonym}. You always see your own rank.",
+        "Change it: privacy named | privacy pseudonym | privacy hidden | privacy new-name (once a week)",
+    ]
+    return "\n".join(lines)
 
 
 def reminders_setting(setting: RemindersSetting) -> str:

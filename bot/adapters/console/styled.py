@@ -19,6 +19,7 @@ from bot.core.replies import (
     DailyPost,
     Forgotten,
     Leaderboard,
+    PrivacySettings,
     RatingNoted,
     ReferenceCard,
     RemindersSetting,
@@ -80,6 +81,10 @@ def reviews_done(done: ReviewsDone) -> RenderableType:
 
 def rating_noted(noted: RatingNoted) -> RenderableType:
     return Text(render.rating_noted(noted), style="cyan")
+
+
+def privacy_settings(settings: PrivacySettings) -> RenderableType:
+    return Panel(Text(render.privacy_settings(settings)), title="Privacy", expand=False)
 
 
 def reminders_setting(setting: RemindersSetting) -> RenderableType:

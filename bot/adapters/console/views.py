@@ -15,6 +15,7 @@ from bot.core.replies import (
     DailyPost,
     Forgotten,
     Leaderboard,
+    PrivacySettings,
     RatingNoted,
     ReferenceCard,
     RemindersSetting,
@@ -52,6 +53,7 @@ RENDERINGS: dict[type, tuple[Callable[[Any], str], str]] = {
     ReviewsDone: (render.reviews_done, "reviews_done"),
     RatingNoted: (render.rating_noted, "rating_noted"),
     RemindersSetting: (render.reminders_setting, "reminders_setting"),
+    PrivacySettings: (render.privacy_settings, "privacy_settings"),
     TopicList: (lambda replies: render.topics(replies.topics), "topic_list"),
     ScheduleList: (_plain_schedules, "schedule_list"),
 }

@@ -15,7 +15,8 @@ from bot.adapters.discord import render
 from bot.adapters.discord.autocomplete import cards, figures, topics
 from bot.adapters.discord.respond import actor_from, deliver, send, service_of
 from bot.adapters.discord.schedule_commands import schedule_group
-from bot.core.replies import ReferenceCard
+from bot.core.errors import StudyError
+from bot.core.replies import Leaderboard, PrivacySettings, ReferenceCard
 
 REMINDERS = [
     app_commands.Choice(name="on", value="on"),
@@ -26,6 +27,15 @@ PERIODS = [
     app_commands.Choice(name="This month", value="month"),
     app_commands.Choice(name="All time", value="all"),
 ]
+NEW_NAME = "new-name"
+PRIVACY_CHOICES = [
+    app_commands.Choice(name="named \u2014 your own name", value="named"),
+    app_commands.Choice(name="pseudonym \u2014 a made-up name, such as Amber Heron", value="pseudonym"),
+    app_commands.Choice(name="hidden \u2014 off the public boards (you still see your rank)", value="hidden"),
+    app_commands.Choice(name="new-name \u2014 a new pseudonym (once a week)", value=NEW_NAME),
+]
+CLASS_DEFAULTS = [choice for choice in PRIVACY_CHOICES if choice.value != NEW_NAME]
+ONE_AT_A_TIME = "Change one thing at a time: your own `choice`, or (teachers) the `class_default`."
 
 
 @app_commands.guild_only()
@@ -61,8 +71,22 @@ async def quiz(interaction: discord.Interaction, topic: app_commands.Range[str, 
 @app_commands.choices(period=PERIODS)
 async def leaderboard(interaction: discord.Interaction, period: app_commands.Choice[str] | None = None) -> None:
     actor = actor_from(interaction)
+    service = service_of(interaction)
     chosen = period.value if period is not None else "week"
-    await deliver(interaction, service_of(interaction).leaderboard(actor, chosen), render.leaderboard, ephemeral=False)
+
+    async def board_and_privacy() -> tuple[Leaderboard, PrivacySettings | None]:
+        board = await service.leaderboard(actor, chosen)
+        # Only someone on the board has a rank to keep private; asking others would enrol them.
+        return board, (await service.privacy(actor) if board.caller is not None else None)
+
+    def shown(found: tuple[Leaderboard, PrivacySettings | None]) -> render.Reply:
+        board, settings = found
+        return render.leaderboard(board, personal=render.named(settings))
+
+    board, settings = await deliver(interaction, board_and_privacy(), shown, ephemeral=False)
+    note = render.own_rank(board, settings)
+    if note is not None:
+        await send(interaction, note, ephemeral=True)
 
 
 @app_commands.guild_only()
@@ -93,7 +117,7 @@ async def send_record(interaction: discord.Interaction, card: ReferenceCard) -> 
 
 
 @app_commands.guild_only()
-@app_commands.describe(member="Whose stats to show (default: yours)")
+@app_commands.describe(member="Teachers: a student whose stats to show (default: yours)")
 async def stats(interaction: discord.Interaction, member: discord.User | None = None) -> None:
     # discord.User also accepts someone who has left the server (the service says they have no answers here)
     actor = actor_from(interaction)
@@ -101,6 +125,33 @@ async def stats(interaction: discord.Interaction, member: discord.User | None = 
     own = who is None or who == actor.user_id
     shown = functools.partial(render.stats, own=own)
     await deliver(interaction, service_of(interaction).stats(actor, member_user_id=who), shown, ephemeral=True)
+
+
+@app_commands.guild_only()
+@app_commands.describe(
+    choice="How the class sees you on its boards and posts (empty: show your settings)",
+    class_default="Teachers: how members show unless they choose for themselves",
+)
+@app_commands.choices(choice=PRIVACY_CHOICES, class_default=CLASS_DEFAULTS)
+async def privacy(
+    interaction: discord.Interaction,
+    choice: app_commands.Choice[str] | None = None,
+    class_default: app_commands.Choice[str] | None = None,
+) -> None:
+    actor = actor_from(interaction)  # is_admin (Manage Server) lets a teacher set the default
+    service = service_of(interaction)
+    if choice is not None and class_default is not None:
+        raise StudyError(ONE_AT_A_TIME)
+    if class_default is not None:
+        work, heading = service.set_privacy_default(actor, class_default.value), "Class default saved."
+    elif choice is None:
+        work, heading = service.privacy(actor), ""
+    elif choice.value == NEW_NAME:
+        work, heading = service.new_pseudonym(actor), "Here's your new pseudonym."
+    else:
+        work, heading = service.set_privacy(actor, choice.value), "Saved."
+    shown = functools.partial(render.privacy_settings, heading=heading)
+    await deliver(interaction, work, shown, ephemeral=True)
 
 
 @app_commands.guild_only()
@@ -119,6 +170,7 @@ COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("rival", "A card on one of Stalin's rivals", rival),
     ("explain", "A card on a person or a term from the unit", explain),
     ("stats", "Accuracy, streaks, mastery per topic and reviews due", stats),
+    ("privacy", "How the class sees you on its boards: your name, a pseudonym or hidden", privacy),
     ("forgetme", "Delete everything stored about you in this server", forgetme),
 )
 

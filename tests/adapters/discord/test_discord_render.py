@@ -151,7 +151,7 @@ def test_leaderboard_lines_and_the_callers_rank() -> None:
     reply = render.leaderboard(Leaderboard(Period.MONTH, "November 2026", entries, entries[1], 14))
     lines = reply.embed.description.splitlines()
     assert len(lines) == 10 and lines[1] == "**2.** Student 2 \u2014 98 pts \u2190 you"
-    assert reply.embed.footer.text == "You are #2 of 14 with 98 pts."
+    assert reply.embed.footer.text == "You are #2 of 14 with 98 pts. \u00b7 Name, pseudonym or hidden: /privacy"
     empty = render.leaderboard(Leaderboard(Period.ALL, "all time", (), None, 0))
     assert "No points yet" in empty.embed.description and "no points" in empty.embed.footer.text
 
@@ -255,7 +255,8 @@ async def test_a_scheduled_post_puts_the_reveal_above_the_question_within_one_me
     assert fields["How the class did"] == "7 answered, 43% correct"
     assert "@everyone" not in fields["\U0001f525 Top streaks"] and "(4 days)" in fields["\U0001f525 Top streaks"]
     assert question["title"].startswith("Question of the day") and len(first["components"][0]["components"]) == 5
-    assert second["embeds"][0]["footer"]["text"] == "Answer the daily question to climb the board."
+    footer = second["embeds"][0]["footer"]["text"]
+    assert footer == "Answer the daily question to climb the board. \u00b7 Name, pseudonym or hidden: /privacy"
 
     after_a_weekend = Reveal(dt.date(2026, 11, 20), "Q?", "True", "Because.", 0, 0)
     [only] = post_payloads(DailyPost(mc_card(), after_a_weekend))

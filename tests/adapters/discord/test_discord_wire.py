@@ -20,6 +20,7 @@ from tests.adapters.discord.helpers import (
     CLARA,
     SCHOOL_A,
     SCHOOL_B,
+    TEACHER,
     Bots,
     answer,
     assert_private,
@@ -28,7 +29,9 @@ from tests.adapters.discord.helpers import (
 from tests.helpers import FIXTURE_CONTENT, FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
-COMMANDS = {"daily", "review", "quiz", "leaderboard", "rival", "explain", "stats", "forgetme", "schedule"}
+COMMANDS = {
+    "daily", "review", "quiz", "leaderboard", "rival", "explain", "stats", "privacy", "forgetme", "schedule"
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------- start-up
@@ -244,7 +247,8 @@ async def test_forgetme_confirms_then_deletes_the_callers_data(
     assert done.callback["type"] == 7  # the confirmation message is replaced, buttons gone
     assert "deleted 1 answer" in done.data["content"] and done.data["components"] == []
     assert "Anna" not in (await fake.slash("leaderboard", BORIS, SCHOOL_A)).text
-    assert "hasn't answered" in (await fake.slash("stats", BORIS, SCHOOL_A, member=ANNA)).text
+    assert "hasn't answered" in (await fake.slash("stats", TEACHER, SCHOOL_A, member=ANNA)).text
+    assert "Only a teacher" in (await fake.slash("stats", BORIS, SCHOOL_A, member=ANNA)).text
     assert "No answers yet" in (await fake.slash("stats", ANNA, SCHOOL_A)).text
 
 
@@ -259,7 +263,7 @@ async def test_two_servers_never_see_each_others_scores(
     assert "Anna" in in_a.text and "Clara" not in in_a.text
     assert "Clara" in in_b.text and "Anna" not in in_b.text
     assert "**1.** Clara \u2014 10 pts" in in_b.text  # School B's daily is a short answer: typed in the modal
-    assert "hasn't answered" in (await fake.slash("stats", CLARA, SCHOOL_B, member=ANNA)).text
+    assert "hasn't answered" in (await fake.slash("stats", TEACHER, SCHOOL_B, member=ANNA)).text
     anna_in_b = await fake.slash("stats", ANNA, SCHOOL_B)  # the same Discord user, another server
     assert "No answers yet" in anna_in_b.text
 

@@ -307,7 +307,8 @@ async def test_forged_and_stale_requests_are_refused_and_change_nothing(slack, s
     assert "mallory" not in all_text(board) and "No points yet" in all_text(board)
 
 
-async def test_two_workspaces_never_see_each_others_scores(slack, service):
+async def test_two_workspaces_never_see_each_others_scores(slack, service, fake_slack):
+    fake_slack.users["U2"] = {"is_admin": True}  # bob is an admin: a teacher, who may look at a classmate
     question = await slack.ask("daily", team="TA", user="U1", name="alice")
     scored = all_text(await slack.ask(f"answer {correct_text(service, question)}", team="TA", user="U1", name="alice"))
     points = int(POINTS.search(scored).group(1))

@@ -6,6 +6,7 @@ can neither format nor ping, and every piece of text is cut to fit before Discor
 
     base.py        Reply, Button, PostMessage, Discord's limits, escaping and the embed builders
     messages.py    replies to a student: questions, feedback, boards, stats, cards, forgetting, errors
+    privacy.py     /privacy, and a pseudonymous or hidden student's own rank beside a public board
     review.py      spaced review: nothing due, re-grading, the reminder setting and the reminder itself
     schedules.py   scheduled posts and the teachers' /schedule replies
 
@@ -57,6 +58,7 @@ from bot.adapters.discord.render.messages import (
     reference,
     stats,
 )
+from bot.adapters.discord.render.privacy import named, own_rank, privacy_settings
 from bot.adapters.discord.render.review import (
     REMINDERS_OFF,
     rating,
@@ -113,7 +115,10 @@ __all__ = [
     "forgotten",
     "leaderboard",
     "mastery_lines",
+    "named",
+    "own_rank",
     "plural",
+    "privacy_settings",
     "question",
     "rating",
     "record_line",

@@ -118,10 +118,11 @@ def feedback(result: AnswerFeedback) -> Reply:
 
 
 def leaderboard(board: Leaderboard, *, personal: bool = True) -> Reply:
-    """The board; `personal=False` for a public post, which has no caller to give a rank to."""
+    """The board; `personal=False` for a public post, which has no caller to give a rank to, and for a
+    caller shown under a pseudonym or not at all (a "you" would tie them to it: see privacy.own_rank)."""
     lines = [
         f"**{entry.rank}.** {user_text(entry.name, 100)} \u2014 {plural(entry.points, 'pt')}"
-        + (" \u2190 you" if entry.is_caller else "")
+        + (" \u2190 you" if personal and entry.is_caller else "")
         for entry in board.entries
     ]
     if not lines:
@@ -133,7 +134,7 @@ def leaderboard(board: Leaderboard, *, personal: bool = True) -> Reply:
         you = f"You are #{board.caller.rank} of {board.total_ranked} with {plural(board.caller.points, 'pt')}."
     else:
         you = "You have no points in this period yet."
-    set_footer(embed, you)
+    set_footer(embed, you, "Name, pseudonym or hidden: /privacy")
     return Reply(embed=fit(embed))
 
 

@@ -1,6 +1,6 @@
 """The `/study` slash command: core's grammar parses the text, each command maps to one service call
 and one renderer. What is Slack's own stays here: `<@U123>` mentions, `<#C123>` channels, who is an
-admin, and the wording of a refused schedule command."""
+admin, and the wording of a refused schedule, privacy-default or classmate's-stats command."""
 
 from __future__ import annotations
 
@@ -69,7 +69,14 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
             case grammar.ShowStats(who=who):
                 mention = _MENTION.search(who)
                 member = mention.group(1) if mention else None
-                return render.stats(await service.stats(actor, member_user_id=member))
+                if member and member != actor.user_id:  # a classmate's: teachers only, so ask who is an admin
+                    actor = await actors.with_admin(actor, client)
+                try:
+                    return render.stats(await service.stats(actor, member_user_id=member))
+                except NotAllowed:  # only a classmate's stats are refused: say so in Slack's words
+                    raise NotAllowed(render.CLASSMATES_NOT_TEACHER) from None
+            case grammar.Privacy():
+                return await privacy(command, actor, client)
             case grammar.ForgetMe():
                 return render.forget_confirm()  # only the "Yes, delete my data" click deletes
             case grammar.Help():
@@ -77,6 +84,24 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
             case grammar.Unknown(word=word, suggestion=suggestion):
                 return render.help_message(unknown=word, suggestion=suggestion)
         return await schedule(command, actor, body, client)
+
+    async def privacy(command: grammar.Privacy, actor: Actor, client: AsyncWebClient) -> render.Message:
+        """`privacy`, `privacy named|pseudonym|hidden`, `privacy new-name`, `privacy default <choice>`
+        (teachers: the service decides; here we only find out who is an admin)."""
+        if command.class_default:
+            if not command.choice:
+                raise InvalidInput(render.DEFAULT_USAGE)
+            try:
+                settings = await service.set_privacy_default(await actors.with_admin(actor, client), command.choice)
+            except NotAllowed:
+                raise NotAllowed(render.NOT_TEACHER_PRIVACY) from None  # the service's wording is not Slack's
+            return render.privacy_settings(settings, f"The class's default is now: {settings.class_default}.")
+        if command.new_name:
+            settings = await service.new_pseudonym(actor)
+            return render.privacy_settings(settings, f"Your new pseudonym is {settings.pseudonym}.")
+        if command.choice:
+            return render.privacy_settings(await service.set_privacy(actor, command.choice), "Saved.")
+        return render.privacy_settings(await service.privacy(actor))
 
     async def schedule(
         command: ScheduleCommand, actor: Actor, body: dict[str, Any], client: AsyncWebClient

@@ -7,6 +7,7 @@ and truncated, so a long input cannot push a block over Slack's limits.
 
     blocks.py      the limits, escaping and the block builders
     messages.py    replies to a student: questions, feedback, boards, cards, stats, forget-me, help, errors
+    privacy.py     how the class sees a student on public boards (`privacy`)
     review.py      spaced review: the buttons under feedback, nothing due, a re-graded answer, reminders
     schedules.py   scheduled posts and the teachers' schedule replies
 
@@ -49,6 +50,8 @@ from bot.adapters.slack.render.messages import (
     reference_card,
     stats,
 )
+from bot.adapters.slack.render.privacy import CLASSMATES_NOT_TEACHER, DEFAULT_USAGE, privacy_settings
+from bot.adapters.slack.render.privacy import NOT_TEACHER as NOT_TEACHER_PRIVACY
 from bot.adapters.slack.render.review import (
     rate_by_button,
     rating_noted,
@@ -79,7 +82,9 @@ def next_review(result: AskedQuestion | ReviewsDone, now: dt.datetime | None = N
 __all__ = [
     "ACTION_VALUE",
     "BUTTON_TEXT",
+    "CLASSMATES_NOT_TEACHER",
     "COMMAND",
+    "DEFAULT_USAGE",
     "ECHO",
     "ECHO_NAME",
     "FALLBACK_TEXT",
@@ -90,6 +95,7 @@ __all__ = [
     "MODAL_BUTTON",
     "MODAL_TITLE",
     "NOT_TEACHER",
+    "NOT_TEACHER_PRIVACY",
     "SCHEDULE_USAGE",
     "SECTION_TEXT",
     "Message",
@@ -105,6 +111,7 @@ __all__ = [
     "help_message",
     "leaderboard",
     "next_review",
+    "privacy_settings",
     "question",
     "rate_by_button",
     "rating_noted",

@@ -43,6 +43,9 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("rival <name>", "a card on one of Stalin's rivals (Trotsky, Bukharin, ...)"),
     ("explain <name or term>", "a card on a person or a term (NEP, kulak, ...)"),
     ("stats", "your answers, accuracy and streaks"),
+    ("stats @name", "teachers: a student's stats"),
+    ("privacy [named|pseudonym|hidden]", "how the class sees you on boards: your name, a made-up name, or not at all"),
+    ("privacy new-name", "a new made-up name (once a week)"),
     ("forget-me", "delete everything stored about you (asks first)"),
     (
         "schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]",
@@ -52,6 +55,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("schedule off #channel", "teachers: stop another channel's posts (a deleted one, say)"),
     ("schedule list", "teachers: every channel's schedule in this workspace"),
     ("schedule teachers [add|remove @name]", "workspace admins: name the teachers who manage schedules"),
+    ("privacy default named|pseudonym|hidden", "teachers: how this workspace's students show unless they choose"),
     ("help", "this list"),
 )
 
