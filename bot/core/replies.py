@@ -213,10 +213,20 @@ class Stats:
     mastery: tuple[TopicMastery, ...] = ()
     due_now: int = 0
     due_this_week: int = 0
+    # The half-term's streak freeze: the day it was used (this half-term), and whether one is left.
+    streak_freeze_used_on: dt.date | None = None
+    streak_freeze_available: bool = True
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
+
+    @property
+    def freeze_note(self) -> str:
+        """The half-term's streak freeze in words, the same on every platform."""
+        if self.streak_freeze_used_on is not None:
+            return f"streak freeze used {self.streak_freeze_used_on:%a %d %b} (one a half-term)"
+        return "1 streak freeze left this half-term (one missed school day forgiven)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.core import calendar as streaks
+from bot.core.calendar import SchoolCalendar
 from bot.core.vocabulary import Period
 
 BASE_POINTS = 10
@@ -24,34 +26,6 @@ def points_for(correct: bool, streak: int) -> int:
     if not correct:
         return 0
     return BASE_POINTS + min(max(streak - 1, 0), MAX_STREAK_BONUS)
-
-
-def next_streak(
-    current: int, last_answered: dt.date | None, previous_question_day: dt.date | None, today: dt.date
-) -> int:
-    """The streak after answering today's daily question.
-
-    The streak continues from yesterday, or from the community's previous daily question
-    when no question was set in between (a weekend or holiday does not break it).
-    """
-    if last_answered is None:
-        return 1
-    if last_answered == today:
-        return current
-    if last_answered == today - dt.timedelta(days=1) or last_answered == previous_question_day:
-        return current + 1
-    return 1
-
-
-def live_streak(
-    current: int, last_answered: dt.date | None, latest_question_day: dt.date | None, today: dt.date
-) -> int:
-    """The streak as it stands today: broken if the member missed a daily question since."""
-    if last_answered is None:
-        return 0
-    if last_answered >= today - dt.timedelta(days=1) or last_answered == latest_question_day:
-        return current
-    return 0
 
 
 def period_start(period: Period, day: dt.date) -> dt.date:
@@ -116,8 +90,9 @@ class Progress:
 
     streak: int = 0
     best_streak: int = 0
-    last_daily: dt.date | None = None
+    last_daily: dt.date | None = None  # the last school day they answered the daily question
     total_points: int = 0
+    freeze_used_on: dt.date | None = None  # the day their streak freeze was used (one a half-term)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,17 +124,26 @@ def score_answer(
     *,
     correct: bool,
     daily_date: dt.date | None,
-    previous_question_day: dt.date | None = None,
+    calendar: SchoolCalendar | None = None,
     first: FirstAnswer | None = None,
 ) -> Decision:
     """The per-answer rule. Practice (no daily date) is recorded and changes nothing; a second answer
-    to the same daily question is not recorded and keeps the first; a first daily answer moves the
-    streak on and earns `points_for` it."""
+    to the same daily question is not recorded and keeps the first; a first daily answer earns
+    `points_for` its streak, and on one of the class's school days (`calendar`; Monday to Friday without
+    one) moves the streak on; on a day off the streak neither grows nor breaks."""
     if daily_date is None:
         return Decision(record=True, scored=False, points=0, streak=progress.streak, progress=progress)
     if first is not None:
         return Decision(record=False, scored=False, points=0, streak=first.streak, progress=progress, repeat_of=first)
-    streak = next_streak(progress.streak, progress.last_daily, previous_question_day, daily_date)
-    points = points_for(correct, streak)
-    after = Progress(streak, max(progress.best_streak, streak), daily_date, progress.total_points + points)
-    return Decision(record=True, scored=True, points=points, streak=streak, progress=after)
+    moved = streaks.step(
+        progress.streak, progress.last_daily, daily_date, calendar or SchoolCalendar(), progress.freeze_used_on
+    )
+    points = points_for(correct, moved.streak)
+    after = Progress(
+        moved.streak,
+        max(progress.best_streak, moved.streak),
+        daily_date if moved.counted else progress.last_daily,
+        progress.total_points + points,
+        daily_date if moved.freeze_used else progress.freeze_used_on,
+    )
+    return Decision(record=True, scored=True, points=points, streak=moved.streak, progress=after)

@@ -74,7 +74,12 @@ class StudyService:
         answers = Answers(self.catalogue, self.members, questions, self.writer, clock)
         boards = Boards(self.db, self.catalogue, self.members, reviews)
         reference = ReferenceCards(self.catalogue, reviews)
-        self.schedules = ScheduleCommands(self.db, self.catalogue, self.members, clock, on_schedule_change)
+
+        def schedule_changed() -> None:
+            self.writer.forget_calendar()  # streaks follow the class's school days: re-read them
+            on_schedule_change()
+
+        self.schedules = ScheduleCommands(self.db, self.catalogue, self.members, clock, schedule_changed)
         self.posts = ScheduledPosts(self.db, self.catalogue, questions, boards, reviews, clock, lease=post_lease)
         self._questions, self._reviews = questions, reviews
 

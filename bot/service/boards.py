@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, Integer, Select, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import calendar as streaks
 from bot.core import scoring
 from bot.core.actor import Actor
 from bot.core.errors import NotAllowed, NotFound
@@ -18,6 +19,7 @@ from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
 from bot.service.review import Reviews
+from bot.store.calendars import calendars
 from bot.store.db import Database, chunks
 from bot.store.models import Attempt, Community, DailyAssignment, Member, ReviewCard, Score, Teacher
 from bot.store.models import Question as QuestionRow
@@ -182,13 +184,10 @@ class Boards:
                 totals[1] += int(correct or 0)
                 by_mode[mode] += answered
             today = self.members.today(community)
-            latest = await session.scalar(
-                select(func.max(DailyAssignment.local_date)).where(
-                    DailyAssignment.community_id == community.id, DailyAssignment.local_date < today
-                )
-            )
+            school = await session.run_sync(lambda s: calendars(s.connection(), [community.id]))
             mastery, due_now, due_this_week = await self.reviews.mastery(session, member.id, community)
-        streak = scoring.live_streak(member.current_streak, member.last_daily_date, latest, today)
+        calendar, freeze = school[community.id], member.streak_freeze_used_on
+        streak = streaks.standing(member.current_streak, member.last_daily_date, today, calendar, freeze)
         title = self.catalogue.topic_title
         topics = tuple(
             TopicStats(title(topic_id), answered, correct)
@@ -208,6 +207,8 @@ class Boards:
             mastery=mastery,
             due_now=due_now,
             due_this_week=due_this_week,
+            streak_freeze_used_on=freeze if freeze and not streaks.freeze_available(freeze, today) else None,
+            streak_freeze_available=streaks.freeze_available(freeze, today),
         )
 
     async def _teacher_only(self, session: AsyncSession, actor: Actor) -> None:

@@ -18,21 +18,25 @@ import logging
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, update
+from cachetools import TTLCache
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core import review, scoring
+from bot.core.calendar import SchoolCalendar
 from bot.core.scoring import FirstAnswer, Progress
 from bot.core.vocabulary import Mode, Period
+from bot.store.calendars import calendars
 from bot.store.db import DirectAccess, cause_of_failure, checkpoint, upsert_insert
 from bot.store.members import enrol_members, members
-from bot.store.models import Attempt, DailyAssignment, Score
+from bot.store.models import Attempt, Score
 from bot.store.review import CardAnswer, due_counts, update_cards
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+CALENDAR_SECONDS = 60
 CHECKPOINT_SECONDS = 1.0
 
 
@@ -87,7 +91,7 @@ class AnswerWriter:
         self._queue: asyncio.Queue[tuple[AnswerRecord, asyncio.Future[Recorded]]] = asyncio.Queue()
         self._max_batch = max_batch
         self._task: asyncio.Task[None] | None = None
-        self._previous_day: dict[tuple[int, dt.date], dt.date | None] = {}
+        self._school_days: TTLCache[int, SchoolCalendar] = TTLCache(100_000, CALENDAR_SECONDS)
         self._insert = upsert_insert(engine.dialect.name)
 
     async def record(self, answer: AnswerRecord) -> Recorded:
@@ -177,9 +181,10 @@ class AnswerWriter:
         answers = [dataclasses.replace(a, member_id=enrolled[(a.community_id, a.user_id)].id) for a in answers]
         firsts = self._first_answers(connection, [a for a in answers if a.daily_date is not None])
         progress = {
-            m.id: Progress(m.current_streak, m.best_streak, m.last_daily_date, m.total_points)
+            m.id: Progress(m.current_streak, m.best_streak, m.last_daily_date, m.total_points, m.streak_freeze_used_on)
             for m in enrolled.values()
         }
+        school_days = self._calendars(connection, {a.community_id for a in answers if a.daily_date is not None})
         pending = {m.id: m.pending_question_id for m in enrolled.values()}
         card_answers: list[CardAnswer] = []
 
@@ -199,7 +204,7 @@ class AnswerWriter:
                 progress[member],
                 correct=answer.correct,
                 daily_date=answer.daily_date,
-                previous_question_day=self._previous_day.get((answer.community_id, answer.daily_date)),
+                calendar=school_days.get(answer.community_id),
                 first=firsts.get(key),
             )
             progress[member] = decision.progress
@@ -247,7 +252,10 @@ class AnswerWriter:
                 update(members)
                 .where(members.c.id == bindparam("member"))
                 .values(
-                    current_streak=bindparam("streak"), best_streak=bindparam("best"), last_daily_date=bindparam("last")
+                    current_streak=bindparam("streak"),
+                    best_streak=bindparam("best"),
+                    last_daily_date=bindparam("last"),
+                    streak_freeze_used_on=bindparam("freeze"),
                 ),
                 [
                     {
@@ -255,6 +263,7 @@ class AnswerWriter:
                         "streak": progress[m].streak,
                         "best": progress[m].best_streak,
                         "last": progress[m].last_daily,
+                        "freeze": progress[m].freeze_used_on,
                     }
                     for m in scored
                 ],
@@ -298,7 +307,7 @@ class AnswerWriter:
         return counts
 
     def _first_answers(self, connection: Connection, daily: list[AnswerRecord]) -> dict[tuple, FirstAnswer]:
-        """Daily answers already recorded for these members and days; also learns each day's previous question day."""
+        """Daily answers already recorded for these members and days."""
         if not daily:
             return {}
         rows = connection.execute(
@@ -314,15 +323,22 @@ class AnswerWriter:
                 Attempt.daily_date.in_({a.daily_date for a in daily}),
             )
         )
-        firsts = {(m, d): FirstAnswer(c, g, s, q) for m, d, c, g, s, q in rows}
-        # Days before today never gain a question, so the previous question day is cached for good.
-        for key in {(a.community_id, a.daily_date) for a in daily} - self._previous_day.keys():
-            self._previous_day[key] = connection.scalar(
-                select(func.max(DailyAssignment.local_date)).where(
-                    DailyAssignment.community_id == key[0], DailyAssignment.local_date < key[1]
-                )
-            )
-        return firsts
+        return {(m, d): FirstAnswer(c, g, s, q) for m, d, c, g, s, q in rows}
+
+    def _calendars(self, connection: Connection, community_ids: set[int]) -> dict[int, SchoolCalendar]:
+        """The school calendars streaks follow, cached briefly: a schedule changed in another process is
+        followed within CALENDAR_SECONDS (`forget_calendar` drops one at once, for this process's changes)."""
+        missing = [c for c in community_ids if c not in self._school_days]
+        if missing:
+            for community_id, calendar in calendars(connection, missing).items():
+                self._school_days[community_id] = calendar
+        return {c: self._school_days[c] for c in community_ids if c in self._school_days}
+
+    def forget_calendar(self, community_id: int | None = None) -> None:
+        if community_id is None:
+            self._school_days.clear()
+        else:
+            self._school_days.pop(community_id, None)
 
 
 def _attempt_row(answer: AnswerRecord, *, points: int, streak: int) -> dict:

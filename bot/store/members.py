@@ -46,6 +46,7 @@ class MemberRow:
     pending_question_id: str | None
     pending_mode: str | None
     pending_date: dt.date | None
+    streak_freeze_used_on: dt.date | None
     total_points: int
 
 
@@ -68,6 +69,7 @@ _MEMBER_COLUMNS = (
     Member.pending_question_id,
     Member.pending_mode,
     Member.pending_date,
+    Member.streak_freeze_used_on,
 )
 
 

@@ -73,7 +73,9 @@ class Member(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     current_streak: Mapped[int] = mapped_column(Integer, default=0)
     best_streak: Mapped[int] = mapped_column(Integer, default=0)
-    last_daily_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    last_daily_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the last school day answered
+    # The day their streak freeze was used (one a half-term: bot.core.calendar), if it was.
+    streak_freeze_used_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # The question this member was last shown, so `answer <text>` knows what it answers.
     pending_question_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     pending_mode: Mapped[str | None] = mapped_column(String(16), nullable=True)

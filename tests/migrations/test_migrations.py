@@ -234,3 +234,78 @@ async def test_upgrade_from_0005_with_members_gives_each_a_pseudonym_unique_in_t
             assert (await connection.execute(text("SELECT count(*) FROM members"))).scalar_one() == 80
     finally:
         await engine.dispose()
+
+
+async def test_upgrade_from_0006_recomputes_streaks_with_the_class_calendar(database_url):
+    """Ann and Bob answered Monday to Friday, Bob also on Saturday, and Ann on Monday: under the old rule
+    Saturday broke Ann's streak (1); with the class calendar it runs on (6). Bob's best stands."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0006")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO communities (id, platform, external_id, name, timezone, board_default, created_at) "
+                    "VALUES (1, 'discord', 'g1', 'School', 'Europe/London', 'pseudonym', '2026-10-01 00:00:00')"
+                )
+            )
+            await connection.execute(
+                text("INSERT INTO topics (id, title, area, retired) VALUES ('t', 'T', 'a', false)")
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO questions (id, topic_id, kind, prompt, body, content_hash, retired, updated_at) "
+                    "VALUES ('q', 't', 'true_false', 'p', '{}', 'h', false, '2026-10-01 00:00:00')"
+                )
+            )
+            for member_id, name, streak, best in ((1, "Ann", 1, 5), (2, "Bob", 6, 9)):
+                await connection.execute(
+                    text(
+                        "INSERT INTO members (id, community_id, external_id, display_name, current_streak, "
+                        "best_streak, review_reminders, pseudonym, created_at) VALUES "
+                        "(:id, 1, :user, :name, :streak, :best, false, :alias, '2026-10-01 00:00:00')"
+                    ),
+                    {
+                        "id": member_id,
+                        "user": name.lower(),
+                        "name": name,
+                        "streak": streak,
+                        "best": best,
+                        "alias": f"Alias {name}",
+                    },  # fmt: skip
+                )
+            monday = dt.date(2026, 11, 23)
+            days = {1: [0, 1, 2, 3, 4, 7], 2: [0, 1, 2, 3, 4, 5, 7]}  # days after the first Monday
+            attempt = 0
+            for member_id, offsets in days.items():
+                for offset in offsets:
+                    attempt += 1
+                    day = monday + dt.timedelta(days=offset)
+                    await connection.execute(
+                        text(
+                            "INSERT INTO attempts (id, member_id, community_id, question_id, mode, daily_date, "
+                            "answer_given, correct, points, streak, created_at) VALUES "
+                            "(:id, :member, 1, 'q', 'daily', :day, 'x', true, 10, 1, :when)"
+                        ),
+                        {
+                            "id": attempt,
+                            "member": member_id,
+                            "day": day,
+                            "when": dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC),
+                        },  # fmt: skip
+                    )
+        await migrate.upgrade(engine)
+        assert await migrate.schema_differences(engine) == []
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    text("SELECT display_name, current_streak, best_streak, last_daily_date FROM members ORDER BY id")
+                )
+            ).all()
+            points = (await connection.execute(text("SELECT sum(points) FROM attempts"))).scalar_one()
+        [(ann, ann_streak, ann_best, ann_last), (bob, bob_streak, bob_best, _)] = rows
+        assert (ann, ann_streak, ann_best) == ("Ann", 6, 6) and str(ann_last) == "2026-11-30"
+        assert (bob, bob_streak, bob_best) == ("Bob", 6, 9)  # Saturday neither grew nor broke it; best stands
+        assert points == 130  # history untouched
+    finally:
+        await engine.dispose()

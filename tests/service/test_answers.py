@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import pytest
 
@@ -54,33 +55,71 @@ async def test_concurrent_answers_to_the_daily_question_score_exactly_once(any_s
     assert stats.daily_answered == 1 and stats.points == 10
 
 
-async def test_streaks_grow_with_consecutive_days_and_add_a_bonus(any_service, clock):
+MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+async def test_streaks_grow_with_consecutive_school_days_and_add_a_bonus(any_service, clock):
+    clock.now = MONDAY
     ann = student("Ann")
     points = []
-    for _ in range(3):
+    for _ in range(3):  # Monday to Wednesday
         card = await any_service.daily_question(ann)
         result = await any_service.submit_answer(ann, correct_answer(any_service, card))
         points.append((result.streak, result.points))
         clock.advance(days=1)
     assert points == [(1, 10), (2, 11), (3, 12)]
-    clock.advance(days=2)  # two days nobody asked for a question: the streak survives
+    clock.advance(days=1)  # Thursday missed: the half-term's streak freeze forgives it
     card = await any_service.daily_question(ann)
     result = await any_service.submit_answer(ann, wrong_answer(any_service, card))
     assert (result.streak, result.points, result.correct) == (4, 0, False)
+    stats = await any_service.stats(ann)
+    assert stats.streak_freeze_used_on == clock().date() and not stats.streak_freeze_available
 
 
-async def test_a_missed_daily_question_breaks_the_streak(any_service, clock):
-    ann, bob = student("Ann"), student("Bob")
+async def test_missed_school_days_break_the_streak(any_service, clock):
+    clock.now = MONDAY
+    ann = student("Ann")
     card = await any_service.daily_question(ann)
     await any_service.submit_answer(ann, correct_answer(any_service, card))
-    clock.advance(days=1)
-    await any_service.daily_question(bob)  # the class had a question Ann skipped
-    clock.advance(days=1)
+    clock.advance(days=3)  # Tuesday and Wednesday missed: more than a freeze forgives
     assert (await any_service.stats(ann)).current_streak == 0
     card = await any_service.daily_question(ann)
     result = await any_service.submit_answer(ann, correct_answer(any_service, card))
     assert result.streak == 1
     assert (await any_service.stats(ann)).best_streak == 1
+
+
+async def test_a_question_asked_at_the_weekend_breaks_nobody_s_streak(any_service, clock):
+    """Ann and Bob answered Monday to Friday; Bob asked for Saturday's question too. On Monday both
+    streaks go on (before, Saturday became a question day everyone had to answer: Ann's fell to 1)."""
+    clock.now = MONDAY
+    ann, bob = student("Ann"), student("Bob")
+    for _ in range(5):
+        for who in (ann, bob):
+            card = await any_service.daily_question(who)
+            await any_service.submit_answer(who, correct_answer(any_service, card))
+        clock.advance(days=1)
+    card = await any_service.daily_question(bob)  # Saturday
+    saturday = await any_service.submit_answer(bob, correct_answer(any_service, card))
+    assert saturday.points > 0 and saturday.streak == 5  # points, but the streak neither grows nor breaks
+    clock.advance(days=2)  # Monday
+    assert (await any_service.stats(ann)).current_streak == 5
+    for who in (ann, bob):
+        card = await any_service.daily_question(who)
+        assert (await any_service.submit_answer(who, correct_answer(any_service, card))).streak == 6
+
+
+async def test_streaks_follow_the_schedule_s_days_and_pauses(any_service, clock):
+    clock.now = MONDAY
+    teacher = Actor(Platform.CONSOLE, "class-1", "teacher", "Ms T", is_admin=True)
+    await any_service.schedules.set(teacher, "general", time="08:00", days="tue,thu")
+    ann = student("Ann")
+    clock.advance(days=1)  # Tuesday
+    card = await any_service.daily_question(ann)
+    await any_service.submit_answer(ann, correct_answer(any_service, card))
+    clock.advance(days=2)  # Thursday: Wednesday is not a school day for this class
+    card = await any_service.daily_question(ann)
+    assert (await any_service.submit_answer(ann, correct_answer(any_service, card))).streak == 2
 
 
 async def test_yesterdays_question_counts_only_as_practice(any_service, clock):

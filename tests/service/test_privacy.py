@@ -99,8 +99,9 @@ async def test_the_class_default_is_for_teachers(fresh):
 
 
 async def test_reveals_and_weekly_boards_follow_the_choices(fresh, clock):
+    clock.now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
     ann, bob = student("Ann"), student("Bob")
-    for _ in range(3):  # streaks of 3 on consecutive days
+    for _ in range(3):  # streaks of 3 on consecutive school days
         for who in (ann, bob):
             await score(fresh, who)
         clock.advance(days=1)
@@ -109,8 +110,7 @@ async def test_reveals_and_weekly_boards_follow_the_choices(fresh, clock):
     day = fresh.members.today(community)
     async with fresh.db.read_sessions() as session:
         reveal = (await fresh.posts.boards.reveals(session, {(community.id, day)}))[(community.id, day)]
-        sunday = (community.id, day - dt.timedelta(days=1))  # the week the answers were given in
-        weekly = (await fresh.posts.boards.weekly_boards(session, {sunday}))[sunday]
+        weekly = (await fresh.posts.boards.weekly_boards(session, {(community.id, day)}))[(community.id, day)]
     ann_alias = (await fresh.privacy(ann)).pseudonym
     assert [holder.name for holder in reveal.top_streaks] == [ann_alias]
     assert [entry.name for entry in weekly.entries] == [ann_alias]

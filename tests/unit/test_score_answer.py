@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.core.scoring import FirstAnswer, Progress, score_answer
+from bot.core.scoring import FirstAnswer, Progress, points_for, score_answer
 
 THU, FRI, MON = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 30)
 
@@ -35,13 +35,23 @@ def test_the_streak_bonus_grows_by_one_a_day_up_to_five():
     assert (long_run.streak, long_run.points) == (10, 15)
 
 
-def test_a_weekend_without_questions_does_not_break_the_streak():
-    decision = score_answer(Progress(4, 4, FRI, 50), correct=True, daily_date=MON, previous_question_day=FRI)
+def test_a_weekend_does_not_break_the_streak():
+    decision = score_answer(Progress(4, 4, FRI, 50), correct=True, daily_date=MON)
     assert decision.streak == 5
 
 
-def test_a_missed_question_day_starts_the_streak_again_but_keeps_the_best():
-    decision = score_answer(Progress(4, 6, THU, 50), correct=True, daily_date=MON, previous_question_day=FRI)
+def test_a_question_answered_on_a_day_off_scores_but_neither_extends_nor_breaks_the_streak():
+    saturday = FRI + dt.timedelta(days=1)
+    decision = score_answer(Progress(4, 4, FRI, 50), correct=True, daily_date=saturday)
+    assert decision.scored and decision.points == points_for(True, 4) and decision.streak == 4
+    assert decision.progress.last_daily == FRI  # Monday still follows Friday
+
+
+def test_missed_school_days_start_the_streak_again_but_keep_the_best():
+    forgiven = score_answer(Progress(4, 6, THU, 50), correct=True, daily_date=MON)  # missed Friday: the freeze
+    assert forgiven.streak == 5 and forgiven.progress.freeze_used_on == MON
+    used = Progress(4, 6, THU, 50, freeze_used_on=dt.date(2026, 11, 10))  # this half-term's freeze is gone
+    decision = score_answer(used, correct=True, daily_date=MON)
     assert decision.streak == 1 and decision.progress.best_streak == 6 and decision.points == 10
 
 

@@ -16,16 +16,6 @@ def test_points_and_streak_bonus():
     assert scoring.points_for(False, 9) == 0
 
 
-def test_streak_rules():
-    assert scoring.next_streak(0, None, None, FRI) == 1
-    assert scoring.next_streak(3, FRI - dt.timedelta(days=1), None, FRI) == 4
-    monday = FRI + dt.timedelta(days=3)
-    assert scoring.next_streak(3, FRI, FRI, monday) == 4  # no question over the weekend
-    assert scoring.next_streak(3, FRI, FRI + dt.timedelta(days=1), monday) == 1  # missed Saturday's
-    assert scoring.live_streak(3, FRI, FRI, monday) == 3
-    assert scoring.live_streak(3, FRI - dt.timedelta(days=3), FRI, monday) == 0
-
-
 def test_periods():
     assert scoring.period_start(Period.WEEK, FRI) == dt.date(2026, 11, 23)
     assert scoring.period_start(Period.MONTH, FRI) == dt.date(2026, 11, 1)

@@ -161,7 +161,8 @@ def stats(result: Stats) -> str:
         f"Answered {result.answered} ({result.daily_answered} daily, {result.practice_answered} practice, "
         f"{result.review_answered} review), "
         f"{result.accuracy:.0%} correct",
-        f"Points {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})",
+        f"Points {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})"
+        f" \u00b7 {result.freeze_note}",
     ]
     lines += [f"  {t.topic:<45} {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in result.per_topic]
     return "\n".join(lines + mastery_lines(result))

@@ -137,7 +137,8 @@ def stats(result: Stats) -> RenderableType:
         (f"Answered {result.answered}", "bold"),
         f" ({result.daily_answered} daily, {result.practice_answered} practice, {result.review_answered} review), ",
         (f"{result.accuracy:.0%} correct", "green"),
-        f"\nPoints {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})",
+        f"\nPoints {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})"
+        f" \u00b7 {result.freeze_note}",
     )
     table = Table(box=box.SIMPLE, show_header=True)
     table.add_column("Topic")

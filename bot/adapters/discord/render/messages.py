@@ -148,7 +148,8 @@ def stats(result: Stats, *, own: bool = True) -> Reply:
             f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
             f"**Answered:** {answered}",
             f"**Points:** {result.points}",
-            f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})",
+            f"**Streak:** {plural(result.current_streak, 'day')} (best {result.best_streak})"
+            f" \u00b7 {result.freeze_note}",
         ]
         if own:
             lines.append(f"**Due now:** {result.due_now} \u00b7 **this week:** {result.due_this_week} (`/review`)")

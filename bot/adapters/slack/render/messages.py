@@ -215,7 +215,7 @@ def stats(s: Stats) -> Message:
         f"*Answered*\n{s.answered} ({s.daily_answered} daily, {s.practice_answered} practice{reviewed})",
         f"*Correct*\n{s.correct} ({accuracy})",
         f"*Points*\n{s.points}",
-        f"*Streak*\n{s.current_streak} (best {s.best_streak})",
+        f"*Streak*\n{s.current_streak} (best {s.best_streak}) \u00b7 {s.freeze_note}",
     ]
     blocks: list[dict[str, Any]] = [
         header(f"Stats for {s.name}"),
