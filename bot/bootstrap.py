@@ -52,6 +52,7 @@ async def open_bot(
     post_lease: dt.timedelta = LEASE,
     review_retention: float = DEFAULT_RETENTION,
     new_class_board: str = CLASS_DEFAULT,
+    retention_days: int | None = None,
 ) -> AsyncIterator[Bot]:
     """Load and validate the content, open and upgrade the database, sync the bank, and build the parts.
 
@@ -83,9 +84,12 @@ async def open_bot(
             post_lease=post_lease,
             review_retention=review_retention,
             new_class_board=new_class_board,
+            retention_days=retention_days,
         )
         publishers = Publishers(on_change=schedule_changed.set)
-        scheduler = Scheduler(service.posts, publishers, wake=schedule_changed)
+        scheduler = Scheduler(
+            service.posts, publishers, wake=schedule_changed, housekeeping=service.classes.housekeeping
+        )
         # Everything loaded so far (the bank, the ORM's metadata) lives as long as the process: keep it
         # out of the garbage collector's full passes, which otherwise stall answers by tens of ms.
         gc.freeze()
@@ -105,10 +109,16 @@ async def open_service(
     clock: Clock = utc_now,
     sqlite_synchronous: str = "FULL",
     new_class_board: str = CLASS_DEFAULT,
+    retention_days: int | None = None,
 ) -> AsyncIterator[StudyService]:
     """The service alone (tests, the benchmark), built exactly as `open_bot` builds it."""
     async with open_bot(
-        database_url, content_dir, clock=clock, sqlite_synchronous=sqlite_synchronous, new_class_board=new_class_board
+        database_url,
+        content_dir,
+        clock=clock,
+        sqlite_synchronous=sqlite_synchronous,
+        new_class_board=new_class_board,
+        retention_days=retention_days,
     ) as bot:
         yield bot.service
 

@@ -212,6 +212,7 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
         post_lease=dt.timedelta(seconds=settings.studybot_post_lease),
         review_retention=settings.review_retention,
         new_class_board=settings.board_default,
+        retention_days=settings.data_retention_days,
     ) as bot:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     review_retention: float = Field(default=0.9, ge=0.7, le=0.97)
     # How a new class shows its members on public boards until a teacher chooses (`privacy default ...`).
     board_default: Literal["named", "pseudonym", "hidden"] = "pseudonym"
+    # Answers older than this many days are deleted each day (scores recomputed); unset: kept.
+    data_retention_days: int | None = Field(default=None, gt=0)
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
 
     @field_validator("discord_guild_ids", mode="before")
@@ -70,7 +72,14 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
+    @field_validator(
+        "discord_token",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "data_retention_days",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import uuid
+from collections.abc import Awaitable, Callable
 
 from bot.core.errors import first_line
 from bot.core.publishing import FindsPosts, PublishError, Publishers, SendsReminders
@@ -28,11 +30,21 @@ MAX_SLEEP = dt.timedelta(minutes=5)  # re-read the schedules at least this often
 SEND_CONCURRENCY = 20
 MARK_ATTEMPTS = 6  # recording a sent post survives a database outage of about half a minute
 MARK_BACKOFF_SECONDS = 0.5
+HOUSEKEEPING_EVERY = 3600.0  # seconds: data retention and the deletion of classes that removed the bot
 
 
 class Scheduler:
-    def __init__(self, posts: ScheduledPosts, publishers: Publishers, *, wake: asyncio.Event | None = None) -> None:
+    def __init__(
+        self,
+        posts: ScheduledPosts,
+        publishers: Publishers,
+        *,
+        wake: asyncio.Event | None = None,
+        housekeeping: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.posts = posts
+        self._housekeeping = housekeeping  # deleting what is due to go: run at most once an hour
+        self._last_housekeeping = -HOUSEKEEPING_EVERY
         self.publishers = publishers
         self.owner = f"scheduler-{uuid.uuid4().hex[:12]}"
         self._wake = wake or asyncio.Event()
@@ -52,6 +64,7 @@ class Scheduler:
             self._wake.clear()  # before the tick, so a change made during it still wakes the next sleep
             try:
                 await self.tick()
+                await self._keep_house()
                 delay = await self._until_next()
             except asyncio.CancelledError:
                 raise
@@ -62,6 +75,16 @@ class Scheduler:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except TimeoutError:
                 pass
+
+    async def _keep_house(self) -> None:
+        now = time.monotonic()
+        if self._housekeeping is None or now - self._last_housekeeping < HOUSEKEEPING_EVERY:
+            return
+        self._last_housekeeping = now
+        try:
+            await self._housekeeping()
+        except Exception as error:  # the next hour tries again; posting goes on meanwhile
+            log.warning("housekeeping failed: %s", first_line(error))
 
     async def stop(self, grace: float) -> None:
         """Take no new work and let the sends under way finish, for up to `grace` seconds; each tick gives

@@ -31,6 +31,8 @@ COMMANDS = (
     "forget-me",
     "my-data",
     "privacy",
+    "goal",
+    "class",
     "schedule",
     "help",
 )
@@ -63,6 +65,20 @@ class ReviewReminders:
     """`review reminders on|off`: a direct message on days reviews are waiting."""
 
     on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetGoal:
+    """`goal 70%` / `goal off` (teachers): the class's weekly target of right daily answers."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteClass:
+    """`class delete <confirmation>` (teachers): every answer, score and setting of the class."""
+
+    confirmation: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +204,8 @@ Command = (
     Daily
     | Privacy
     | MyDataExport
+    | SetGoal
+    | DeleteClass
     | Review
     | Rate
     | ReviewReminders
@@ -227,6 +245,13 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
             return parse_review(rest, prefix)
         case "privacy":
             return parse_privacy(rest)
+        case "goal":
+            return SetGoal(_required(rest, prefix, "goal 70%  (or goal off)"))
+        case "class":
+            action, confirmation = split_word(rest)
+            if action != "delete":
+                raise InvalidInput(f"Try `{prefix}class delete` (teachers: deletes all of this class's data).")
+            return DeleteClass(confirmation)
         case "my-data":
             return MyDataExport(rest.removeprefix("--out").strip())
         case "quiz":

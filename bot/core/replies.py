@@ -267,6 +267,34 @@ class Reveal:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassGoal:
+    """The class's week so far against its goal: the share of right answers to the week's daily questions."""
+
+    goal_percent: int | None  # None: no goal set (the share is still shown)
+    answered: int
+    right: int
+
+    @property
+    def percent_right(self) -> int:
+        return round(100 * self.right / self.answered) if self.answered else 0
+
+    @property
+    def reached(self) -> bool:
+        return self.goal_percent is not None and self.answered > 0 and self.percent_right >= self.goal_percent
+
+
+@dataclass(frozen=True, slots=True)
+class GoalSetting:
+    goal_percent: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDeleted:
+    members: int
+    answers: int
+
+
+@dataclass(frozen=True, slots=True)
 class DailyPost:
     """What a scheduled post puts in a class channel."""
 
@@ -274,6 +302,7 @@ class DailyPost:
     reveal: Reveal | None = None
     leaderboard: Leaderboard | None = None
     reviews_waiting: int = 0  # how many of the class have reviews due (a count; never names)
+    goal: ClassGoal | None = None  # on the weekly board's day: the class goal, shown before the board
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@
     answers.py     submit_answer: grade -> record -> feedback
     review.py      spaced review (FSRS): the most overdue question, mastery per topic, re-grading
     privacy.py     how each student shows on public boards (name, pseudonym, hidden), and each class's default
+    classes.py     a class as a whole: its goal, deleting it, the removal clock, data retention
     boards.py      leaderboards, stats, forget-me, and the reveals and weekly boards of posts
     schedules.py   teachers' schedule commands
     posts.py       the scheduler's side: claim_due, build_posts, mark_sent / mark_failed, next_wake
@@ -33,6 +34,7 @@ from bot.core.review import DEFAULT_RETENTION
 from bot.service.answers import Answers
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
+from bot.service.classes import Classes
 from bot.service.members import Members
 from bot.service.posts import LEASE, Claim, ScheduledPosts
 from bot.service.privacy import Privacy
@@ -63,6 +65,7 @@ class StudyService:
         post_lease: dt.timedelta = LEASE,
         review_retention: float = DEFAULT_RETENTION,
         new_class_board: str = CLASS_DEFAULT,
+        retention_days: int | None = None,
     ) -> None:
         self.clock = clock
         self.db = Database(engine)
@@ -80,7 +83,10 @@ class StudyService:
             on_schedule_change()
 
         self.schedules = ScheduleCommands(self.db, self.catalogue, self.members, clock, schedule_changed)
-        self.posts = ScheduledPosts(self.db, self.catalogue, questions, boards, reviews, clock, lease=post_lease)
+        self.classes = Classes(self.db, self.members, clock, retention_days)
+        self.posts = ScheduledPosts(
+            self.db, self.catalogue, questions, boards, reviews, self.classes, clock, lease=post_lease
+        )
         self._questions, self._reviews = questions, reviews
 
         # What the front ends call, one hop from here to the use case.
@@ -95,6 +101,10 @@ class StudyService:
         self.new_pseudonym = privacy.new_pseudonym
         self.set_privacy_default = privacy.set_default
         self.my_data = privacy.my_data
+        self.set_goal = self.classes.set_goal
+        self.delete_class = self.classes.delete_class
+        self.bot_removed = self.classes.removed  # (platform, community id): its data goes in 30 days
+        self.bot_returned = self.classes.returned
         self.leaderboard = boards.leaderboard
         self.stats = boards.stats
         self.forget_me = boards.forget_me

@@ -23,6 +23,7 @@ from bot.core.replies import DailyPost, QuestionRef, ReviewReminder
 from bot.core.vocabulary import Mode
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
+from bot.service.classes import Classes
 from bot.service.questions import Questions
 from bot.service.review import Reviews
 from bot.service.schedules import rule_of
@@ -74,11 +75,13 @@ class ScheduledPosts:
         questions: Questions,
         boards: Boards,
         reviews: Reviews,
+        classes: Classes,
         clock: Clock,
         *,
         lease: dt.timedelta = LEASE,
     ) -> None:
         self.reviews = reviews
+        self.classes = classes
         self.db = db
         self.catalogue = catalogue
         self.questions = questions
@@ -193,11 +196,12 @@ class ScheduledPosts:
             reveals = await self.boards.reveals(session, keys)
             boards = await self.boards.weekly_boards(session, board_keys)
             waiting = await self.reviews.waiting(session, keys, self.now())
+            goals = await self.classes.goals(session, board_keys) if board_keys else {}
         posts = []
         for claim in claims:
             key = (schedules[claim.schedule_id].community_id, claim.local_date)
             question = self.catalogue.asked(QuestionRef(questions[key], Mode.DAILY, claim.local_date))
-            posts.append(DailyPost(question, reveals.get(key), boards.get(key), waiting.get(key, 0)))
+            posts.append(DailyPost(question, reveals.get(key), boards.get(key), waiting.get(key, 0), goals.get(key)))
         return posts
 
     async def claim_reminders(self, sent: list[Claim]) -> list[tuple[str, ReviewReminder]]:

@@ -55,6 +55,10 @@ class Community(Base):
     daily_topics: Mapped[list | None] = mapped_column(JSON, nullable=True)
     # How members appear on public boards and posts unless they chose (bot.core.privacy.BoardName).
     board_default: Mapped[str] = mapped_column(String(16), default="pseudonym", server_default="pseudonym")
+    # The class's weekly goal: the share of right answers to the week's daily questions (percent).
+    goal_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # When the bot was removed from the server or workspace: its data is deleted 30 days later.
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 

@@ -44,6 +44,8 @@ HELP = """Commands:
   my-data [--out FILE]       everything stored about you here, as a JSON file
   privacy [named|pseudonym|hidden|new-name]
                              how the class sees you on its boards (`privacy default <choice>`: the class's)
+  goal <N%> | goal off       the class's weekly goal of right daily answers (shown in the weekly post)
+  class delete               delete all of this class's data (asks you to type a confirmation)
   schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]
   schedule show | pause [from..to] | resume | off | list
                              post the daily question here by itself (try a time a minute away)
@@ -138,6 +140,10 @@ class Console:
                 return await service.rate_answer(actor, self.last_answered, how)
             case grammar.ReviewReminders(on=on):
                 return await service.set_review_reminders(actor, on)
+            case grammar.SetGoal(text=text):
+                return await service.set_goal(actor, text)
+            case grammar.DeleteClass(confirmation=confirmation):
+                return await service.delete_class(actor, confirmation)
             case grammar.MyDataExport(out=out):
                 exported = await service.my_data(actor)
                 path = Path(out or exported.filename).expanduser()

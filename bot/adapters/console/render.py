@@ -7,8 +7,11 @@ import textwrap
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
+    ClassDeleted,
+    ClassGoal,
     DailyPost,
     Forgotten,
+    GoalSetting,
     Leaderboard,
     PrivacySettings,
     RatingNoted,
@@ -114,6 +117,24 @@ def privacy_settings(settings: PrivacySettings) -> str:
     return "\n".join(lines)
 
 
+def goal_setting(setting: GoalSetting) -> str:
+    if setting.goal_percent is None:
+        return "No class goal now. Set one with: goal 70%"
+    return f"The class's goal: {setting.goal_percent}% of the week's daily answers right (shown in the weekly post)."
+
+
+def class_deleted(deleted: ClassDeleted) -> str:
+    return f"Deleted: this class's {deleted.members} members, {deleted.answers} answers, scores and settings."
+
+
+def class_goal(goal: ClassGoal) -> str:
+    share = f"{goal.percent_right}% of this week's {goal.answered} daily answers right"
+    if goal.goal_percent is None:
+        return f"Class: {share}."
+    verdict = "goal reached!" if goal.reached else f"goal {goal.goal_percent}%"
+    return f"Class goal: {share} \u00b7 {verdict}"
+
+
 def reminders_setting(setting: RemindersSetting) -> str:
     return ("Review reminders are on. " if setting.on else "Review reminders are off. ") + setting.when
 
@@ -187,6 +208,8 @@ def daily_post(post: DailyPost) -> str:
             f"Yesterday's answer ({r.day:%a %d %b}): {r.correct_answer}\n{_wrap(r.explanation)}\n"
             f"{r.answered} answered, {r.percent_correct}% correct." + (f" Top streaks: {streaks}." if streaks else "")
         )
+    if post.goal:
+        parts.append(class_goal(post.goal))
     parts.append(question(post.question))
     if post.reviews_waiting:
         parts.append(waiting(post.reviews_waiting))

@@ -16,8 +16,10 @@ from bot.adapters.console.views import ScheduleList, TopicList
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
+    ClassDeleted,
     DailyPost,
     Forgotten,
+    GoalSetting,
     Leaderboard,
     PrivacySettings,
     RatingNoted,
@@ -85,6 +87,14 @@ def rating_noted(noted: RatingNoted) -> RenderableType:
 
 def privacy_settings(settings: PrivacySettings) -> RenderableType:
     return Panel(Text(render.privacy_settings(settings)), title="Privacy", expand=False)
+
+
+def goal_setting(setting: GoalSetting) -> RenderableType:
+    return Text(render.goal_setting(setting))
+
+
+def class_deleted(deleted: ClassDeleted) -> RenderableType:
+    return Text(render.class_deleted(deleted), style="bold")
 
 
 def reminders_setting(setting: RemindersSetting) -> RenderableType:
@@ -173,6 +183,8 @@ def daily_post(post: DailyPost) -> RenderableType:
         if reveal.top_streaks:
             text.append(" Top streaks: " + ", ".join(f"{h.name} ({h.streak} days)" for h in reveal.top_streaks))
         parts.append(Panel(text, title=f"Yesterday's answer ({reveal.day:%a %d %b})", border_style="dim", expand=False))
+    if post.goal:
+        parts.append(Text(render.class_goal(post.goal), style="bold yellow"))
     parts.append(question(post.question))
     if post.reviews_waiting:
         parts.append(Text(render.waiting(post.reviews_waiting), style="cyan"))

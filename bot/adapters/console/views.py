@@ -12,8 +12,10 @@ from bot.adapters.console import render
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
+    ClassDeleted,
     DailyPost,
     Forgotten,
+    GoalSetting,
     Leaderboard,
     PrivacySettings,
     RatingNoted,
@@ -54,6 +56,8 @@ RENDERINGS: dict[type, tuple[Callable[[Any], str], str]] = {
     RatingNoted: (render.rating_noted, "rating_noted"),
     RemindersSetting: (render.reminders_setting, "reminders_setting"),
     PrivacySettings: (render.privacy_settings, "privacy_settings"),
+    GoalSetting: (render.goal_setting, "goal_setting"),
+    ClassDeleted: (render.class_deleted, "class_deleted"),
     TopicList: (lambda replies: render.topics(replies.topics), "topic_list"),
     ScheduleList: (_plain_schedules, "schedule_list"),
 }

@@ -1,0 +1,33 @@
+"""a class goal, and the deletion clock of a class whose server or workspace removed the bot
+
+Adds `communities.goal_percent` (no goal until a teacher sets one) and `communities.removed_at` (when
+the bot was removed; the class's data is deleted 30 days later unless the bot comes back).
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-03 12:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("communities", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("goal_percent", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("communities", schema=None) as batch_op:
+        batch_op.drop_column("removed_at")
+        batch_op.drop_column("goal_percent")
