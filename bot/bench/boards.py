@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, bindparam, text
 
-from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_ms
+from bot.bench.common import ATTEMPT_COLUMNS, BenchClock, Bulk, Progress, Target, note, summary_ms
 from bot.bootstrap import open_service
 from bot.core import scoring
 from bot.core.actor import Actor, Platform
@@ -181,18 +181,7 @@ async def build(bulk: Bulk, cfg: BoardsConfig, question_ids: list[str]) -> dict[
     progress = Progress("scenario 2: attempts", cfg.attempts)
     await bulk.insert(
         "attempts",
-        (
-            "member_id",
-            "community_id",
-            "question_id",
-            "mode",
-            "daily_date",
-            "answer_given",
-            "correct",
-            "points",
-            "streak",
-            "created_at",
-        ),
+        ATTEMPT_COLUMNS,
         rows(),
         progress=progress,
     )

@@ -23,6 +23,21 @@ from bot.config import REPO_ROOT, SHIPPED_CONTENT  # noqa: F401 - re-exported fo
 # ----------------------------------------------------------------------------------- clock
 
 
+# The columns of a bulk-loaded attempt row, in the order the scenarios build them.
+ATTEMPT_COLUMNS = (
+    "member_id",
+    "community_id",
+    "question_id",
+    "mode",
+    "daily_date",
+    "answer_given",
+    "correct",
+    "points",
+    "streak",
+    "created_at",
+)
+
+
 class BenchClock:
     """The service's clock, moved by the benchmark (like the tests' FakeClock)."""
 

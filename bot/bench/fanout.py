@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_ms
+from bot.bench.common import ATTEMPT_COLUMNS, BenchClock, Bulk, Progress, Target, note, summary_ms
 from bot.bootstrap import open_service
 from bot.core.actor import Platform
 from bot.core.publishing import Publishers
@@ -171,18 +171,7 @@ async def build_data(bulk: Bulk, cfg: FanoutConfig, question_ids: list[str]) -> 
     answered_at = bulk.ts(dt.datetime.combine(yesterday, dt.time(9), tzinfo=dt.UTC))
     await bulk.insert(
         "attempts",
-        (
-            "member_id",
-            "community_id",
-            "question_id",
-            "mode",
-            "daily_date",
-            "answer_given",
-            "correct",
-            "points",
-            "streak",
-            "created_at",
-        ),
+        ATTEMPT_COLUMNS,
         (
             (
                 member_id,

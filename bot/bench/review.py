@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bench.answers import SYNCHRONOUS, Tally, answer_texts
-from bot.bench.common import BenchClock, Bulk, Progress, Target, note, summary_ms
+from bot.bench.common import ATTEMPT_COLUMNS, BenchClock, Bulk, Progress, Target, note, summary_ms
 from bot.bootstrap import open_service
 from bot.core import scoring
 from bot.core.actor import Actor, Platform
@@ -208,19 +208,7 @@ async def build(bulk: Bulk, cfg: ReviewConfig, question_ids: list[str]) -> tuple
             score_rows.append(
                 (ids[index], period.value, bulk.date(scoring.period_start(period, today)), daily_rows[-1][1], points)
             )
-    attempt_columns = (
-        "member_id",
-        "community_id",
-        "question_id",
-        "mode",
-        "daily_date",
-        "answer_given",
-        "correct",
-        "points",
-        "streak",
-        "created_at",
-    )
-    await bulk.insert("attempts", attempt_columns, daily_rows)
+    await bulk.insert("attempts", ATTEMPT_COLUMNS, daily_rows)
     await bulk.insert("scores", ("member_id", "period", "period_start", "community_id", "points"), score_rows)
 
     expected: list[Expected] = []
@@ -313,7 +301,7 @@ async def build(bulk: Bulk, cfg: ReviewConfig, question_ids: list[str]) -> tuple
     )
     progress.finish()
     progress = Progress("scenario 6: caught-up members' history", len(history))
-    await bulk.insert("attempts", attempt_columns, history, progress=progress)
+    await bulk.insert("attempts", ATTEMPT_COLUMNS, history, progress=progress)
     progress.finish()
     await bulk.analyze()
     return {
