@@ -23,6 +23,7 @@ from bot.core.errors import first_line
 from bot.core.publishing import FindsPosts, PublishError, Publishers, SendsReminders
 from bot.core.replies import DailyPost, ReviewReminder
 from bot.service.posts import Claim, ScheduledPosts
+from bot.store.db import cause_of_failure
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,12 @@ class Scheduler:
                 delay = await self._until_next()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("scheduler tick failed; trying again in a minute")
+            except Exception as error:
+                cause = cause_of_failure(error)
+                if cause is None:  # a bug: the whole story, for whoever fixes it
+                    log.exception("scheduler tick failed; trying again in a minute")
+                else:  # the database's state (away, full, locked): one line, and the next minute tries again
+                    log.warning("scheduler tick failed: %s; trying again in a minute", cause)
                 delay = 60.0
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
