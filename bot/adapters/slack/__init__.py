@@ -7,7 +7,8 @@
 - `build_web_app(app)` / `web_runner(app)`: its HTTP server. verify.py's `Gate` stands in front of bolt's
   handler: 413 over 1 MiB, 401 unless Slack signed it, 400 for a signed body bolt or our listeners could
   not read, each with a short rate-limited line; bolt never parses an unauthenticated body.
-- `manifest_text(request_url=None)`: the app manifest shipped in this package.
+- `manifest_text(request_url=None)`: the app manifest shipped in this package (in HTTP mode the slash command,
+  interactivity and the event subscriptions, app_uninstalled and tokens_revoked, all go to the one URL).
 """
 
 from __future__ import annotations
@@ -229,6 +230,7 @@ def manifest_text(request_url: str | None = None) -> str:
     for command in manifest["features"]["slash_commands"]:
         command["url"] = url
     manifest["settings"]["interactivity"]["request_url"] = url
+    manifest["settings"]["event_subscriptions"]["request_url"] = url
     manifest["settings"]["socket_mode_enabled"] = False
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000)
 

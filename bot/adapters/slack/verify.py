@@ -11,7 +11,8 @@ not UTF-8 raised there: HTTP 500 and an ERROR traceback for anyone who can reach
    and a matching HMAC -> else 401;
 3. shape, only for signed requests: the content type Slack uses, a body bolt can parse (the same
    `AsyncBoltRequest` construction bolt's adapter does), and the fields our listeners read present
-   with the types Slack gives them -> else 400.
+   with the types Slack gives them (slash commands, clicks, form submissions, and the Events API
+   callbacks the manifest subscribes to) -> else 400.
 
 Refusals log one short WARNING line (reason and peer, never the body or header values), at most one per
 10 seconds per kind (unauthenticated; signed but malformed) with a count of those suppressed; the rest
@@ -278,7 +279,8 @@ def _check(body: Any) -> None:
             raise _Shape("command does not start with /")
         return
     if body.get("type") == "event_callback" or "event" in body:
-        raise _Shape("events are not subscribed")  # the manifest has no event subscriptions
+        _check_event(body)
+        return
     _require(body, "type")
     if body["type"] in ("block_actions", "view_submission"):
         user = body.get("user") or {}
@@ -304,6 +306,25 @@ def _check(body: Any) -> None:
             for block in values.values()
         ):
             raise _Shape("view.state.values is malformed")
+
+
+def _check_event(body: dict[str, Any]) -> None:
+    """An Events API callback (the manifest subscribes to app_uninstalled and tokens_revoked): bolt reads its
+    team and event type, our listeners the team and `event.tokens`."""
+    if body.get("type") != "event_callback":
+        raise _Shape("an event outside an event_callback")
+    _require(body, "event")
+    if not (body.get("team_id") or body.get("enterprise_id")):
+        raise _Shape("team_id is missing")
+    event = body["event"]
+    if not isinstance(event.get("type"), str) or not event["type"]:
+        raise _Shape("event.type is missing")
+    tokens = event.get("tokens")
+    if tokens is not None and not (
+        isinstance(tokens, dict)
+        and all(isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in tokens.values())
+    ):
+        raise _Shape("event.tokens is malformed")
 
 
 def _check_inner(value: Any, where: str) -> None:

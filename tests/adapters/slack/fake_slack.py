@@ -55,6 +55,9 @@ class FakeSlack:
     # When set, messages get their `ts` from this clock (as Slack's own time), so conversations.history's
     # `oldest`/`latest` mean what they mean at that time; else the fixed 1700000NNN.000200 of before.
     clock: Callable[[], dt.datetime] | None = None
+    # files_upload_v2: file id -> {filename, length, content (bytes, once uploaded)}; shared ones in `files`
+    _uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     async def start(self) -> None:
         app = web.Application()
@@ -62,6 +65,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._api)  # slack-sdk sends a few methods (users.info) as GET
         app.router.add_post("/response/{id}", self._response)
         app.router.add_post("/expired/{id}", self._expired)
+        app.router.add_post("/upload/{file_id}", self._upload)  # files.getUploadURLExternal's upload_url
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -175,6 +179,14 @@ class FakeSlack:
                 message["metadata"] = body["metadata"]
             answer |= {"channel": channel, "ts": ts, "message": message}
             self.channel_messages.append({"channel": channel, **message})
+        elif method == "files.getUploadURLExternal":
+            if not body.get("filename") or not str(body.get("length") or "").isdigit():
+                return web.json_response({"ok": False, "error": "invalid_arguments"})
+            file_id = f"F{next(self._ids):08d}"
+            self._uploads[file_id] = {"filename": body["filename"], "length": int(body["length"])}
+            answer |= {"upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        elif method == "files.completeUploadExternal":
+            return await self._complete_upload(body)
         elif method == "conversations.history":
             answer |= self._history(body)
         elif method == "users.list":  # the directory, a page at a time (`limit`, `cursor`)
@@ -195,6 +207,40 @@ class FakeSlack:
             fields = {"is_admin": False, "is_owner": False, "is_primary_owner": False} | self.users[user_id]
             answer |= {"user": {"id": user_id, "team_id": "T1", "name": user_id.lower(), "deleted": False, **fields}}
         return web.json_response(answer)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self._uploads.get(request.match_info["file_id"])
+        data = await request.read()
+        await self._record(Call(request.path, {"bytes": len(data)}, dict(request.headers)))
+        if upload is None or len(data) != upload["length"]:
+            return web.Response(status=400, text="bad upload")
+        upload["content"] = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    async def _complete_upload(self, body: dict[str, Any]) -> web.Response:
+        """files.completeUploadExternal: shares the uploaded files in `channel_id`, which must be a conversation
+        id (C/G/D/Z...): Slack refuses a user id there, unlike chat.postMessage's `channel`."""
+        channel = str(body.get("channel_id") or "")
+        if channel and not re.fullmatch(r"[CGDZ][A-Z0-9]+", channel):
+            error = "invalid_arguments"
+            return web.json_response({"ok": False, "error": error, "response_metadata": {"messages": [channel]}})
+        shared = []
+        for item in json.loads(body.get("files") or "[]"):
+            upload = self._uploads.get(item.get("id"))
+            if upload is None or "content" not in upload:
+                return web.json_response({"ok": False, "error": "file_not_found"})
+            file = {"id": item["id"], "name": upload["filename"], "title": item.get("title") or upload["filename"]}
+            self.files.append(
+                {**file, "channel": channel, "content": upload["content"], "comment": body.get("initial_comment")}
+            )
+            shared.append(file)
+        async with self._changed:
+            self._changed.notify_all()
+        return web.json_response({"ok": True, "files": shared})
+
+    def files_in(self, channel: str) -> list[dict[str, Any]]:
+        """Files shared into a conversation with files_upload_v2: id, name, title, channel, content (bytes), comment."""
+        return [file for file in self.files if file["channel"] == channel]
 
     def _next_ts(self) -> str:
         if self.clock is None:

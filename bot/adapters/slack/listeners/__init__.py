@@ -3,6 +3,8 @@
     commands.py   the `/study ...` slash command (the text grammar is core's: bot.core.commands)
     actions.py    button clicks
     views.py      the short-answer modal's submission
+    events.py     the Events API: the app uninstalled or its token revoked (and back again)
+    files.py      `my-data`'s file, uploaded to the student's direct message
     actors.py     who is asking: the member under the name the workspace directory shows
     replies.py    where a reply goes, and the one place failures become a friendly reply
 
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
-from bot.adapters.slack.listeners import actions, commands, views
+from bot.adapters.slack.listeners import actions, commands, events, views
 from bot.adapters.slack.listeners.actors import Actors
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ def register(app: AsyncApp, service: StudyService) -> None:
     member as the directory does, so no click can rename anyone to their handle."""
     actors = Actors()
     app.middleware(skip_retries)
+    events.register(app, service)
     commands.register(app, service, actors)
     actions.register(app, service, actors)
     views.register(app, service, actors)

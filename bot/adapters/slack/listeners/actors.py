@@ -12,18 +12,23 @@ from bot.adapters.slack.names import NameDirectory
 from bot.core.actor import Actor, Platform
 
 
+def community_of(body: dict[str, Any]) -> str | None:
+    """The community (workspace) a payload is from: its team, else its Enterprise Grid org; None without."""
+    team_id = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    enterprise_id = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
+    return team_id or (f"enterprise:{enterprise_id}" if enterprise_id else None)
+
+
 def actor_from(body: dict[str, Any]) -> Actor:
     """The member behind a payload, under their handle. Listeners use `Actors.named` instead: the
     service keeps the name it is given, and the directory's name is the one to keep."""
     if "user_id" in body:  # slash command (form fields)
-        team_id, user_id = body.get("team_id"), body.get("user_id")
-        name, domain = body.get("user_name"), body.get("team_domain")
+        user_id, name, domain = body.get("user_id"), body.get("user_name"), body.get("team_domain")
     else:  # block_actions / view_submission (JSON payload)
         user, team = body.get("user") or {}, body.get("team") or {}
-        team_id, user_id = team.get("id") or user.get("team_id"), user.get("id")
+        user_id = user.get("id")
         name, domain = user.get("username") or user.get("name"), team.get("domain")
-    enterprise_id = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
-    community = team_id or (f"enterprise:{enterprise_id}" if enterprise_id else None)
+    community = community_of(body)
     if not community or not user_id:
         raise ValueError("payload without a team or a user")
     return Actor(

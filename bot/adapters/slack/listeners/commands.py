@@ -1,17 +1,19 @@
 """The `/study` slash command: core's grammar parses the text, each command maps to one service call
 and one renderer. What is Slack's own stays here: `<@U123>` mentions, `<#C123>` channels, who is an
-admin, and the wording of a refused schedule, privacy-default or classmate's-stats command."""
+admin, the wording of a refused teachers' command, and `my-data`'s file (listeners/files.py)."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.listeners.actors import Actors
+from bot.adapters.slack.listeners.files import send_my_data
 from bot.adapters.slack.listeners.replies import Replier, reply
 from bot.core import commands as grammar
 from bot.core.actor import Actor
@@ -20,6 +22,7 @@ from bot.core.errors import InvalidInput, NotAllowed
 if TYPE_CHECKING:
     from bot.service import StudyService
 
+T = TypeVar("T")
 PREFIX = f"{render.COMMAND} "
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -77,6 +80,12 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
                     raise NotAllowed(render.CLASSMATES_NOT_TEACHER) from None
             case grammar.Privacy():
                 return await privacy(command, actor, client)
+            case grammar.SetGoal(text=goal):
+                return render.goal_setting(await _as_teacher(service.set_goal, actor, client, goal))
+            case grammar.DeleteClass(confirmation=confirmation):
+                return render.class_deleted(await _as_teacher(service.delete_class, actor, client, confirmation))
+            case grammar.MyDataExport():
+                return render.my_data_sent(await send_my_data(client, await service.my_data(actor), actor.user_id))
             case grammar.ForgetMe():
                 return render.forget_confirm()  # only the "Yes, delete my data" click deletes
             case grammar.Help():
@@ -84,6 +93,15 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
             case grammar.Unknown(word=word, suggestion=suggestion):
                 return render.help_message(unknown=word, suggestion=suggestion)
         return await schedule(command, actor, body, client)
+
+    async def _as_teacher(
+        use_case: Callable[[Actor, str], Awaitable[T]], actor: Actor, client: AsyncWebClient, text: str
+    ) -> T:
+        """`goal` and `class delete`: the service decides who is a teacher; here we only find out who is an admin."""
+        try:
+            return await use_case(await actors.with_admin(actor, client), text)
+        except NotAllowed:
+            raise NotAllowed(render.NOT_TEACHER_CLASS) from None  # the service's wording is not Slack's
 
     async def privacy(command: grammar.Privacy, actor: Actor, client: AsyncWebClient) -> render.Message:
         """`privacy`, `privacy named|pseudonym|hidden`, `privacy new-name`, `privacy default <choice>`

@@ -10,6 +10,7 @@ and truncated, so a long input cannot push a block over Slack's limits.
     privacy.py     how the class sees a student on public boards (`privacy`)
     review.py      spaced review: the buttons under feedback, nothing due, a re-graded answer, reminders
     schedules.py   scheduled posts and the teachers' schedule replies
+    classes.py     the class as a whole: its goal, `class delete`, the note that `my-data` was sent
 
 The action ids and button values these carry are in `bot.adapters.slack.ids`.
 """
@@ -36,6 +37,8 @@ from bot.adapters.slack.render.blocks import (
     escape,
     truncate,
 )
+from bot.adapters.slack.render.classes import NOT_TEACHER as NOT_TEACHER_CLASS
+from bot.adapters.slack.render.classes import class_deleted, class_goal_line, goal_setting, my_data_sent
 from bot.adapters.slack.render.messages import (
     HELP_LINES,
     answer_modal,
@@ -95,11 +98,14 @@ __all__ = [
     "MODAL_BUTTON",
     "MODAL_TITLE",
     "NOT_TEACHER",
+    "NOT_TEACHER_CLASS",
     "NOT_TEACHER_PRIVACY",
     "SCHEDULE_USAGE",
     "SECTION_TEXT",
     "Message",
     "answer_modal",
+    "class_deleted",
+    "class_goal_line",
     "daily_post",
     "echo",
     "error",
@@ -108,8 +114,10 @@ __all__ = [
     "forget_cancelled",
     "forget_confirm",
     "forgotten",
+    "goal_setting",
     "help_message",
     "leaderboard",
+    "my_data_sent",
     "next_review",
     "privacy_settings",
     "question",

@@ -46,6 +46,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("stats @name", "teachers: a student's stats"),
     ("privacy [named|pseudonym|hidden]", "how the class sees you on boards: your name, a made-up name, or not at all"),
     ("privacy new-name", "a new made-up name (once a week)"),
+    ("my-data", "everything stored about you here, as a JSON file in a direct message"),
     ("forget-me", "delete everything stored about you (asks first)"),
     (
         "schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]",
@@ -56,6 +57,8 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("schedule list", "teachers: every channel's schedule in this workspace"),
     ("schedule teachers [add|remove @name]", "workspace admins: name the teachers who manage schedules"),
     ("privacy default named|pseudonym|hidden", "teachers: how this workspace's students show unless they choose"),
+    ("goal <N%>|off", "teachers: the class's weekly target of right daily answers (shown on the weekly post)"),
+    ("class delete delete everything", "teachers: delete every answer, score, setting and schedule of this class"),
     ("help", "this list"),
 )
 

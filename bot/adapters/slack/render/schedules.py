@@ -20,6 +20,7 @@ from bot.adapters.slack.render.blocks import (
     section,
     truncate,
 )
+from bot.adapters.slack.render.classes import class_goal_line
 from bot.adapters.slack.render.messages import leaderboard, question
 from bot.adapters.slack.render.review import reviews_waiting
 from bot.core.replies import DailyPost, Reveal, ScheduleInfo
@@ -65,13 +66,14 @@ def _reveal_blocks(r: Reveal) -> list[dict[str, Any]]:
 
 
 def daily_post(post: DailyPost) -> list[Message]:
-    """A scheduled post as channel messages: the reveal, today's question (with its answer buttons, the
-    same as `/study daily`) and how many of the class have reviews waiting; then on the leaderboard day
-    the week's board as a second message (unless nobody has points this week: an empty board in a class
-    channel is only noise)."""
+    """A scheduled post as channel messages: on the leaderboard day the class goal first, then the reveal,
+    today's question (with its answer buttons, the same as `/study daily`) and how many of the class have
+    reviews waiting; then on the leaderboard day the week's board as a second message (unless nobody has
+    points this week: an empty board in a class channel is only noise)."""
     today = question(post.question)
     waiting = reviews_waiting(post.reviews_waiting)  # a count, once, never names
-    blocks = [*(_reveal_blocks(post.reveal) if post.reveal else []), *today["blocks"]]
+    goal = [section(class_goal_line(post.goal))] if post.goal is not None else []
+    blocks = [*goal, *(_reveal_blocks(post.reveal) if post.reveal else []), *today["blocks"]]
     blocks = blocks[: MAX_BLOCKS - 1] + ([context(waiting)] if waiting else [])
     messages = [{"text": today["text"], "blocks": blocks[:MAX_BLOCKS]}]
     if post.leaderboard is not None and post.leaderboard.entries:
