@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from bot.adapters.discord.commands import add_commands
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.respond import NO_PINGS, report_error
 from bot.adapters.discord.views import PERSISTENT_ITEMS, answer_unclaimed, submit_typed_answer
+from bot.core.actor import Platform
 
 if TYPE_CHECKING:
     from bot.core.publishing import Publishers
@@ -60,6 +62,7 @@ class StudyBot(discord.Client):
         self.publisher = DiscordPublisher(self)
         self.tree = StudyTree(self)
         add_commands(self.tree)
+        self._calling_off: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*PERSISTENT_ITEMS)
@@ -85,6 +88,17 @@ class StudyBot(discord.Client):
         await submit_typed_answer(interaction)  # other interactions go to the tree and the buttons
         await answer_unclaimed(interaction)  # ... or, when no button of ours knows the id, a friendly answer
 
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (kicked, or the server deleted): its class's data goes in 30 days unless
+        the bot is added back."""
+        log.warning("Discord: removed from server %s; its class's data will be deleted in 30 days", guild.id)
+        await self.service.bot_removed(Platform.DISCORD.value, str(guild.id))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Added to a server, perhaps back to one that removed it: the deletion is called off."""
+        log.info("Discord: added to server %s (%s)", guild.id, guild)
+        await self.service.bot_returned(Platform.DISCORD.value, str(guild.id))
+
     async def on_ready(self) -> None:
         log.info("Discord: logged in as %s in %d server(s)", self.user, len(self.guilds))
         publishers = self.publishers
@@ -92,6 +106,23 @@ class StudyBot(discord.Client):
         if publishers is not None and not ("discord" in publishers and publishers.get("discord") is self.publisher):
             publishers.add("discord", self.publisher)  # wakes the scheduler: posts missed while offline go out now
             log.info("Discord: scheduled posts enabled")
+        if self._calling_off is None or self._calling_off.done():  # named, owned: close() ends it
+            self._calling_off = asyncio.create_task(self.still_in(self.guilds), name="discord: still in servers")
+
+    async def still_in(self, guilds: Iterable[discord.Guild]) -> None:
+        """A server that added the bot back while it was offline sends no join event, only READY: the
+        deletion of its class is called off here (a no-op for a class that was never marked)."""
+        for guild in list(guilds):
+            try:
+                await self.service.bot_returned(Platform.DISCORD.value, str(guild.id))
+            except Exception:
+                log.exception("Discord: could not call off the deletion for server %s", guild.id)
+
+    async def close(self) -> None:
+        if self._calling_off is not None and not self._calling_off.done():
+            self._calling_off.cancel()
+            await asyncio.gather(self._calling_off, return_exceptions=True)
+        await super().close()
 
     def stop_publishing(self) -> None:
         if self.publishers is not None:

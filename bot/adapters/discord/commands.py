@@ -1,6 +1,7 @@
 """The slash commands: parse the options, call the service, render. No quiz rules here.
 
-The teachers' /schedule group is in schedule_commands.py, autocomplete in autocomplete.py."""
+The teachers' /schedule group is in schedule_commands.py, /goal and /class in class_commands.py,
+autocomplete in autocomplete.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from discord import app_commands
 
 from bot.adapters.discord import render
 from bot.adapters.discord.autocomplete import cards, figures, topics
+from bot.adapters.discord.class_commands import class_group, goal_command
 from bot.adapters.discord.respond import actor_from, deliver, send, service_of
 from bot.adapters.discord.schedule_commands import schedule_group
 from bot.core.errors import StudyError
@@ -160,6 +162,12 @@ async def forgetme(interaction: discord.Interaction) -> None:
     await send(interaction, render.forget_prompt(actor.community_name), ephemeral=True)
 
 
+@app_commands.guild_only()
+async def mydata(interaction: discord.Interaction) -> None:
+    actor = actor_from(interaction)
+    await deliver(interaction, service_of(interaction).my_data(actor), render.my_data, ephemeral=True)
+
+
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
 COMMANDS: tuple[tuple[str, str, Callback], ...] = (
@@ -171,6 +179,7 @@ COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("explain", "A card on a person or a term from the unit", explain),
     ("stats", "Accuracy, streaks, mastery per topic and reviews due", stats),
     ("privacy", "How the class sees you on its boards: your name, a pseudonym or hidden", privacy),
+    ("mydata", "Everything stored about you in this server, as a file only you get", mydata),
     ("forgetme", "Delete everything stored about you in this server", forgetme),
 )
 
@@ -180,3 +189,5 @@ def add_commands(tree: app_commands.CommandTree) -> None:
     for name, description, callback in COMMANDS:
         tree.add_command(app_commands.Command(name=name, description=description, callback=callback))
     tree.add_command(schedule_group())
+    tree.add_command(goal_command())
+    tree.add_command(class_group())

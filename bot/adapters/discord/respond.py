@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -124,6 +125,8 @@ async def send(interaction: discord.Interaction, reply: render.Reply, *, ephemer
         message["embed"] = reply.embed
     if view is not None:
         message["view"] = view
+    if reply.files:
+        message["files"] = [discord.File(io.BytesIO(file.data), filename=file.filename) for file in reply.files]
     if interaction.response.is_done():
         await interaction.followup.send(**message)
     else:

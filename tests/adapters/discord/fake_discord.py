@@ -4,6 +4,10 @@ recorded; payloads Discord would refuse (over its limits) get a 400 and land in 
 requests to routes the fake does not know land in `unknown_routes`. Channels can be deleted or
 made to refuse posts, with Discord's own status codes and JSON error codes.
 
+Files (a reply with attachments) come as multipart/form-data: the JSON in `payload_json`, the files
+recorded on the Call (`Exchange.files`) and listed in the stored message's `attachments`. The bot can be removed
+from a server and added back (`remove_bot`/`add_bot`: GUILD_DELETE / GUILD_CREATE on the gateway).
+
 Direct messages: the bot opens a DM channel with `POST /users/@me/channels` and posts into it; a user
 can close their DMs (`close_dms`: Discord's 403 50007) and clicks in a DM come without a server. Who
 is in which server is known from who used the bot there (`join`/`leave` change it): the bot can ask
@@ -103,6 +107,7 @@ class Call:
     path: str
     body: Any
     status: int = 200
+    files: dict[str, bytes] = field(default_factory=dict)  # a multipart request's files: filename -> content
 
 
 @dataclass
@@ -142,6 +147,11 @@ class Exchange:
     @property
     def buttons(self) -> list[dict]:
         return [c for row in self.data.get("components") or [] for c in row.get("components", []) if c.get("type") == 2]
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        """The files the bot attached to its replies, by filename."""
+        return {name: data for call in self.calls for name, data in call.files.items()}
 
 
 class FakeDiscord:
@@ -213,9 +223,16 @@ class FakeDiscord:
     # -- REST -----------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
-        raw = await request.read()
-        body = json.loads(raw) if raw and request.content_type == "application/json" else None
-        call = Call(request.method, path, body)
+        files: dict[str, bytes] = {}
+        if request.content_type == "multipart/form-data":  # a message with files: JSON in payload_json
+            form = await request.post()
+            body = json.loads(str(form["payload_json"]))
+            files = {f.filename: f.file.read() for f in form.values() if isinstance(f, web.FileField)}
+            _attach(body, files)
+        else:
+            raw = await request.read()
+            body = json.loads(raw) if raw and request.content_type == "application/json" else None
+        call = Call(request.method, path, body, files=files)
         self.calls.append(call)
         problems = refused(path, body)
         if problems:
@@ -338,6 +355,22 @@ class FakeDiscord:
     def dm_messages(self, user: User) -> list[dict]:
         """What the bot posted into its direct messages with `user`, oldest first."""
         return [self.messages[m] for channel, _, m in self.posts if self.dm_channels.get(channel) == user.id]
+
+    # -- the bot leaving and joining servers ------------------------------------------------------
+    async def remove_bot(self, guild: Guild) -> None:
+        """The server removes the bot (kicked, or the server deleted): GUILD_DELETE without `unavailable`."""
+        self.guilds = [g for g in self.guilds if g.id != guild.id]
+        for ws in list(self._sockets):
+            await self._send(ws, "GUILD_DELETE", {"id": guild.id})
+
+    async def add_bot(self, guild: Guild) -> None:
+        """The server adds the bot (back): GUILD_CREATE for a guild it was not in, without `unavailable`
+        (which would mean a guild coming back from an outage)."""
+        if all(g.id != guild.id for g in self.guilds):
+            self.guilds.append(guild)
+        data = {k: v for k, v in _guild(guild, self.deleted).items() if k != "unavailable"}
+        for ws in list(self._sockets):
+            await self._send(ws, "GUILD_CREATE", data)
 
     # -- channels -------------------------------------------------------------------------------
     def channel_messages(self, channel_id: str) -> list[dict]:
@@ -578,6 +611,21 @@ class FakeDiscord:
         raise AssertionError(
             f"no complete reply to interaction {payload['type']} "
             f"{payload['data'].get('name') or payload['data'].get('custom_id')} in {timeout}s"
+        )
+
+
+def _attach(body: dict, files: dict[str, bytes]) -> None:
+    """Fill a multipart message's `attachments` as Discord stores them (id, filename, size, url)."""
+    message = body.get("data", body) if "type" in body and "data" in body else body
+    for attachment in message.get("attachments") or []:
+        name = attachment.get("filename", "")
+        if name not in files:
+            continue
+        attachment.update(
+            id=str(attachment.get("id", 0)),
+            size=len(files[name]),
+            url=f"https://cdn.discordapp.com/attachments/0/0/{name}",
+            proxy_url=f"https://media.discordapp.net/attachments/0/0/{name}",
         )
 
 

@@ -171,7 +171,7 @@ async def test_the_scheduled_post_shows_a_pseudonym_and_leaves_a_hidden_student_
     assert sent
 
     question_message, board_message = fake.channel_messages(HISTORY_9B)  # Friday: the weekly board follows
-    reveal = text_of({"embeds": question_message["embeds"][:1]})
+    reveal = text_of({"embeds": [e for e in question_message["embeds"] if e["title"].startswith("Yesterday's")]})
     assert f"{alias} (2 days)" in reveal and "Anna" not in reveal and "Boris" not in reveal
     board = text_of(board_message)
     assert f"{alias} \u2014 21 pts" in board and "Anna" not in board and "Boris" not in board

@@ -17,6 +17,7 @@ from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
     CardSection,
+    ClassGoal,
     DailyPost,
     FigureLink,
     Forgotten,
@@ -264,6 +265,27 @@ async def test_a_scheduled_post_puts_the_reveal_above_the_question_within_one_me
     assert result["title"] == "The last question \u00b7 Friday 20 November"
     assert result["fields"] == [{"name": "How the class did", "value": "Nobody answered it.", "inline": True}]
     [bare] = post_payloads(DailyPost(mc_card()))
+    assert len(bare["embeds"]) == 1
+
+
+async def test_the_class_goal_comes_first_and_the_post_still_fits() -> None:
+    reveal = Reveal(dt.date(2026, 11, 26), "R" * 3000, "C) " + "c" * 2000, "E" * 5000, 7, 3)
+    board = Leaderboard(Period.WEEK, "week of 23 Nov 2026", (LeaderboardEntry(1, "Anna", 21),), None, 1)
+    card = mc_card(prompt="P" * 5000, option="O" * 1500)
+    first, _ = post_payloads(DailyPost(card, reveal, board, goal=ClassGoal(70, 25, 16)))
+    assert message_problems(first) == []
+    goal, result, question = first["embeds"]
+    assert goal["description"].startswith("Class goal: 64% of this week's 25 daily answers right \u00b7 goal 70%")
+    assert result["title"].startswith("Yesterday's") and question["title"].startswith("Question of the day")
+
+    [reached] = post_payloads(DailyPost(mc_card(), goal=ClassGoal(60, 5, 4)))
+    assert (
+        reached["embeds"][0]["title"] == "Class goal reached!"
+        and "goal reached!" in reached["embeds"][0]["description"]
+    )
+    [share] = post_payloads(DailyPost(mc_card(), goal=ClassGoal(None, 1, 1)))
+    assert share["embeds"][0]["description"] == "Class: 100% of this week's 1 daily answer right."
+    [bare] = post_payloads(DailyPost(mc_card(), goal=ClassGoal(None, 0, 0)))  # no goal, no answers: nothing to say
     assert len(bare["embeds"]) == 1
 
 

@@ -75,7 +75,9 @@ async def test_schedule_commands_are_for_managers_only_and_servers_only(fake: Fa
     assert options["time"]["required"] is True and options["timezone"]["autocomplete"] is True
     assert [c["value"] for c in options["weekly_leaderboard"]["choices"]][-1] == "off"
     assert group["options"][2]["options"][0]["name"] == "from_to"
-    assert all(c.get("default_member_permissions") is None for name, c in synced.items() if name != "schedule")
+    teachers = {"schedule", "goal", "class"}  # /goal and /class: see test_discord_classes
+    students = {name: c for name, c in synced.items() if name not in teachers}
+    assert all(c.get("default_member_permissions") is None for c in students.values())
 
 
 async def test_time_zones_and_topics_autocomplete(fake: FakeDiscord, bot: StudyBot) -> None:
@@ -200,7 +202,8 @@ async def test_the_scheduled_post_appears_in_its_channel_with_yesterdays_result_
 
     assert fake.channel_messages(SCHOOL_A.channel_id) == []  # only in the scheduled channel
     question_message, board_message = fake.channel_messages(HISTORY_9B)  # Friday: the weekly board follows
-    result, card = question_message["embeds"]
+    goal, result, card = question_message["embeds"]  # the week as a class first (no goal set: just the share)
+    assert goal["title"] == "This week as a class" and "Class: " in goal["description"]
     assert result["title"] == "Yesterday's question \u00b7 Thursday 26 November"
     reveal = text_of({"embeds": [result]})
     assert f"**Answer:** {service.catalogue.correct_answer(thursdays_question)}" in reveal

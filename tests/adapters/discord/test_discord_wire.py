@@ -30,8 +30,10 @@ from tests.helpers import FIXTURE_CONTENT, FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 COMMANDS = {
-    "daily", "review", "quiz", "leaderboard", "rival", "explain", "stats", "privacy", "forgetme", "schedule"
+    "daily", "review", "quiz", "leaderboard", "rival", "explain", "stats", "privacy", "mydata", "forgetme",
+    "schedule", "goal", "class",
 }  # fmt: skip
+TEACHERS_ONLY = {"schedule", "goal", "class"}  # hidden from members without Manage Server
 
 
 # ---------------------------------------------------------------- start-up
@@ -56,7 +58,9 @@ async def test_start_up_identifies_without_privileged_intents_and_syncs_commands
     assert synced["explain"]["options"][0]["name"] == "name_or_term"
     assert [c["value"] for c in synced["leaderboard"]["options"][0]["choices"]] == ["week", "month", "all"]
     assert synced["stats"]["options"][0]["type"] == 6  # a member
-    assert not synced["daily"]["options"] and not synced["forgetme"]["options"]
+    assert not synced["daily"]["options"] and not synced["forgetme"]["options"] and not synced["mydata"]["options"]
+    hidden = {name for name, command in synced.items() if command.get("default_member_permissions") is not None}
+    assert hidden == TEACHERS_ONLY
     [reminders] = synced["review"]["options"]
     assert reminders["name"] == "reminders" and not reminders.get("required", False)
     assert [c["value"] for c in reminders["choices"]] == ["on", "off"]

@@ -5,6 +5,7 @@ limits can be checked in unit tests. Text from students (names, typed answers) i
 can neither format nor ping, and every piece of text is cut to fit before Discord would refuse it.
 
     base.py        Reply, Button, PostMessage, Discord's limits, escaping and the embed builders
+    classes.py     a class as a whole: /goal, /class delete, the weekly post's class goal, /mydata
     messages.py    replies to a student: questions, feedback, boards, stats, cards, forgetting, errors
     privacy.py     /privacy, and a pseudonymous or hidden student's own rank beside a public board
     review.py      spaced review: nothing due, re-grading, the reminder setting and the reminder itself
@@ -35,6 +36,7 @@ from bot.adapters.discord.render.base import (
     OUTDATED_BUTTON,
     RED,
     SERVER_GONE,
+    Attachment,
     Button,
     PostMessage,
     Reply,
@@ -44,6 +46,7 @@ from bot.adapters.discord.render.base import (
     user_text,
     when,
 )
+from bot.adapters.discord.render.classes import GOAL_OFF, class_deleted, class_goal, goal_setting, my_data
 from bot.adapters.discord.render.messages import (
     error,
     feedback,
@@ -91,6 +94,7 @@ __all__ = [
     "FIELD_NAME",
     "FIELD_VALUE",
     "FOOTER",
+    "GOAL_OFF",
     "GOLD",
     "GREEN",
     "NOT_A_MEMBER",
@@ -102,9 +106,12 @@ __all__ = [
     "REVEAL_SHARE",
     "SCHEDULE_REMOVED",
     "SERVER_GONE",
+    "Attachment",
     "Button",
     "PostMessage",
     "Reply",
+    "class_deleted",
+    "class_goal",
     "clip",
     "daily_post",
     "error",
@@ -113,8 +120,10 @@ __all__ = [
     "forget_cancelled",
     "forget_prompt",
     "forgotten",
+    "goal_setting",
     "leaderboard",
     "mastery_lines",
+    "my_data",
     "named",
     "own_rank",
     "plural",

@@ -42,10 +42,19 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (built into a discord.File only when sent)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     content: str | None = None
     embed: discord.Embed | None = None
     buttons: tuple[Button, ...] = ()
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,18 +25,20 @@ from bot.adapters.discord.render.base import (
     set_footer,
     user_text,
 )
+from bot.adapters.discord.render.classes import class_goal
 from bot.adapters.discord.render.messages import leaderboard, question
 from bot.core.replies import DailyPost, Reveal, ScheduleInfo
 
 # ---------------------------------------------------------------- scheduled posts
 
 REVEAL_SHARE = 2500  # the reveal's part of a post's 6,000 embed characters; the question gets the rest
+GOAL_SHARE = 500  # the class goal's (a couple of short lines)
 
 
 def daily_post(post: DailyPost) -> tuple[PostMessage, ...]:
-    """A scheduled post: the last question's answer and today's question (with its answer buttons, and how
-    many of the class have reviews waiting) in one message, then on the leaderboard day the week's board
-    as a second message."""
+    """A scheduled post: on the leaderboard day the class goal first, then the last question's answer and
+    today's question (with its answer buttons, and how many of the class have reviews waiting) in one
+    message, then on the leaderboard day the week's board as a second message."""
     question_reply = question(post.question)
     assert question_reply.embed is not None
     if post.reviews_waiting > 0:  # a count only: who has reviews waiting is their own business
@@ -47,6 +49,9 @@ def daily_post(post: DailyPost) -> tuple[PostMessage, ...]:
             f"{waiting} of you {'has' if waiting == 1 else 'have'} reviews waiting: `/review`",
         )
     embeds: list[discord.Embed] = []
+    goal = class_goal(post.goal) if post.goal is not None else None
+    if goal is not None:
+        embeds.append(fit(goal, GOAL_SHARE))
     if post.reveal is not None:
         embeds.append(fit(reveal(post.reveal, today=post.question.ref.daily_date), REVEAL_SHARE))
     embeds.append(fit(question_reply.embed, EMBED_TOTAL - sum(len(e) for e in embeds)))
