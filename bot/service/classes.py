@@ -127,14 +127,20 @@ class Classes:
             for community_id in result.scalars():
                 log.info("class %d: the bot was removed; its data will be deleted in 30 days", community_id)
 
-    async def returned(self, platform: str, external_id: str) -> None:
-        """The bot is back: the deletion is called off."""
+    async def returned(self, platform: str, *external_ids: str) -> None:
+        """The bot is back in these servers or workspaces: their deletion is called off (one statement for
+        the thousands of servers a Discord bot is in when it connects)."""
         async with self.db.sessions.begin() as session:
-            await session.execute(
-                update(Community)
-                .where(Community.platform == platform, Community.external_id == external_id)
-                .values(removed_at=None)
-            )
+            for chunk in chunks(sorted(set(external_ids))):
+                await session.execute(
+                    update(Community)
+                    .where(
+                        Community.platform == platform,
+                        Community.external_id.in_(chunk),
+                        Community.removed_at.is_not(None),
+                    )
+                    .values(removed_at=None)
+                )
 
     # ------------------------------------------------------------- the daily clean-up
 

@@ -15,6 +15,7 @@ from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.respond import NO_PINGS, report_error
 from bot.adapters.discord.views import PERSISTENT_ITEMS, answer_unclaimed, submit_typed_answer
 from bot.core.actor import Platform
+from bot.core.errors import first_line
 
 if TYPE_CHECKING:
     from bot.core.publishing import Publishers
@@ -112,11 +113,10 @@ class StudyBot(discord.Client):
     async def still_in(self, guilds: Iterable[discord.Guild]) -> None:
         """A server that added the bot back while it was offline sends no join event, only READY: the
         deletion of its class is called off here (a no-op for a class that was never marked)."""
-        for guild in list(guilds):
-            try:
-                await self.service.bot_returned(Platform.DISCORD.value, str(guild.id))
-            except Exception:
-                log.exception("Discord: could not call off the deletion for server %s", guild.id)
+        try:
+            await self.service.bot_returned(Platform.DISCORD.value, *(str(guild.id) for guild in list(guilds)))
+        except Exception as error:  # the database away: the next start tries again
+            log.warning("Discord: could not call off deletions for the servers the bot is in: %s", first_line(error))
 
     async def close(self) -> None:
         if self._calling_off is not None and not self._calling_off.done():

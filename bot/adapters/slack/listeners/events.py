@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack.listeners.actors import community_of
 from bot.core.actor import Platform
+from bot.core.errors import first_line
 
 if TYPE_CHECKING:
     from bot.service import StudyService
@@ -49,8 +50,8 @@ def register(app: AsyncApp, service: StudyService) -> Presence:
         if body.get("type") != "event_callback" and (community := community_of(body)) is not None:
             try:
                 await presence.seen(community)
-            except Exception:
-                log.exception("slack: could not record that the app is installed in a workspace")
+            except Exception as error:  # the database away: the next request tries again
+                log.warning("slack: could not record that the app is installed in a workspace: %s", first_line(error))
         return await next_()
 
     async def removed(body: dict[str, Any], what: str) -> None:
