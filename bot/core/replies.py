@@ -323,3 +323,4 @@ class ScheduleInfo:
     failing_elsewhere: tuple[str, ...] = ()
     # The time zone is the community's: setting it here moved these other channels' schedules to it too.
     moved_to_timezone: tuple[str, ...] = ()
+    posting_now: bool = False  # today's slot has passed and today's post is not made yet: it goes out at once

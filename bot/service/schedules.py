@@ -25,7 +25,7 @@ from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database
 from bot.store.members import CommunityRow
-from bot.store.models import Community, Schedule, Teacher
+from bot.store.models import Community, Schedule, ScheduledPost, Teacher
 
 NOT_ALLOWED = (
     "Only teachers can manage the daily-question schedule: server or workspace admins, and the teachers they name."
@@ -106,7 +106,7 @@ class ScheduleCommands:
                 community = dataclasses.replace(community, **changes)
                 self.members.changed(community.id)
             await session.flush()
-            info = dataclasses.replace(self._info(schedule, community), moved_to_timezone=moved)
+            info = dataclasses.replace(await self._info(session, schedule, community), moved_to_timezone=moved)
         self._on_change()
         return info
 
@@ -115,7 +115,7 @@ class ScheduleCommands:
         async with self.db.sessions.begin() as session:
             community = await self._authorised(session, actor)
             schedule = await _schedule(session, community, channel_id)
-            info = self._info(schedule, community) if schedule else _none(channel_id)
+            info = await self._info(session, schedule, community) if schedule else _none(channel_id)
             failing = await session.execute(
                 select(Schedule.channel_id, Schedule.channel_name, Schedule.last_error).where(
                     Schedule.community_id == community.id,
@@ -136,7 +136,7 @@ class ScheduleCommands:
                 .where(Schedule.community_id == community.id)
                 .order_by(Schedule.channel_name, Schedule.channel_id)
             )
-            return tuple(self._info(schedule, community) for schedule in schedules)
+            return tuple(await self._infos(session, list(schedules), community))
 
     @database_trouble()
     async def pause(self, actor: Actor, channel_id: str, period: str | None = None) -> ScheduleInfo:
@@ -200,7 +200,7 @@ class ScheduleCommands:
                 raise InvalidInput(NO_SCHEDULE)
             change(schedule, community)
             schedule.updated_at = self.clock()
-            info = self._info(schedule, community)
+            info = await self._info(session, schedule, community)
         self._on_change()
         return info
 
@@ -218,9 +218,33 @@ class ScheduleCommands:
             raise NotAllowed(NOT_ALLOWED)
         return community
 
-    def _info(self, schedule: Schedule, community: CommunityRow) -> ScheduleInfo:
+    async def _info(self, session: AsyncSession, schedule: Schedule, community: CommunityRow) -> ScheduleInfo:
+        return (await self._infos(session, [schedule], community))[0]
+
+    async def _infos(
+        self, session: AsyncSession, schedules: list[Schedule], community: CommunityRow
+    ) -> list[ScheduleInfo]:
+        """What each schedule does next. A schedule whose slot today has passed but whose post for today has
+        not been made (just set, or resumed) posts at once, and says so (the scheduler catches up a missed
+        slot while it is still the same local day)."""
+        await session.flush()
+        now = self.clock()
+        today = self.members.today(community)
+        posted = set(
+            await session.scalars(
+                select(ScheduledPost.schedule_id).where(
+                    ScheduledPost.schedule_id.in_([s.id for s in schedules]), ScheduledPost.local_date == today
+                )
+            )
+        )
+        return [self._describe(schedule, community, now, schedule.id in posted) for schedule in schedules]
+
+    def _describe(
+        self, schedule: Schedule, community: CommunityRow, now: dt.datetime, posted_today: bool
+    ) -> ScheduleInfo:
         rule = rule_of(schedule, community.timezone)
-        upcoming = None if schedule.paused else rule.next_slot(self.clock())
+        posting_now = not schedule.paused and not posted_today and rule.due_now(now) is not None
+        upcoming = None if schedule.paused else now if posting_now else rule.next_slot(now)
         board_day = schedule.leaderboard_weekday
         return ScheduleInfo(
             channel_id=schedule.channel_id,
@@ -234,6 +258,7 @@ class ScheduleCommands:
             weekly_leaderboard=rules.WEEKDAY_NAMES[board_day] if board_day is not None else None,
             next_post=upcoming.astimezone(rule.zone) if upcoming else None,
             last_error=schedule.last_error,
+            posting_now=posting_now,
         )
 
 

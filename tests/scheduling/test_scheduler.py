@@ -26,10 +26,22 @@ async def posts(service) -> list[tuple]:  # noqa: ANN001
         ).all()
 
 
-async def test_set_show_and_next_post_in_local_time(any_service, clock):
+async def test_a_schedule_set_after_today_s_slot_says_it_posts_now_and_does(any_service, clock):
+    """Friday 09:00, a schedule for 08:30: the scheduler posts today's question at once (a missed slot is
+    caught up the same day), so the reply says so, rather than promising Monday."""
     info = await any_service.schedules.set(TEACHER, "general", time="08:30", channel_name="general")
-    assert info.days == "Monday to Friday" and info.timezone == "Europe/London"
-    assert info.next_post == dt.datetime(2026, 11, 30, 8, 30, tzinfo=info.next_post.tzinfo)  # Friday 09:00 now
+    assert info.posting_now and info.next_post == clock().astimezone(info.next_post.tzinfo)
+    publisher = RecordingPublisher()
+    assert len(await Scheduler(any_service.posts, Publishers({"console": publisher})).tick()) == 1
+    after = await any_service.schedules.show(TEACHER, "general")
+    assert not after.posting_now and after.next_post.date() == dt.date(2026, 11, 30)  # then Monday's
+
+
+async def test_set_show_and_next_post_in_local_time(any_service, clock):
+    clock.now = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)  # Saturday: no post today
+    info = await any_service.schedules.set(TEACHER, "general", time="08:30", channel_name="general")
+    assert info.days == "Monday to Friday" and info.timezone == "Europe/London" and not info.posting_now
+    assert info.next_post == dt.datetime(2026, 11, 30, 8, 30, tzinfo=info.next_post.tzinfo)
     shown = await any_service.schedules.show(TEACHER, "general")
     assert shown.next_post == info.next_post and shown.weekly_leaderboard == "Friday"
     paused = await any_service.schedules.pause(TEACHER, "general", "2026-11-30..2026-12-01")

@@ -240,6 +240,8 @@ def schedule(info: ScheduleInfo) -> str:
         lines.append(f"Paused {start:%d %b %Y} to {end:%d %b %Y}.")
     if info.paused:
         lines.append("Paused until you resume it.")
+    elif info.posting_now:
+        lines.append(f"Today's {info.time_of_day:%H:%M} slot has passed: today's question is posted now.")
     elif info.next_post:
         lines.append(f"Next post: {info.next_post:%A %d %B, %H:%M} ({info.timezone}).")
     if info.last_error:

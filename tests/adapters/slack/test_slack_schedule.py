@@ -22,6 +22,8 @@ OWNER = {"user": "UOWNER", "name": "owner"}
 TEACHER = {"user": "UTEACH", "name": "ms_teach"}
 STUDENT = {"user": "USTUD", "name": "sam"}
 
+SATURDAY = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
+
 
 def london(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC)  # London is on UTC in November
@@ -50,7 +52,8 @@ async def sent(scheduler: Scheduler) -> list[bool]:
 # ---------------------------------------------------------------------- who may change a schedule
 
 
-async def test_admins_and_named_teachers_manage_schedules_students_cannot(slack, fake_slack, directory):
+async def test_admins_and_named_teachers_manage_schedules_students_cannot(slack, fake_slack, directory, clock):
+    clock.now = SATURDAY  # no post due today: the next is Monday's
     refused = all_text(await slack.ask("schedule set 08:30", channel="C7", **STUDENT))
     assert render.NOT_TEACHER in refused
     assert render.NOT_TEACHER in all_text(await slack.ask("schedule show", channel="C7", **STUDENT))
@@ -60,7 +63,7 @@ async def test_admins_and_named_teachers_manage_schedules_students_cannot(slack,
 
     saved = all_text(await slack.ask("schedule set 08:30", channel="C7", **ADMIN))
     assert "Schedule saved." in saved and "<#C7>" in saved and "*08:30* (Europe/London), Monday to Friday" in saved
-    # It is Friday 09:00 in London: today's slot is gone, the next is Monday's, in the channel's time.
+    # It is Saturday in London: the next post is Monday's, in the channel's time.
     assert "Next post: *Monday 30 November at 08:30* (Europe/London)" in saved
     assert "posted on Fridays" in saved
 
@@ -91,7 +94,8 @@ async def test_admins_and_named_teachers_manage_schedules_students_cannot(slack,
     assert all(call.headers["Authorization"] == f"Bearer {BOT_TOKEN}" for call in fake_slack.api_calls("users.info"))
 
 
-async def test_teachers_list_the_workspace_schedules_and_the_named_teachers(slack, directory):
+async def test_teachers_list_the_workspace_schedules_and_the_named_teachers(slack, directory, clock):
+    clock.now = SATURDAY
     assert "No channel here has a daily-question schedule yet" in all_text(
         await slack.ask("schedule list", channel="C7", **ADMIN)
     )

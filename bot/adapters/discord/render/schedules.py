@@ -122,6 +122,10 @@ def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Rep
         lines.append(f"**Pause:** {day_name(start)} {start.year} \u2013 {day_name(end)} {end.year}")
     if info.paused:
         lines.append("**Paused** until you use `/schedule resume`.")
+    elif info.posting_now:
+        lines.append(
+            f"**Next post:** now: today's {info.time_of_day:%H:%M} slot has passed, so today's question goes out"
+        )
     elif info.next_post is not None:
         stamp = int(info.next_post.timestamp())
         lines.append(

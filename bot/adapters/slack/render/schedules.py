@@ -127,6 +127,10 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
         )
     if info.paused:
         lines.append(f"*Paused* until a teacher runs `{COMMAND} schedule resume`.")
+    elif info.posting_now:
+        lines.append(
+            f"Next post: *now*: today's {info.time_of_day:%H:%M} slot has passed, so today's question goes out at once."
+        )
     elif info.next_post is not None:
         lines.append(f"Next post: *{_when(info.next_post)}* ({escape(info.timezone)}).")
     else:
