@@ -27,12 +27,12 @@ def run_with(connection: Connection) -> None:
 async def run_online() -> None:
     from bot.config import Settings
     from bot.store.db import create_engine
+    from bot.store.migrate import in_migration
 
     url = config.get_main_option("sqlalchemy.url") or Settings().database_url
     engine = create_engine(url)
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(run_with)
+        await in_migration(engine, run_with)  # on SQLite: foreign keys off, as for the bot's own upgrades
     finally:
         await engine.dispose()
 

@@ -82,3 +82,38 @@ def test_alembic_works_from_the_repository_root(tmp_path):
     finally:
         for path in set((ROOT / "migrations" / "versions").iterdir()) - before:
             path.unlink()
+
+
+def test_the_alembic_command_keeps_every_answer_of_a_database_with_data(tmp_path):
+    """`alembic upgrade head` (as the README's contributors run it) rebuilds tables on SQLite like the bot's
+    own start-up does: with foreign keys off, so no cascade deletes the rows that point at them."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "alembic", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+    assert run("upgrade", "0004").returncode == 0
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "INSERT INTO communities (id, platform, external_id, name, timezone, created_at) "
+            "VALUES (1, 'discord', 'g', 'S', 'Europe/London', '2026-10-01');"
+            "INSERT INTO members (id, community_id, external_id, display_name, current_streak, best_streak, "
+            "created_at) VALUES (1, 1, 'u', 'Ann', 0, 0, '2026-10-01');"
+            "INSERT INTO topics (id, title, area, retired) VALUES ('t', 'T', 'a', 0);"
+            "INSERT INTO questions (id, topic_id, kind, prompt, body, content_hash, retired, updated_at) "
+            "VALUES ('q', 't', 'true_false', 'p', '{}', 'h', 0, '2026-10-01');"
+            "INSERT INTO attempts (id, member_id, community_id, question_id, mode, daily_date, answer_given, correct, "
+            "points, streak, created_at) VALUES (1, 1, 1, 'q', 'daily', '2026-10-05', 'x', 1, 10, 1, '2026-10-05');"
+            "INSERT INTO scores (member_id, period, period_start, community_id, points) "
+            "VALUES (1, 'all', '2000-01-01', 1, 10);"
+        )
+    upgraded = run("upgrade", "head")
+    assert upgraded.returncode == 0, upgraded.stderr
+    with sqlite3.connect(path) as db:
+        counts = [
+            db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("attempts", "scores", "members")
+        ]
+        cards = db.execute("SELECT count(*) FROM review_cards").fetchone()[0]
+    assert counts == [1, 1, 1] and cards == 1

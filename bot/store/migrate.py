@@ -35,16 +35,22 @@ async def _migrate(engine: AsyncEngine, action: Callable[[Config, str], None], r
         config.attributes["connection"] = connection
         action(config, revision)
 
+    await in_migration(engine, run)
+
+
+async def in_migration(engine: AsyncEngine, work: Callable[[Connection], None]) -> None:
+    """Run migration work in one transaction. On SQLite, foreign keys are off while it runs: batch mode
+    rebuilds a table by copying it and dropping the old one, and with foreign keys on that drop deletes
+    every row that refers to it through ON DELETE CASCADE (a member's attempts and scores, a schedule's
+    posts). SQLite ignores the pragma inside a transaction, so it is set before; the keys are checked
+    before the commit. Both ways in use this: the bot's start-up and the `alembic` command (migrations/env.py)."""
     async with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            # Batch mode rebuilds a SQLite table by copying it and dropping the old one; with foreign keys on,
-            # that drop deletes every row that refers to it through ON DELETE CASCADE (a member's attempts
-            # and scores, a schedule's posts). SQLite ignores this pragma inside a transaction: set it first.
             await _sqlite_foreign_keys(connection, on=False)
         try:
             async with connection.begin():
-                await connection.run_sync(run)
+                await connection.run_sync(work)
                 if sqlite and (broken := (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()):
                     raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
         finally:
