@@ -77,9 +77,10 @@ def step(
     calendar: SchoolCalendar,
     freeze_used_on: dt.date | None,
 ) -> StreakStep:
-    """The streak after answering the daily question of `day`."""
+    """The streak after answering the daily question of `day`. On a day off it is the streak as it stands
+    that day (one already broken is 0, not the old number), and it does not move."""
     if not calendar.is_school_day(day):
-        return StreakStep(streak, counted=False)
+        return StreakStep(standing(streak, last_school_day, day, calendar, freeze_used_on), counted=False)
     if last_school_day is None:
         return StreakStep(1, counted=True)
     if last_school_day >= day:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.content.schema import Question
 from bot.core.actor import Actor
 from bot.core.clock import Clock, day_bounds
@@ -17,6 +19,7 @@ from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
 from bot.service.questions import Questions
 from bot.store.answers import AnswerRecord, AnswerWriter, Recorded
+from bot.store.db import is_foreign_key_violation
 from bot.store.members import CommunityRow
 
 PAST_DAY = "That was the question for {day:%a %d %b}; answers to past days count as practice."
@@ -54,20 +57,28 @@ class Answers:
             if ref.daily_date != self.members.today(community):
                 note = PAST_DAY.format(day=ref.daily_date)
                 ref = QuestionRef(question.id, Mode.PRACTICE)
-        outcome = await self.writer.record(
-            AnswerRecord(
-                user_id=actor.user_id,
-                display_name=display_name(actor),
-                community_id=community.id,
-                question_id=question.id,
-                daily_date=ref.daily_date if ref.mode is Mode.DAILY else None,
-                answer_given=shown[:500],
-                correct=correct,
-                answered_at=self.clock(),
-                review=ref.mode is Mode.REVIEW,
-                review_day=self._review_day(community) if ref.mode is Mode.REVIEW else None,
-            )
+        record = AnswerRecord(
+            user_id=actor.user_id,
+            display_name=display_name(actor),
+            community_id=community.id,
+            question_id=question.id,
+            daily_date=ref.daily_date if ref.mode is Mode.DAILY else None,
+            answer_given=shown[:500],
+            correct=correct,
+            answered_at=self.clock(),
+            review=ref.mode is Mode.REVIEW,
+            review_day=self._review_day(community) if ref.mode is Mode.REVIEW else None,
         )
+        try:
+            outcome = await self.writer.record(record)
+        except IntegrityError as error:
+            if not is_foreign_key_violation(error):
+                raise
+            # The class was deleted (`class delete`, or by another process) after this process cached it:
+            # forget it and answer in the class as it is now, created afresh.
+            self.members.changed(community.id)
+            community = await self.members.community(actor)
+            outcome = await self.writer.record(dataclasses.replace(record, community_id=community.id))
         if outcome.repeated:
             note = REPEATED
             question = self.catalogue.question(outcome.question_id)

@@ -159,7 +159,8 @@ class Classes:
                 .all()
             )
         for community_id in gone:
-            log.warning("class %d deleted: 30 days after the bot was removed", community_id)
+            self.members.changed(community_id)
+            log.info("class %d deleted: 30 days after the bot was removed", community_id)
         old = 0
         if self.retention_days:
             cutoff = now - dt.timedelta(days=self.retention_days)

@@ -43,6 +43,9 @@ from bot.store.review import write_cards
 
 RATINGS = {"guessed": review.Rating.HARD, "easy": review.Rating.EASY}
 NOT_RATEABLE = "Only a right answer can be marked as a guess or too easy; answer a question first."
+TOO_OLD_TO_RATE = (
+    "That question's earlier answers are no longer kept, so this one can't be re-graded; it stands as it is."
+)
 
 
 class Reviews:
@@ -262,7 +265,7 @@ class Reviews:
             if community is None or member is None:
                 raise NotFound(NOT_RATEABLE)
             # Lock the card first: an answer being written now waits, or is already in the history read next.
-            await session.execute(
+            reviews = await session.scalar(
                 select(ReviewCard.reviews)
                 .where(ReviewCard.member_id == member.id, ReviewCard.question_id == question_id)
                 .with_for_update()
@@ -274,11 +277,16 @@ class Reviews:
                     .order_by(Attempt.created_at, Attempt.id)
                 )
             ).all()
-            if not history or not history[-1].correct:
+            if not history or not history[-1].correct or not reviews:
                 raise NotFound(NOT_RATEABLE)
-            latest = history[-1]
+            # The card is built by its last `reviews` answers (since it was made, or started again when the
+            # question's answer changed); older ones, or answers data retention deleted, are not part of it.
+            if reviews > len(history):
+                raise NotFound(TOO_OLD_TO_RATE)
+            built_by = history[-reviews:]
+            latest = built_by[-1]
             await session.execute(update(Attempt).where(Attempt.id == latest.id).values(rating=int(rating)))
-            answers = [(a.created_at, review.rating_of(a.correct, a.rating)) for a in history[:-1]]
+            answers = [(a.created_at, review.rating_of(a.correct, a.rating)) for a in built_by[:-1]]
             card = review.replay([*answers, (latest.created_at, rating)], self.retention)
             await session.run_sync(lambda s: write_cards(s.connection(), {(member.id, question_id): card}))
             return RatingNoted(question_id, how, _local(card.due, community.timezone))

@@ -29,6 +29,12 @@ class DatabaseUnavailable(Exception):
     """The database cannot be opened; the message names it (without any password)."""
 
 
+def is_foreign_key_violation(error: BaseException) -> bool:
+    """A row refers to one that is gone (SQLite's and PostgreSQL's words for it)."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return "foreign key" in text
+
+
 def cause_of_failure(error: BaseException, url: URL | str | None = None) -> str | None:
     """What stopped the database, in words a student or teacher can act on; None when it was not the
     database's state (a bug, say) and the error should be reported as unexpected."""
@@ -56,6 +62,8 @@ def cause_of_failure(error: BaseException, url: URL | str | None = None) -> str 
         return "the database is read-only"
     if "database is locked" in text:
         return "the database is busy"
+    if "foreign key" in text:
+        return "the class was deleted meanwhile"
     if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
         return "the database is unreachable"
     if "connection" in text and ("closed" in text or "refused" in text or "reset" in text or "lost" in text):

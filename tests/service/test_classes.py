@@ -96,3 +96,16 @@ async def test_retention_deletes_old_answers_and_the_scores_still_add_up(sqlite_
         assert oldest.replace(tzinfo=dt.UTC) >= clock() - dt.timedelta(days=14)
         board = await service.leaderboard(ann, "all")
         assert board.caller is not None and board.caller.points == remaining
+
+
+async def test_an_answer_after_another_process_deleted_the_class_is_kept_in_the_class_anew(sqlite_url, clock):
+    async with (
+        open_service(sqlite_url, FIXTURE_CONTENT, clock=clock) as one,
+        open_service(sqlite_url, FIXTURE_CONTENT, clock=clock) as two,
+    ):
+        ann = student("Ann")
+        card = await two.practice_question(ann)  # `two` now has the class cached
+        await one.delete_class(TEACHER, "delete everything")
+        feedback = await two.submit_answer(ann, correct_answer(two, card), card.ref)
+        assert feedback.correct  # no IntegrityError: the class was made again and the answer kept
+        assert await count(two, Attempt) == 1 and await count(two, Community) == 1

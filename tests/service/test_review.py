@@ -191,3 +191,21 @@ def test_replaying_a_history_gives_the_card_the_answers_built():
     assert card.due - history[-1][0] >= dt.timedelta(days=1)
     wrong = review.replay([(now, review.Rating.AGAIN)])
     assert wrong.due - now <= dt.timedelta(minutes=10)  # a wrong answer is due again the same day
+
+
+async def test_re_grading_replays_only_what_built_the_card(any_service, clock):
+    """A card started again (the question's answer changed) is re-graded from the answers since, not from
+    the older ones, so "too easy" never brings back a card built on the old, wrong answer."""
+    ann = student("Ann")
+    for _ in range(3):
+        await answer(any_service, ann, "t-mc-1", right=True)
+        clock.advance(days=20)
+    async with any_service.db.sessions.begin() as session:  # what content sync does when the answer changes
+        await session.execute(update(ReviewCard).values(state=1, step=0, stability=None, difficulty=None,
+                                                        last_review=None, reviews=0))  # fmt: skip
+    await answer(any_service, ann, "t-mc-1", right=True)
+    easy = await any_service.rate_answer(ann, "t-mc-1", "easy")
+    fresh = review.replay([(clock(), review.Rating.EASY)])
+    assert utc(easy.next_due) == fresh.due  # as a first answer, easy: not a card with three old reviews
+    [card] = await cards(any_service, "t-mc-1")
+    assert card.reviews == 1

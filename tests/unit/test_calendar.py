@@ -22,6 +22,8 @@ def test_a_weekend_question_neither_extends_nor_breaks_a_streak():
     saturday = step(streak, last, day(5), WEEKDAYS, None)
     assert (saturday.streak, saturday.counted) == (5, False)  # answered on a day off: no change
     assert step(streak, last, day(7), WEEKDAYS, None).streak == 6  # Monday follows Friday
+    weeks_ago = step(8, day(-30), day(5), WEEKDAYS, None)  # a streak broken long ago earns no weekend bonus
+    assert (weeks_ago.streak, weeks_ago.counted) == (0, False)
     assert standing(streak, last, day(7), WEEKDAYS, None) == 5  # nobody's streak broke over the weekend
 
 
