@@ -48,8 +48,9 @@ def top_scores(
     community (with its `default` board choice) reads the board's index in order; many at once (a
     morning's weekly boards) number each community's rows in one pass."""
     board = (Score.period == period.value, Score.period_start == start)
-    order = (Score.points.desc(), Member.display_name, Member.id)
     choice = board_choice(default)
+    # Ties in the order of the names shown: by real names, pseudonyms would give away whose they are.
+    order = (Score.points.desc(), shown_name(choice), Member.id)
     visible = choice != BoardName.HIDDEN.value
     columns = (Score.community_id, Member.external_id, shown_name(choice).label("display_name"), Score.points)
     if len(community_ids) == 1:
@@ -249,11 +250,11 @@ class Boards:
             )
             for community, before, answered, correct in rows:
                 results[(community, before)] = (answered, int(correct or 0))
+            choice = board_choice()
             place = func.row_number().over(
                 partition_by=(Attempt.community_id, Attempt.daily_date),
-                order_by=(Attempt.streak.desc(), Member.display_name),
+                order_by=(Attempt.streak.desc(), shown_name(choice)),
             )
-            choice = board_choice()
             ranked = (
                 select(
                     Attempt.community_id,

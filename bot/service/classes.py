@@ -169,6 +169,10 @@ class Classes:
                     await session.scalars(select(Attempt.member_id).where(Attempt.created_at < cutoff).distinct())
                 ).all()
                 if affected:
+                    # Lock the members first: an answer being written waits (its points then add onto the
+                    # rebuilt rows) or is already committed (and counted in the rebuild).
+                    for chunk in chunks(sorted(affected)):
+                        await session.execute(select(Member.id).where(Member.id.in_(chunk)).with_for_update())
                     result = await session.execute(delete(Attempt).where(Attempt.created_at < cutoff))
                     old = result.rowcount or 0
                     await session.run_sync(lambda s: rebuild_scores(s.connection(), affected))

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import privacy
@@ -20,6 +21,7 @@ from bot.store.db import Database
 from bot.store.members import CommunityRow, MemberRow
 from bot.store.models import Attempt, Community, Member, ReviewCard, ReviewReminderSent, Score, Teacher
 
+NEW_NAME_ATTEMPTS = 3
 TEACHERS_ONLY = "Only a teacher can set the class's default (a server or workspace admin, or a named teacher)."
 
 
@@ -46,7 +48,16 @@ class Privacy:
 
     @database_trouble()
     async def new_pseudonym(self, actor: Actor) -> PrivacySettings:
-        """A new pseudonym, at most once a week."""
+        """A new pseudonym, at most once a week (drawn again if a classmate takes the same one meanwhile)."""
+        for attempt in range(NEW_NAME_ATTEMPTS):
+            try:
+                return await self._new_pseudonym(actor, attempt)
+            except IntegrityError:
+                if attempt == NEW_NAME_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _new_pseudonym(self, actor: Actor, attempt: int) -> PrivacySettings:
         now = self.clock()
         async with self.db.sessions.begin() as session:
             community, member = await self.members.enrol(session, actor)
@@ -57,7 +68,7 @@ class Privacy:
                 when = changed + privacy.PSEUDONYM_CHANGE_EVERY
                 raise InvalidInput(f"You can change your pseudonym once a week; next on {when:%a %d %b}.")
             taken = set(await session.scalars(select(Member.pseudonym).where(Member.community_id == community.id)))
-            salt = 1 + int(now.timestamp())  # a fresh draw, still unique in the class
+            salt = 1 + int(now.timestamp()) + attempt  # a fresh draw, still unique in the class
             row.pseudonym = privacy.pseudonym(community.id, actor.user_id, taken, salt)
             row.pseudonym_changed_at = now
             await session.flush()

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -92,6 +93,7 @@ class AnswerWriter:
         self._max_batch = max_batch
         self._task: asyncio.Task[None] | None = None
         self._school_days: TTLCache[int, SchoolCalendar] = TTLCache(100_000, CALENDAR_SECONDS)
+        self._calendar_lock = threading.Lock()
         self._insert = upsert_insert(engine.dialect.name)
 
     async def record(self, answer: AnswerRecord) -> Recorded:
@@ -327,18 +329,24 @@ class AnswerWriter:
 
     def _calendars(self, connection: Connection, community_ids: set[int]) -> dict[int, SchoolCalendar]:
         """The school calendars streaks follow, cached briefly: a schedule changed in another process is
-        followed within CALENDAR_SECONDS (`forget_calendar` drops one at once, for this process's changes)."""
-        missing = [c for c in community_ids if c not in self._school_days]
+        followed within CALENDAR_SECONDS (`forget_calendar` drops them at once, for this process's changes).
+        The writer's thread reads the cache and the event loop clears it: a lock keeps them apart."""
+        with self._calendar_lock:
+            found = {c: cached for c in community_ids if (cached := self._school_days.get(c)) is not None}
+        missing = community_ids - found.keys()
         if missing:
-            for community_id, calendar in calendars(connection, missing).items():
-                self._school_days[community_id] = calendar
-        return {c: self._school_days[c] for c in community_ids if c in self._school_days}
+            loaded = calendars(connection, missing)
+            with self._calendar_lock:
+                self._school_days.update(loaded)
+            found |= loaded
+        return found
 
     def forget_calendar(self, community_id: int | None = None) -> None:
-        if community_id is None:
-            self._school_days.clear()
-        else:
-            self._school_days.pop(community_id, None)
+        with self._calendar_lock:
+            if community_id is None:
+                self._school_days.clear()
+            else:
+                self._school_days.pop(community_id, None)
 
 
 def _attempt_row(answer: AnswerRecord, *, points: int, streak: int) -> dict:

@@ -151,6 +151,7 @@ class Attempt(Base):
         UniqueConstraint("member_id", "daily_date", name="uq_attempts_member_daily"),
         Index("ix_attempts_member_question", "member_id", "question_id"),
         Index("ix_attempts_community_created", "community_id", "created_at"),
+        Index("ix_attempts_created", "created_at"),  # data retention finds the old answers
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,7 +1,8 @@
 """a class goal, and the deletion clock of a class whose server or workspace removed the bot
 
-Adds `communities.goal_percent` (no goal until a teacher sets one) and `communities.removed_at` (when
-the bot was removed; the class's data is deleted 30 days later unless the bot comes back).
+Adds `communities.goal_percent` (no goal until a teacher sets one), `communities.removed_at` (when
+the bot was removed; the class's data is deleted 30 days later unless the bot comes back), and an index
+on `attempts.created_at` for data retention.
 
 Revision ID: 0008
 Revises: 0007
@@ -25,9 +26,13 @@ def upgrade() -> None:
     with op.batch_alter_table("communities", schema=None) as batch_op:
         batch_op.add_column(sa.Column("goal_percent", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.create_index("ix_attempts_created", ["created_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.drop_index("ix_attempts_created")
     with op.batch_alter_table("communities", schema=None) as batch_op:
         batch_op.drop_column("removed_at")
         batch_op.drop_column("goal_percent")
