@@ -267,7 +267,7 @@ class AnswerWriter:
                         "last": progress[m].last_daily,
                         "freeze": progress[m].freeze_used_on,
                     }
-                    for m in scored
+                    for m in sorted(scored)  # in key order, as every writer locks them: no deadlock between two
                 ],
             )
         if points_by_key:
@@ -279,7 +279,7 @@ class AnswerWriter:
                 ),
                 [
                     {"member_id": m, "period": p, "period_start": start, "community_id": c, "points": points}
-                    for (m, p, start), (c, points) in points_by_key.items()
+                    for (m, p, start), (c, points) in sorted(points_by_key.items())
                 ],
             )
         update_cards(connection, card_answers, self._retention)
