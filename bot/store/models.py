@@ -43,7 +43,12 @@ class Community(Base):
     """A Discord guild, a Slack team, or the local console class."""
 
     __tablename__ = "communities"
-    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_communities_platform_external"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id", name="uq_communities_platform_external"),
+        # SQLite would give a deleted class's id to the next new class; another process still caching the
+        # old row could then file answers under the new one. AUTOINCREMENT never reuses an id.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))

@@ -2,7 +2,8 @@
 
 Adds `communities.goal_percent` (no goal until a teacher sets one), `communities.removed_at` (when
 the bot was removed; the class's data is deleted 30 days later unless the bot comes back), and an index
-on `attempts.created_at` for data retention.
+on `attempts.created_at` for data retention. On SQLite the communities table is rebuilt with
+AUTOINCREMENT, so the id of a deleted class is never given to a new one.
 
 Revision ID: 0008
 Revises: 0007
@@ -23,7 +24,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("communities", schema=None) as batch_op:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    with op.batch_alter_table(
+        "communities",
+        schema=None,
+        recreate="always" if sqlite else "auto",
+        table_kwargs={"sqlite_autoincrement": True} if sqlite else {},
+    ) as batch_op:
         batch_op.add_column(sa.Column("goal_percent", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("attempts", schema=None) as batch_op:

@@ -50,12 +50,14 @@ async def test_the_weekly_post_shows_the_class_goal_first(any_service, clock):
 
 async def test_deleting_a_class_takes_all_of_its_data_and_only_its_own(any_service):
     ann, zed = student("Ann", "class-1"), student("Zed", "class-2")
-    await answer(any_service, ann)
     await answer(any_service, zed)
+    await answer(any_service, ann)  # Ann's class is the newest: its id the highest
     with pytest.raises(InvalidInput, match="delete everything"):
         await any_service.delete_class(TEACHER, "yes")
     with pytest.raises(NotAllowed):
         await any_service.delete_class(ann, "delete everything")
+    before = (await any_service.members.community(ann)).id
+    zeds = (await any_service.members.community(zed)).id
     deleted = await any_service.delete_class(TEACHER, "Delete everything")
     assert (deleted.members, deleted.answers) == (1, 1)
     assert await count(any_service, Community, Community.external_id == "class-1") == 0
@@ -63,6 +65,8 @@ async def test_deleting_a_class_takes_all_of_its_data_and_only_its_own(any_servi
     assert (await any_service.stats(zed)).answered == 1
     await answer(any_service, student("Ann", "class-1"))  # the class can start again from nothing
     assert (await any_service.stats(ann)).answered == 1
+    again = (await any_service.members.community(ann)).id
+    assert again not in {before, zeds}  # a deleted class's id is never given to another (AUTOINCREMENT)
 
 
 async def test_a_removed_bot_s_class_is_deleted_after_30_days_unless_it_returns(any_service, clock):
