@@ -74,6 +74,8 @@ class Member(Base):
         UniqueConstraint("community_id", "pseudonym", name="uq_members_community_pseudonym"),
         # The answer writer looks up a batch's members by platform id across many communities at once.
         Index("ix_members_external_id", "external_id"),
+        # A board counts the few members whose choice differs from their class's default through this.
+        Index("ix_members_community_board", "community_id", "board_name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

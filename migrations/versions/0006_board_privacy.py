@@ -44,6 +44,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("pseudonym", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("pseudonym_changed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_unique_constraint("uq_members_community_pseudonym", ["community_id", "pseudonym"])
+        batch_op.create_index("ix_members_community_board", ["community_id", "board_name"], unique=False)
     connection = op.get_bind()
     rows = connection.execute(
         sa.select(members.c.id, members.c.community_id, members.c.external_id).order_by(members.c.id)
@@ -64,6 +65,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_index("ix_members_community_board")
         batch_op.drop_constraint("uq_members_community_pseudonym", type_="unique")
         batch_op.drop_column("pseudonym_changed_at")
         batch_op.drop_column("pseudonym")

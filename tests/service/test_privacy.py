@@ -191,3 +191,19 @@ async def test_my_data_holds_every_row_made_for_the_student_and_no_one_elses(fre
     assert "bob" not in exported.json_text.lower()
     nobody = json.loads((await fresh.my_data(student("Cat"))).json_text)
     assert nobody["you"] is None
+
+
+async def test_ranks_count_only_those_above_on_the_board(fresh, clock):
+    """The asker's rank: those with more points who are on the board, whatever their choices."""
+    names = ["Ann", "Bob", "Cat", "Dan", "Eve"]
+    for day in range(3):  # different totals: Ann answers three days, Bob two, the rest one
+        for name in names[: 3 - day if day else 5]:
+            await score(fresh, student(name))
+        clock.advance(days=1)
+    await fresh.set_privacy(student("Ann"), "hidden")
+    boards = {name: await fresh.leaderboard(student(name), "all") for name in names}
+    assert [e.points for e in boards["Cat"].entries] == sorted((e.points for e in boards["Cat"].entries), reverse=True)
+    assert boards["Ann"].caller.rank == 1  # hidden, still told where she stands
+    assert boards["Bob"].caller.rank == 1 and boards["Bob"].caller.points == 20  # Ann, above him, is off the board
+    assert [boards[name].caller.rank for name in ("Cat", "Dan", "Eve")] == [2, 2, 2]  # tied on 10, below Bob
+    assert boards["Cat"].total_ranked == 4
