@@ -100,11 +100,12 @@ def on_the_board(default: str | None, community_id: int | None, *where: ColumnEl
         )
     hidden = default == BoardName.HIDDEN.value
     exceptions = (BoardName.NAMED.value, BoardName.PSEUDONYM.value) if hidden else (BoardName.HIDDEN.value,)
+    # Driven from the members' index (an EXISTS per exception), not from the board's rows.
+    has_row = select(Score.member_id).where(Score.member_id == Member.id, *where).exists()
     chose = (
         select(func.count())
         .select_from(Member)
-        .join(Score, Score.member_id == Member.id)
-        .where(Member.community_id == community_id, Member.board_name.in_(exceptions), *where)
+        .where(Member.community_id == community_id, Member.board_name.in_(exceptions), has_row)
         .scalar_subquery()
     )
     return chose if hidden else scores.scalar_subquery() - chose
