@@ -41,10 +41,11 @@ class SchoolCalendar:
             for s in self.schedules
         )
 
-    def school_days_between(self, after: dt.date, before: dt.date) -> int:
-        """School days strictly between two dates."""
+    def school_days_between(self, after: dt.date, before: dt.date, *, up_to: int = LOOK_BACK_DAYS) -> int:
+        """School days strictly between two dates, counted up to `up_to` (the rules only need 0, 1 or more:
+        a member last seen a year ago must not cost a year of days on every answer)."""
         count, day = 0, after + dt.timedelta(days=1)
-        while day < before and count < LOOK_BACK_DAYS:
+        while day < before and count < up_to:
             count += self.is_school_day(day)
             day += dt.timedelta(days=1)
         return count
@@ -85,7 +86,7 @@ def step(
         return StreakStep(1, counted=True)
     if last_school_day >= day:
         return StreakStep(streak, counted=True)
-    missed = calendar.school_days_between(last_school_day, day)
+    missed = calendar.school_days_between(last_school_day, day, up_to=2)
     if missed == 0:
         return StreakStep(streak + 1, counted=True)
     if missed == 1 and freeze_available(freeze_used_on, day):
@@ -108,7 +109,7 @@ def standing(
     than a freeze forgives."""
     if last_school_day is None:
         return 0
-    missed = calendar.school_days_between(last_school_day, today)
+    missed = calendar.school_days_between(last_school_day, today, up_to=2)
     if missed == 0 or (missed == 1 and freeze_available(freeze_used_on, today)):
         return streak
     return 0
