@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.bench.answers import SYNCHRONOUS, Tally, answer_texts
+from bot.bench.answers import SYNCHRONOUS, Tally, actor, answer_texts
 from bot.bench.common import ATTEMPT_COLUMNS, BenchClock, Bulk, Progress, Target, note, summary_ms
 from bot.bootstrap import open_service
 from bot.core import scoring
 from bot.core.actor import Actor, Platform
-from bot.core.clock import zone
+from bot.core.clock import day_bounds, zone
 from bot.core.replies import AskedQuestion, QuestionRef, ReviewsDone
 from bot.core.vocabulary import Mode, Period
 
@@ -65,16 +65,6 @@ class ReviewConfig:
     warmup: float = 1.0
     correct_share: float = 0.7
     seed: int = 1848
-
-
-def actor(community: int, member: int) -> Actor:
-    return Actor(
-        Platform.DISCORD,
-        f"guild-{community}",
-        f"user-{community}-{member}",
-        f"Student {community}-{member}",
-        community_name=f"School {community}",
-    )
 
 
 @dataclass
@@ -112,20 +102,13 @@ class Stamps:
         return self.base + dt.timedelta(minutes=index)
 
 
-def local_day_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    local = moment.astimezone(zone(TIMEZONE))
-    start = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone(TIMEZONE))
-    end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone(TIMEZONE))
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
 async def build(bulk: Bulk, cfg: ReviewConfig, question_ids: list[str]) -> tuple[dict[str, Any], list[Expected]]:
     """Communities, members (half of them with today's daily answered), review cards, and the caught-up
     members' answer history, streamed straight into the tables."""
     rng = random.Random(cfg.seed)
     stamps = Stamps(bulk)
     today = START.astimezone(zone(TIMEZONE)).date()
-    start_of_day, end_of_day = local_day_bounds(START)
+    start_of_day, end_of_day = day_bounds(START, TIMEZONE)
     now_i, sod_i, eod_i = stamps.index(START), stamps.index(start_of_day), stamps.index(end_of_day)
     week_i = eod_i + 7 * MINUTES_PER_DAY
     created = bulk.ts(START - dt.timedelta(days=180))
