@@ -19,6 +19,11 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored instant in UTC: SQLite hands datetimes back naive, and everything stored is UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
 def local_date(instant: dt.datetime, timezone: str) -> dt.date:
     """The calendar date at `instant` in the named IANA time zone: a class's "today"."""
     return instant.astimezone(zone(timezone)).date()

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import fsrs
 
+from bot.core.clock import as_utc
+
 DEFAULT_RETENTION = 0.9
 STEP = dt.timedelta(minutes=10)
 
@@ -59,11 +61,6 @@ def scheduler(retention: float = DEFAULT_RETENTION) -> fsrs.Scheduler:
     )
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 def _to_fsrs(card: CardState | None) -> fsrs.Card:
     # Always a card_id: without one, fsrs.Card() makes an id from the clock and sleeps 1 ms to keep it unique.
     if card is None:
@@ -74,8 +71,8 @@ def _to_fsrs(card: CardState | None) -> fsrs.Card:
         step=card.step,
         stability=card.stability,
         difficulty=card.difficulty,
-        due=_utc(card.due),
-        last_review=_utc(card.last_review) if card.last_review else None,
+        due=as_utc(card.due),
+        last_review=as_utc(card.last_review) if card.last_review else None,
     )
 
 
@@ -83,7 +80,7 @@ def review(
     card: CardState | None, rating: Rating, when: dt.datetime, retention: float = DEFAULT_RETENTION
 ) -> CardState:
     """The card after one more answer at `when` (None: the member's first answer to this question)."""
-    reviewed, _ = scheduler(retention).review_card(_to_fsrs(card), fsrs.Rating(int(rating)), _utc(when))
+    reviewed, _ = scheduler(retention).review_card(_to_fsrs(card), fsrs.Rating(int(rating)), as_utc(when))
     return CardState(
         state=int(reviewed.state),
         step=reviewed.step,
@@ -98,7 +95,7 @@ def review(
 def replay(answers: Iterable[tuple[dt.datetime, Rating]], retention: float = DEFAULT_RETENTION) -> CardState | None:
     """The card a history of (time, grade) answers builds, in time order."""
     card = None
-    for when, rating in sorted(answers, key=lambda answer: _utc(answer[0])):
+    for when, rating in sorted(answers, key=lambda answer: as_utc(answer[0])):
         card = review(card, rating, when, retention)
     return card
 
@@ -119,16 +116,16 @@ def recall(card: CardState | Memory, now: dt.datetime, retention: float = DEFAUL
 def recalls(cards: Iterable[CardState | Memory], now: dt.datetime, retention: float = DEFAULT_RETENTION) -> list[float]:
     """`recall` of many cards at once. FSRS reads only a card's stability and last review, so a stored card
     is passed as it is (no fsrs.Card built for each: a student's stats read hundreds)."""
-    fsrs_scheduler, moment = scheduler(retention), _utc(now)
+    fsrs_scheduler, moment = scheduler(retention), as_utc(now)
     found = []
     for card in cards:
         if card.last_review is None:
             found.append(0.0)
             continue
-        memory = card if card.last_review.tzinfo is not None else Memory(card.stability, _utc(card.last_review))
+        memory = card if card.last_review.tzinfo is not None else Memory(card.stability, as_utc(card.last_review))
         found.append(fsrs_scheduler.get_card_retrievability(memory, moment))  # type: ignore[arg-type]
     return found
 
 
 def due_by(card_due: dt.datetime, moment: dt.datetime) -> bool:
-    return _utc(card_due) <= _utc(moment)
+    return as_utc(card_due) <= as_utc(moment)

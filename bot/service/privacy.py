@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from sqlalchemy import select, update
@@ -11,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import privacy
 from bot.core.actor import Actor
-from bot.core.clock import Clock
+from bot.core.clock import Clock, as_utc
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.privacy import BoardName
 from bot.core.replies import MyData, PrivacySettings
@@ -63,7 +62,7 @@ class Privacy:
             community, member = await self.members.enrol(session, actor)
             row = await session.get(Member, member.id)
             assert row is not None
-            changed = _utc(row.pseudonym_changed_at)
+            changed = as_utc(row.pseudonym_changed_at) if row.pseudonym_changed_at else None
             if changed is not None and now - changed < privacy.PSEUDONYM_CHANGE_EVERY:
                 when = changed + privacy.PSEUDONYM_CHANGE_EVERY
                 raise InvalidInput(f"You can change your pseudonym once a week; next on {when:%a %d %b}.")
@@ -123,7 +122,7 @@ class Privacy:
         ).one()
         default = BoardName(community.board_default)
         choice = BoardName(row.board_name) if row.board_name else default
-        changed = _utc(row.pseudonym_changed_at)
+        changed = as_utc(row.pseudonym_changed_at) if row.pseudonym_changed_at else None
         next_change = changed + privacy.PSEUDONYM_CHANGE_EVERY if changed is not None else None
         return PrivacySettings(
             choice=choice.value,
@@ -138,9 +137,3 @@ class Privacy:
 def _plain(row: object, leave_out: tuple[str, ...]) -> dict:
     """A stored row's columns, minus internal ids (the platform's ids stay: they are the student's)."""
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in leave_out}  # type: ignore[attr-defined]
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import review
 from bot.core import schedules as rules
 from bot.core.actor import Actor
-from bot.core.clock import Clock, day_bounds, zone
+from bot.core.clock import Clock, as_utc, day_bounds, zone
 from bot.core.errors import NotFound
 from bot.core.replies import (
     AskedQuestion,
@@ -297,5 +297,4 @@ def _mean(values: list[float]) -> float:
 
 
 def _local(moment: dt.datetime, timezone: str) -> dt.datetime:
-    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
-    return moment.astimezone(zone(timezone))
+    return as_utc(moment).astimezone(zone(timezone))

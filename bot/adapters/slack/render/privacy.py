@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.adapters.slack.ids import COMMAND
 from bot.adapters.slack.render.blocks import Message, context, echo, escape, header, message, section
+from bot.core.clock import as_utc
 from bot.core.replies import PrivacySettings
 
 CHOICES = "named|pseudonym|hidden"
@@ -34,7 +35,7 @@ CHOICE_WORDS = {
 
 def slack_date(moment: dt.datetime) -> str:
     """A date Slack shows in the reader's own time zone; the UTC date where it cannot."""
-    utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    utc = as_utc(moment)
     fallback = f"{utc:%A} {utc.day} {utc:%B} at {utc:%H:%M} UTC"
     return f"<!date^{int(utc.timestamp())}^{{date_long_pretty}} at {{time}}|{fallback}>"
 
