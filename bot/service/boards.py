@@ -21,7 +21,7 @@ from bot.service.members import Members, display_name
 from bot.service.review import Reviews
 from bot.store.calendars import calendars
 from bot.store.db import Database, chunks
-from bot.store.models import Attempt, Community, DailyAssignment, Member, ReviewCard, Score, Teacher
+from bot.store.models import Attempt, Community, DailyAssignment, Member, ReviewCard, Score
 from bot.store.models import Question as QuestionRow
 
 WEEKLY_BOARD_SIZE = 10
@@ -236,9 +236,7 @@ class Boards:
     async def _teacher_only(self, session: AsyncSession, actor: Actor) -> None:
         """Classmates' stats are for teachers (as for schedules: the platform's admins and named teachers)."""
         community = await self.members.community_in(session, actor, create=False)
-        if actor.is_admin:
-            return
-        if community is None or await session.get(Teacher, (community.id, actor.user_id)) is None:
+        if not await self.members.is_teacher(session, community, actor):
             raise NotAllowed(CLASSMATES_TEACHERS_ONLY)
 
     @database_trouble(not_done="nothing was deleted")

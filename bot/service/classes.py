@@ -24,7 +24,7 @@ from bot.core.vocabulary import Mode, Period
 from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database, chunks, upsert_insert
-from bot.store.models import Attempt, Community, Member, Score, Teacher
+from bot.store.models import Attempt, Community, Member, Score
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class Classes:
     async def _teacher(self, session: AsyncSession, actor: Actor) -> int:
         community = await self.members.community_in(session, actor)
         assert community is not None
-        if not actor.is_admin and await session.get(Teacher, (community.id, actor.user_id)) is None:
+        if not await self.members.is_teacher(session, community, actor):
             raise NotAllowed(TEACHERS_ONLY)
         return community.id
 

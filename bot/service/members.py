@@ -21,6 +21,7 @@ from bot.core.vocabulary import Mode
 from bot.store import members as store
 from bot.store.db import Database
 from bot.store.members import CommunityRow, MemberRow
+from bot.store.models import Teacher
 
 CACHE_SECONDS = 300  # how long another process's change to a community (its time zone) may go unseen
 CACHE_LIMIT = 200_000
@@ -89,6 +90,12 @@ class Members:
         key = (community.id, user_id or actor.user_id)
         found = await session.run_sync(lambda s: store.find_members(s.connection(), {key}))
         return community, found.get(key)
+
+    async def is_teacher(self, session: AsyncSession, community: CommunityRow | None, actor: Actor) -> bool:
+        """A teacher of the class: the platform's admins, and the teachers a class names (Slack's)."""
+        if actor.is_admin:
+            return True
+        return community is not None and await session.get(Teacher, (community.id, actor.user_id)) is not None
 
     async def set_pending(self, session: AsyncSession, member: MemberRow, ref: QuestionRef) -> None:
         await session.run_sync(

@@ -18,7 +18,7 @@ from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database
 from bot.store.members import CommunityRow, MemberRow
-from bot.store.models import Attempt, Community, Member, ReviewCard, ReviewReminderSent, Score, Teacher
+from bot.store.models import Attempt, Community, Member, ReviewCard, ReviewReminderSent, Score
 
 NEW_NAME_ATTEMPTS = 3
 TEACHERS_ONLY = "Only a teacher can set the class's default (a server or workspace admin, or a named teacher)."
@@ -79,7 +79,7 @@ class Privacy:
         chosen = privacy.parse_board_name(choice)
         async with self.db.sessions.begin() as session:
             community, member = await self.members.enrol(session, actor)
-            if not actor.is_admin and await session.get(Teacher, (community.id, actor.user_id)) is None:
+            if not await self.members.is_teacher(session, community, actor):
                 raise NotAllowed(TEACHERS_ONLY)
             await session.execute(update(Community).where(Community.id == community.id).values(board_default=chosen))
             self.members.changed(community.id)

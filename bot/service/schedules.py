@@ -214,7 +214,7 @@ class ScheduleCommands:
     async def _authorised(self, session: AsyncSession, actor: Actor) -> CommunityRow:
         community = await self.members.community_in(session, actor)
         assert community is not None
-        if not actor.is_admin and await session.get(Teacher, (community.id, actor.user_id)) is None:
+        if not await self.members.is_teacher(session, community, actor):
             raise NotAllowed(NOT_ALLOWED)
         return community
 
