@@ -62,6 +62,11 @@ class Community(Base):
     board_default: Mapped[str] = mapped_column(String(16), default="pseudonym", server_default="pseudonym")
     # The class's weekly goal: the share of right answers to the week's daily questions (percent).
     goal_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Topic ids the class has been taught so far: the daily question, practice, review and assignments draw
+    # only from these. NULL: the whole bank.
+    taught_topics: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # A Discord role whose members count as teachers (`/teacher role @Role`), besides Manage Server.
+    teacher_role_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # When the bot was removed from the server or workspace: its data is deleted 30 days later.
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
@@ -272,7 +277,43 @@ class ScheduledPost(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class Assignment(Base):
+    """A set of questions a teacher gives the class to do by a date, with a goal (share right)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_community_due", "community_id", "due_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(64), default="")  # where it was announced
+    title: Mapped[str] = mapped_column(String(200))
+    topic_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # NULL: from every taught topic
+    question_ids: Mapped[list] = mapped_column(JSON)  # in the order students meet them
+    goal_percent: Mapped[int] = mapped_column(Integer, default=70)
+    due_date: Mapped[dt.date] = mapped_column(Date)  # the last local day it can be done
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    message_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the announcement
+
+
+class AssignmentProgress(Base):
+    """One student's way through one assignment: one row per student per assignment (the primary key)."""
+
+    __tablename__ = "assignment_progress"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    # {question id: right?} for the latest answer to each question, in the order they were answered.
+    results: Mapped[dict] = mapped_column(JSON, default=dict)
+    answers: Mapped[int] = mapped_column(Integer, default=0)  # every answer, retakes included
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 __all__ = [
+    "Assignment",
+    "AssignmentProgress",
     "Attempt",
     "Base",
     "Card",

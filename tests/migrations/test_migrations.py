@@ -309,3 +309,47 @@ async def test_upgrade_from_0006_recomputes_streaks_with_the_class_calendar(data
         assert points == 130  # history untouched
     finally:
         await engine.dispose()
+
+
+async def test_upgrade_from_0008_with_a_class_keeps_it_teaching_the_whole_bank(database_url):
+    """A class from before "taught so far" keeps drawing from every topic, with no teacher role, and its
+    answers stand; the assignment tables start empty and take rows."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0008")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO communities (id, platform, external_id, name, timezone, board_default, created_at) "
+                    "VALUES (7, 'discord', 'g7', 'School', 'Europe/London', 'pseudonym', '2026-10-01 00:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO members (id, community_id, external_id, display_name, current_streak, "
+                    "best_streak, review_reminders, pseudonym, created_at) VALUES "
+                    "(1, 7, 'ann', 'Ann', 2, 2, false, 'Alias', '2026-10-01 00:00:00')"
+                )
+            )
+        await migrate.upgrade(engine)
+        assert await migrate.schema_differences(engine) == []
+        async with engine.begin() as connection:
+            row = (await connection.execute(text("SELECT name, taught_topics, teacher_role_id FROM communities"))).one()
+            assert tuple(row) == ("School", None, None)
+            await connection.execute(
+                text(
+                    "INSERT INTO assignments (id, community_id, channel_id, title, question_ids, goal_percent, "
+                    "due_date, created_by, created_at) VALUES "
+                    "(1, 7, 'c', 'Purges', '[\"q1\"]', 70, '2026-12-10', 't', '2026-12-03 10:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO assignment_progress (assignment_id, member_id, results, answers, started_at) "
+                    "VALUES (1, 1, '{}', 0, '2026-12-03 10:00:00')"
+                )
+            )
+            members = (await connection.execute(text("SELECT display_name, current_streak FROM members"))).all()
+        assert [tuple(m) for m in members] == [("Ann", 2)]
+    finally:
+        await engine.dispose()
