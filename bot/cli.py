@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     content = commands.add_parser("content", help="content tools")
     content.add_argument("action", choices=["check"], help="validate every content file and report coverage")
     content.add_argument("--dir", type=Path, default=None, help="content directory (default: STUDYBOT_CONTENT_DIR)")
+    report = commands.add_parser("report", help="a class's report: chart (PNG), summary (Markdown) and answers (CSV)")
+    report.add_argument("--platform", choices=["discord", "slack", "console"], required=True)
+    report.add_argument("--community", required=True, help="the Discord server id, Slack team id, or `local`")
+    report.add_argument("--period", default="week", help="week, month, term, or 'since YYYY-MM-DD'")
+    report.add_argument("--topic", default="", help="only this topic")
+    report.add_argument("--out", type=Path, default=Path("."), help="the folder the three files go in")
     commands.add_parser("bench", help="the speed-at-scale benchmark (`bench --help` for its options)")
     return parser
 
@@ -139,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "db":
         return _run(upgrade_database(settings))
+    if command == "report":
+        return _run(write_class_report(settings, args))
     if command == "run" and not settings.front_ends:
         if nothing_to_read(sys.stdin):  # a host's worker: no tokens, no terminal, no commands piped in
             print(NO_FRONT_END, file=sys.stderr)
@@ -195,6 +203,31 @@ async def upgrade_database(settings: Settings) -> int:
     finally:
         await engine.dispose()
     print(f"Database {redact(settings.database_url)} is at the latest schema.")
+    return 0
+
+
+async def write_class_report(settings: Settings, args: argparse.Namespace) -> int:
+    """`python -m bot report`: a host's copy of what a teacher gets in chat, as three files."""
+    from bot.bootstrap import open_service
+    from bot.core.actor import Actor, Platform
+    from bot.core.errors import StudyError
+    from bot.core.report_text import markdown
+
+    host = Actor(Platform(args.platform), args.community, "host", "host", is_admin=True)
+    if not args.out.is_dir():
+        print(f"The folder {args.out} does not exist.", file=sys.stderr)
+        return 2
+    async with open_service(settings.database_url, settings.content_dir) as service:
+        try:
+            report = await service.class_report(host, f"{args.period} {args.topic}".strip())
+            stem = args.out / report.file_stem
+            done = await service.export_answers(host, args.period, args.out / f"{report.file_stem}.csv")
+        except StudyError as error:
+            print(error.message, file=sys.stderr)
+            return 2
+    stem.with_suffix(".png").write_bytes(report.chart_png)
+    stem.with_suffix(".md").write_text(markdown(report, every_name=True), encoding="utf-8")
+    print(f"Wrote {stem}.png, {stem}.md and {stem}.csv ({done.rows} answers, {report.period.label}).")
     return 0
 
 

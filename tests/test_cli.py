@@ -117,3 +117,31 @@ def test_the_alembic_command_keeps_every_answer_of_a_database_with_data(tmp_path
         ]
         cards = db.execute("SELECT count(*) FROM review_cards").fetchone()[0]
     assert counts == [1, 1, 1] and cards == 1
+
+
+def test_a_host_writes_a_class_report_chart_summary_and_csv(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}
+    typed = "quiz rise\nanswer A\nquiz rise\nanswer B\nquiz rise\nanswer C\nquit\n"  # one question, 3 answers
+    assert bot("console", "--user", "Ann", env=env, cwd=tmp_path, input=typed).returncode == 0
+    out = tmp_path / "reports"
+    out.mkdir()
+    result = bot(
+        "report", "--platform", "console", "--community", "local-class", "--out", str(out), env=env, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    [png] = out.glob("*.png")
+    [summary] = out.glob("*.md")
+    [answers] = out.glob("*.csv")
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and png.stat().st_size > 5_000
+    text = summary.read_text(encoding="utf-8")
+    assert "1 of 1 members answered; 3 answers" in text and "| Ann | 3 |" in text
+    assert len(answers.read_text(encoding="utf-8-sig").splitlines()) == 4  # the header and three answers
+    assert "3 answers" in result.stdout
+
+
+def test_a_report_for_a_class_that_does_not_exist_says_so(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}
+    result = bot("report", "--platform", "discord", "--community", "123", "--out", str(tmp_path), env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "no class here" in result.stderr and "Traceback" not in result.stderr
+    bad = bot("report", "--platform", "discord", "--community", "1", "--period", "fortnight", env=env, cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -127,5 +127,12 @@ def recalls(cards: Iterable[CardState | Memory], now: dt.datetime, retention: fl
     return found
 
 
+def recall_terms(retention: float = DEFAULT_RETENTION) -> tuple[float, float]:
+    """(factor, decay) of FSRS's forgetting curve, recall = (1 + factor * days / stability) ** decay, for
+    working recall out where the cards are (a class report sums it over thousands of cards in SQL)."""
+    decay = -scheduler(retention).parameters[20]
+    return 0.9 ** (1 / decay) - 1, decay
+
+
 def due_by(card_due: dt.datetime, moment: dt.datetime) -> bool:
     return as_utc(card_due) <= as_utc(moment)

@@ -9,6 +9,7 @@
     privacy.py     how each student shows on public boards (name, pseudonym, hidden), and each class's default
     classes.py     a class as a whole: its goal, deleting it, the removal clock, data retention
     boards.py      leaderboards, stats, forget-me, and the reveals and weekly boards of posts
+    reports.py     the teacher's class report (with charts.py's PNG) and the CSV export of every attempt
     schedules.py   teachers' schedule commands
     posts.py       the scheduler's side: claim_due, build_posts, mark_sent / mark_failed, next_wake
 
@@ -40,6 +41,7 @@ from bot.service.posts import LEASE, Claim, ScheduledPosts
 from bot.service.privacy import Privacy
 from bot.service.questions import Questions
 from bot.service.reference import ReferenceCards
+from bot.service.reports import Reports
 from bot.service.review import Reviews
 from bot.service.schedules import ScheduleCommands
 from bot.store.answers import AnswerWriter
@@ -88,6 +90,7 @@ class StudyService:
             self.db, self.catalogue, questions, boards, reviews, self.classes, clock, lease=post_lease
         )
         self._questions, self._reviews = questions, reviews
+        self._reports = Reports(self.db, self.catalogue, self.members, clock, review_retention)
 
         # What the front ends call, one hop from here to the use case.
         self.daily_question = questions.daily_question
@@ -109,6 +112,8 @@ class StudyService:
         self.stats = boards.stats
         self.forget_me = boards.forget_me
         self.explain = reference.explain
+        self.class_report = self._reports.report
+        self.export_answers = self._reports.export
         self.complete_name = reference.complete_name
         self.topics = self.catalogue.topics
         self.complete_topic = self.catalogue.complete_topic
@@ -132,4 +137,5 @@ class StudyService:
 
     async def close(self) -> None:
         await self.writer.close()
+        await self._reports.close()
         await self.db.close()

@@ -87,6 +87,12 @@ class Catalogue:
         """The answer as students saw it: 'C) 3 April 1922' for multiple choice."""
         return self.answer_key(question).correct_display
 
+    def answer_forms(self, question: Question) -> list[str]:
+        """Every answer a multiple-choice or true/false question can be given, as `grade` shows it back."""
+        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+            return [f"{letter}) {text}" for letter, text in self.answer_key(question).options]
+        return ["True", "False"] if question.kind is QuestionKind.TRUE_FALSE else []
+
     def grade(self, question: Question, given: str) -> tuple[bool, str]:
         """(correct?, the answer as it should be shown back)."""
         key = self.answer_key(question)

@@ -1,0 +1,236 @@
+"""The teacher's class report and CSV export: which days a period covers, what counts as a hard question,
+and how an attempt becomes a spreadsheet row. Pure rules; bot/service/reports.py reads the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.core.errors import InvalidInput
+
+INACTIVE_DAYS = 7  # a member with no answer for this many days is listed for the teacher
+HARDEST_MIN_ANSWERS = 3  # a question needs this many answers in the period to count as hard
+HARDEST_SHOWN = 5
+TERM_STARTS = ((9, 1), (1, 1), (4, 1))  # (month, day): autumn, spring and summer terms in English schools
+PERIOD_WORDS = ("week", "month", "term")
+PERIOD_HELP = "Periods: `week` (the last 7 days), `month` (the last 30), `term`, or `since YYYY-MM-DD`."
+EXPORT_HEADER = (
+    "date_time",
+    "student",
+    "user_id",
+    "question_id",
+    "topic",
+    "kind",
+    "mode",
+    "answer",
+    "correct",
+    "points",
+)
+# Excel and Sheets run a cell that starts with one of these as a formula: a student's answer never should.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPeriod:
+    """The local days a report or export covers, both ends included."""
+
+    label: str
+    first: dt.date
+    last: dt.date
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    @property
+    def slug(self) -> str:
+        """For file names: `2026-11-27_2026-12-03`."""
+        return f"{self.first.isoformat()}_{self.last.isoformat()}"
+
+
+def term_start(today: dt.date) -> dt.date:
+    starts = [dt.date(today.year - back, month, day) for back in (0, 1) for month, day in TERM_STARTS]
+    return max(start for start in starts if start <= today)
+
+
+def parse_period(text: str | None, today: dt.date) -> ReportPeriod:
+    """`week` (default), `month`, `term` or `since YYYY-MM-DD`, ending today in the class's zone."""
+    words = (text or "").strip().lower().split()
+    if not words or words == ["week"]:
+        return ReportPeriod("the last 7 days", today - dt.timedelta(days=6), today)
+    if words == ["month"]:
+        return ReportPeriod("the last 30 days", today - dt.timedelta(days=29), today)
+    if words == ["term"]:
+        start = term_start(today)
+        return ReportPeriod(f"this term (since {start:%d %b %Y})", start, today)
+    if words[0] == "since" and len(words) == 2:
+        try:
+            start = dt.date.fromisoformat(words[1])
+        except ValueError:
+            raise InvalidInput(f"“{words[1][:40]}” is not a date: write it as YYYY-MM-DD. {PERIOD_HELP}") from None
+        if start > today:
+            raise InvalidInput(f"{start:%d %b %Y} has not happened yet. {PERIOD_HELP}")
+        return ReportPeriod(f"since {start:%d %b %Y}", start, today)
+    raise InvalidInput(f"I don't know the period “{' '.join(words)[:60]}”. {PERIOD_HELP}")
+
+
+def split_period_and_topic(text: str) -> tuple[str, str]:
+    """`report month collectivisation` -> ("month", "collectivisation"); a period comes first if given."""
+    words = text.split()
+    if words and words[0].lower() in PERIOD_WORDS:
+        return words[0], " ".join(words[1:])
+    if len(words) >= 2 and words[0].lower() == "since":
+        return " ".join(words[:2]), " ".join(words[2:])
+    return "", " ".join(words)
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def hardest(per_question: dict[str, tuple[int, int]], limit: int = HARDEST_SHOWN) -> list[str]:
+    """The question ids the class got right least often ((answered, right) each), among those with
+    enough answers to judge; ties go to the more answered, then the id (a stable order)."""
+    judged = [(q, answered, right) for q, (answered, right) in per_question.items() if answered >= HARDEST_MIN_ANSWERS]
+    judged.sort(key=lambda item: (share(item[2], item[1]), -item[1], item[0]))
+    return [q for q, _, _ in judged[:limit]]
+
+
+def weakest(per_topic: dict[str, tuple[int, int]], minimum: int = 2) -> str | None:
+    """The topic a student gets right least often ((answered, right) each), among those with `minimum` answers."""
+    judged = [(share(right, answered), topic) for topic, (answered, right) in per_topic.items() if answered >= minimum]
+    return min(judged)[1] if judged else None
+
+
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character is escaped with an apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def export_row(
+    local_time: dt.datetime,
+    student: str,
+    user_id: str,
+    question_id: str,
+    topic: str,
+    kind: str,
+    mode: str,
+    answer: str,
+    correct: bool,
+    points: int,
+) -> tuple[str, ...]:
+    """One attempt as the export's columns (EXPORT_HEADER)."""
+    return (
+        local_time.strftime("%Y-%m-%d %H:%M:%S"),
+        safe_cell(student),
+        user_id,
+        question_id,
+        topic,
+        kind,
+        mode,
+        safe_cell(answer),
+        "TRUE" if correct else "FALSE",
+        str(points),
+    )
+
+
+# ---------------------------------------------------------------- what a report holds (rendered by the adapters)
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceShare:
+    """How many in the class gave one answer to a question: an option, or a typed wrong answer."""
+
+    answer: str
+    count: int
+    share: float
+    correct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HardQuestion:
+    question_id: str
+    prompt: str
+    topic: str
+    correct_answer: str
+    answered: int
+    right: int
+    choices: tuple[ChoiceShare, ...]  # every option (multiple choice, true/false) or the commonest wrong answers
+
+    @property
+    def share_right(self) -> float:
+        return share(self.right, self.answered)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicLine:
+    topic_id: str
+    title: str
+    answered: int
+    right: int
+    mastery: float | None  # the class's mean recall now (review cards); None when no card was reviewed
+
+    @property
+    def accuracy(self) -> float:
+        return share(self.right, self.answered)
+
+    @property
+    def strength(self) -> float:
+        """What "weakest first" sorts by: mastery where the cards know it, else accuracy."""
+        return self.mastery if self.mastery is not None else self.accuracy
+
+
+@dataclass(frozen=True, slots=True)
+class StudentLine:
+    name: str
+    user_id: str
+    answered: int
+    right: int
+    streak: int
+    weakest_topic: str | None
+
+    @property
+    def accuracy(self) -> float:
+        return share(self.right, self.answered)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassReport:
+    """A class at a glance for its teacher. `chart_png` shows answers per day and the topics weakest first."""
+
+    class_name: str
+    period: ReportPeriod
+    topic: str | None  # the one topic reported on, or None for all
+    members: int
+    active: int  # members who answered in the period
+    answers_per_day: tuple[tuple[dt.date, int], ...]
+    inactive: tuple[str, ...]  # names of members with no answer for INACTIVE_DAYS days or more
+    topics: tuple[TopicLine, ...]  # weakest first
+    hardest: tuple[HardQuestion, ...]
+    students: tuple[StudentLine, ...]  # lowest accuracy first
+    chart_png: bytes = b""
+
+    @property
+    def answers(self) -> int:
+        return sum(count for _, count in self.answers_per_day)
+
+    @property
+    def right(self) -> int:
+        return sum(topic.right for topic in self.topics)
+
+    @property
+    def weakest_topic(self) -> TopicLine | None:
+        return self.topics[0] if self.topics else None
+
+    @property
+    def file_stem(self) -> str:
+        return f"class-report_{self.period.slug}"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDone:
+    """A CSV export written: how many attempts, and the file name to give it."""
+
+    rows: int
+    filename: str
+    period: ReportPeriod

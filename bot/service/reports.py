@@ -1,0 +1,264 @@
+"""The teacher's class view: `report [period] [topic]` (participation, topics weakest first, the hardest
+questions with the answers chosen, each student) with a chart, and `export [period]` (every attempt as CSV).
+
+Both are for teachers only (Members.is_teacher) and read through their own database threads, so a long
+export never holds up the leaderboards' reads. The aggregates are grouped by the database; the chart is
+drawn in a thread (bot/service/charts.py imports matplotlib only then).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import csv
+import dataclasses
+import datetime as dt
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from bot.core import reports as rules
+from bot.core import review
+from bot.core.actor import Actor
+from bot.core.clock import Clock, as_utc, day_bounds, zone
+from bot.core.errors import NotAllowed, NotFound
+from bot.core.reports import ChoiceShare, ClassReport, ExportDone, HardQuestion, ReportPeriod, StudentLine, TopicLine
+from bot.core.vocabulary import QuestionKind
+from bot.service.catalogue import Catalogue
+from bot.service.failures import database_trouble
+from bot.service.members import Members
+from bot.store import reports as store
+from bot.store.db import Database, DirectAccess
+from bot.store.members import CommunityRow
+from bot.store.models import Community
+
+TEACHERS_ONLY = (
+    "Class reports and exports are for teachers only (server or workspace admins, and the teachers they name)."
+)
+NO_CLASS = "There is no class here yet: nobody has used the bot in this server or workspace."
+WRONG_ANSWERS_SHOWN = 3
+
+
+class Reports:
+    def __init__(self, db: Database, catalogue: Catalogue, members: Members, clock: Clock, retention: float) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.members = members
+        self.clock = clock
+        self.retention = retention
+        self._reads = DirectAccess(db.engine, threads=2, name="reports")
+
+    async def _teachers_class(self, actor: Actor) -> tuple[CommunityRow, str]:
+        async with self.db.read_sessions() as session:
+            community = await self.members.community_in(session, actor, create=False)
+            if not await self.members.is_teacher(session, community, actor):
+                raise NotAllowed(TEACHERS_ONLY)
+            if community is None:
+                raise NotFound(NO_CLASS)
+            name = (await session.execute(select(Community.name).where(Community.id == community.id))).scalar_one()
+        return community, name or actor.community_name or "Your class"
+
+    def _window(self, community: CommunityRow, period: ReportPeriod, question_ids: list[str] | None) -> store.Window:
+        start = day_bounds(_noon(period.first, community.timezone), community.timezone)[0]
+        end = day_bounds(_noon(period.last, community.timezone), community.timezone)[1]
+        return store.Window(community.id, start, end, question_ids)
+
+    # ------------------------------------------------------------- the report
+
+    @database_trouble()
+    async def report(self, actor: Actor, args: str = "", *, chart: bool = True) -> ClassReport:
+        """`report [week|month|term|since YYYY-MM-DD] [topic]`, for the actor's class."""
+        community, class_name = await self._teachers_class(actor)
+        period_text, topic_text = rules.split_period_and_topic(args)
+        period = rules.parse_period(period_text, self.members.today(community))
+        topic_id = self.catalogue.resolve_topic(topic_text) if topic_text.strip() else None
+        question_ids = None
+        if topic_id is not None:
+            question_ids = [q.id for q in self.catalogue.bank.questions.values() if q.topic == topic_id]
+        window = self._window(community, period, question_ids)
+        today_start = day_bounds(self.clock(), community.timezone)[0]
+        inactive_from = today_start - dt.timedelta(days=rules.INACTIVE_DAYS - 1)
+        report = await self._reads(
+            lambda c: self._read_report(c, community, class_name, period, topic_id, window, inactive_from)
+        )
+        if chart:
+            from bot.service.charts import report_chart
+
+            png = await asyncio.to_thread(report_chart, report)
+            report = dataclasses.replace(report, chart_png=png)
+        return report
+
+    def _read_report(
+        self,
+        connection: Connection,
+        community: CommunityRow,
+        class_name: str,
+        period: ReportPeriod,
+        topic_id: str | None,
+        window: store.Window,
+        inactive_from: dt.datetime,
+    ) -> ClassReport:
+        per_question = store.per_question(connection, window)
+        hardest_ids = rules.hardest(per_question)
+        given = store.answers_given(connection, window, hardest_ids)
+        members = store.class_members(connection, community.id)
+        per_member = store.per_member_topic(connection, window)
+        active_lately = store.active_since(connection, community.id, inactive_from)
+        factor, decay = review.recall_terms(self.retention)
+        recall = store.mean_recall_per_question(connection, community.id, self.clock(), factor, decay)
+        hours = store.answers_per_hour(connection, window)
+        return ClassReport(
+            class_name=class_name,
+            period=period,
+            topic=self.catalogue.topic_title(topic_id) if topic_id else None,
+            members=len(members),
+            active=len({member for member, *_ in per_member}),
+            answers_per_day=_per_day(hours, period, community.timezone),
+            inactive=tuple(name for member, name, _, _ in members if member not in active_lately),
+            topics=self._topics(per_question, recall, topic_id),
+            hardest=tuple(self._hard_question(q, per_question[q], given) for q in hardest_ids),
+            students=self._students(members, per_member),
+        )
+
+    def _topics(self, per_question: dict, recall: dict | None, only: str | None) -> tuple[TopicLine, ...]:
+        questions = {**self.catalogue.retired, **self.catalogue.bank.questions}
+        answered: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for question_id, (count, right) in per_question.items():
+            if question_id in questions:
+                answered[questions[question_id].topic][0] += count
+                answered[questions[question_id].topic][1] += right
+        recalled: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+        for question_id, (cards, total) in (recall or {}).items():
+            if question_id in self.catalogue.bank.questions:  # a retired question's card is kept, not counted
+                recalled[questions[question_id].topic][0] += cards
+                recalled[questions[question_id].topic][1] += total
+        topic_ids = [only] if only else [t for t in {*answered, *recalled} if t in self.catalogue.bank.topics]
+        lines = [
+            TopicLine(
+                topic_id,
+                self.catalogue.topic_title(topic_id),
+                answered[topic_id][0],
+                answered[topic_id][1],
+                recalled[topic_id][1] / recalled[topic_id][0] if recalled[topic_id][0] else None,
+            )
+            for topic_id in topic_ids
+            if answered[topic_id][0] or recalled[topic_id][0]
+        ]
+        return tuple(sorted(lines, key=lambda line: (line.strength, line.title)))
+
+    def _hard_question(self, question_id: str, counts: tuple[int, int], given: list[tuple]) -> HardQuestion:
+        question = self.catalogue.question(question_id)
+        answered, right = counts
+        mine = [(answer, correct, count) for q, answer, correct, count in given if q == question_id]
+        if question.kind is QuestionKind.SHORT_ANSWER:
+            wrong: Counter[str] = Counter()
+            for answer, correct, count in mine:
+                if not correct:
+                    wrong[answer.strip().lower()] += count
+            choices = tuple(
+                ChoiceShare(answer, count, rules.share(count, answered))
+                for answer, count in wrong.most_common(WRONG_ANSWERS_SHOWN)
+            )
+        else:
+            by_answer: Counter[str] = Counter()
+            right_answers = set()
+            for answer, correct, count in mine:
+                by_answer[answer] += count
+                if correct:
+                    right_answers.add(answer)
+            every = self.catalogue.answer_forms(question)
+            choices = tuple(
+                ChoiceShare(
+                    answer, by_answer[answer], rules.share(by_answer[answer], answered), answer in right_answers
+                )
+                for answer in dict.fromkeys([*every, *by_answer])
+            )
+        return HardQuestion(
+            question_id,
+            question.prompt,
+            self.catalogue.topic_title(question.topic),
+            self.catalogue.correct_answer(question),
+            answered,
+            right,
+            choices,
+        )
+
+    def _students(self, members: list[tuple], per_member: list[tuple]) -> tuple[StudentLine, ...]:
+        topics: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+        for member, topic, answered, right in per_member:
+            topics[member][topic] = (answered, right)
+        lines = []
+        for member, name, user_id, streak in members:
+            mine = topics.get(member, {})
+            weakest = rules.weakest(mine)
+            lines.append(
+                StudentLine(
+                    name,
+                    user_id,
+                    sum(answered for answered, _ in mine.values()),
+                    sum(right for _, right in mine.values()),
+                    streak,
+                    self.catalogue.topic_title(weakest) if weakest else None,
+                )
+            )
+        return tuple(sorted(lines, key=lambda line: (line.answered == 0, line.accuracy, line.name.lower())))
+
+    # ------------------------------------------------------------- the export
+
+    @database_trouble(not_done="no file was written")
+    async def export(self, actor: Actor, period_text: str, destination: Path) -> ExportDone:
+        """`export [period]`: every attempt of the class in the period written to `destination` as CSV
+        (UTF-8 with a byte-order mark, which Excel needs to read accents and Sheets ignores)."""
+        community, _ = await self._teachers_class(actor)
+        period = rules.parse_period(period_text, self.members.today(community))
+        window = self._window(community, period, None)
+        rows = await self._reads(lambda c: self._write_csv(c, community.timezone, window, destination))
+        return ExportDone(rows, f"class-answers_{period.slug}.csv", period)
+
+    def _write_csv(self, connection: Connection, timezone: str, window: store.Window, destination: Path) -> int:
+        questions = {**self.catalogue.retired, **self.catalogue.bank.questions}
+        place = zone(timezone)
+        rows = 0
+        with destination.open("w", encoding="utf-8", newline="") as out:
+            out.write(codecs.BOM_UTF8.decode())
+            writer = csv.writer(out)
+            writer.writerow(rules.EXPORT_HEADER)
+            for created, student, user_id, question_id, mode, answer, correct, points in store.attempts_for_export(
+                connection, window
+            ):
+                question = questions.get(question_id)
+                writer.writerow(
+                    rules.export_row(
+                        as_utc(created).astimezone(place),
+                        student,
+                        user_id,
+                        question_id,
+                        question.topic if question else "",
+                        question.kind.value if question else "",
+                        mode,
+                        answer,
+                        bool(correct),
+                        points,
+                    )
+                )
+                rows += 1
+        return rows
+
+    async def close(self) -> None:
+        await self._reads.close()
+
+
+def _noon(day: dt.date, timezone: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=zone(timezone))
+
+
+def _per_day(hours: list[tuple[str, int]], period: ReportPeriod, timezone: str) -> tuple[tuple[dt.date, int], ...]:
+    """Answers per local day of the period, from per-hour counts in UTC (every day listed, 0 included)."""
+    counts = dict.fromkeys(period.days, 0)
+    place = zone(timezone)
+    for hour, count in hours:
+        moment = dt.datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=dt.UTC).astimezone(place)
+        if moment.date() in counts:
+            counts[moment.date()] += count
+    return tuple(counts.items())
