@@ -126,12 +126,21 @@ def review_config(plan: Plan):
     )
 
 
+def reports_config(plan: Plan):
+    from bot.bench.reports import ReportsConfig
+
+    members = max(10, round(10_000 * plan.scale))
+    return ReportsConfig(
+        members=members, attempts=max(members, round(2_000_000 * plan.scale)), runs=5 if plan.scale >= 0.1 else 2
+    )
+
+
 # Scenarios run once per backend (SQLite, and PostgreSQL for scenario 5).
-PER_BACKEND = {1, 2, 3, 6}
+PER_BACKEND = {1, 2, 3, 6, 7}
 
 
 async def run_backend(backend: str, plan: Plan, workdir: Path) -> dict[str, Any]:
-    from bot.bench import answers, boards, fanout, review
+    from bot.bench import answers, boards, fanout, reports, review
 
     results: dict[str, Any] = {}
     if 1 in plan.scenarios:
@@ -151,6 +160,10 @@ async def run_backend(backend: str, plan: Plan, workdir: Path) -> dict[str, Any]
         note(f"scenario 6 [{backend}]: spaced review")
         async with fresh_database(backend, workdir, "review", pg_url=plan.pg_url, pg_reset=plan.pg_reset) as target:
             results["review"] = await review.run(target, plan.content, review_config(plan))
+    if 7 in plan.scenarios:
+        note(f"scenario 7 [{backend}]: class report and export")
+        async with fresh_database(backend, workdir, "reports", pg_url=plan.pg_url, pg_reset=plan.pg_reset) as target:
+            results["reports"] = await reports.run(target, plan.content, reports_config(plan))
     return results
 
 
@@ -416,6 +429,9 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         r = found.get("review")
         if r:
             review_rows(functools.partial(row, backend), r, _get(found, "answers", "throughput", "answers_per_s"))
+        t = found.get("reports")
+        if t:
+            report_rows(functools.partial(row, backend), t)
     s = results.get("startup")
     if s:
         for key, label in (("fresh_db", "fresh DB"), ("warm_db", "warm DB")):
@@ -446,6 +462,61 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             row("-", "4 footprint", "RSS", memory.get("error"), "", "< 150 MB", False)
     return rows
+
+
+def report_rows(row: Any, r: dict[str, Any]) -> None:
+    """Scenario 7's rows (`row` is checks()'s, with the backend already given)."""
+    data, name = r["data"], "7 reports"
+    row(
+        name,
+        f"class of {r['config']['members']:,} members, {r['config']['attempts']:,} attempts, "
+        f"{data['review_cards']:,} cards: built",
+        r["build_s"],
+        "s",
+    )
+    periods = (
+        ("report_week", "the last 7 days (the default)", True),
+        ("report_month", "the last 30 days", True),
+        ("report_term", "the term", False),
+        ("report_year", "the whole year", False),
+    )
+    for key, label, targeted in periods:
+        figures = r[key]
+        row(
+            name,
+            f"report data, {label}: {figures['answers']:,} answers, median (max)",
+            f"{_fmt(figures['median_ms'])} ({_fmt(figures['max_ms'])})",
+            "ms",
+            "< 1000" if targeted else "",
+            (figures["max_ms"] < 1000 and figures["mastery_from_cards"]) if targeted else None,
+        )
+    c = r["chart"]
+    row(
+        name,
+        "chart PNG: median (max) warm",
+        f"{_fmt(c['median_ms'])} ({_fmt(c['max_ms'])})",
+        "ms",
+        "< 300",
+        c["max_ms"] < 300,
+    )
+    row(name, "  first chart, with matplotlib's import", c["first_ms"], "ms")
+    e = r["export"]
+    row(
+        name,
+        f"CSV export of the whole year ({e['rows']:,} rows, {e['file_mb']} MB)",
+        e["rows_per_s"],
+        "rows/s",
+        ">= 100000",
+        e["rows_per_s"] >= 100_000 and e["rows"] == e["rows_in_file"],
+    )
+    row(
+        name,
+        "  resident memory before / peak during the export",
+        f"{e['rss_before_mb']} / {e['rss_peak_mb']}",
+        "MB",
+        "flat (< +50)",
+        e["rss_growth_mb"] < 50,
+    )
 
 
 def review_rows(row: Any, r: dict[str, Any], scenario_1_rate: float | None) -> None:

@@ -16,11 +16,13 @@ SCENARIOS = {
     4: "start-up and footprint",
     5: "scenarios 1-3 and 6 on PostgreSQL",
     6: "spaced review",
+    7: "class report and CSV export",
 }
 
 
 DESCRIPTION = (
-    "Speed at scale: answers, leaderboards, daily fan-out, start-up and memory, spaced review, each on a fresh "
+    "Speed at scale: answers, leaderboards, daily fan-out, start-up and memory, spaced review, the teacher's "
+    "report and export, each on a fresh "
     "temporary database. Progress goes to stderr, the table to stdout."
 )
 

@@ -3,9 +3,10 @@ console prints. The chat front ends render the same ClassReport in their own way
 
 from __future__ import annotations
 
-from bot.core.reports import ClassReport, HardQuestion
+from bot.core.reports import HARDEST_MIN_ANSWERS, ClassReport, HardQuestion, TopicLine
 
 NAMES_SHOWN = 40  # inactive members named before "and N more" (a big class's file lists them all)
+NO_HARD_QUESTION = f"No question with {HARDEST_MIN_ANSWERS} or more answers was got wrong in this period."
 
 
 def percent(value: float) -> str:
@@ -19,6 +20,17 @@ def plural(count: int, word: str) -> str:
 def bar(value: float, width: int = 10) -> str:
     filled = round(max(0.0, min(1.0, value)) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+def hard_questions(report: ClassReport) -> tuple[HardQuestion, ...]:
+    """The hardest questions someone got wrong: one that everybody got right is not hard, only answered."""
+    return tuple(question for question in report.hardest if question.right < question.answered)
+
+
+def topic_figures(topic: TopicLine) -> str:
+    """`25% right of 4, mastery 81%` (mastery only where review cards know it)."""
+    mastery = f", mastery {percent(topic.mastery)}" if topic.mastery is not None else ""
+    return f"{percent(topic.accuracy)} right of {topic.answered}{mastery}"
 
 
 def choice_lines(question: HardQuestion) -> list[str]:
@@ -51,17 +63,16 @@ def markdown(report: ClassReport, *, every_name: bool = False, students_shown: i
             "",
         ]
     lines += ["## Topics, weakest first", ""]
+    if report.mastery_sampled:
+        lines += [f"(Mastery from the review cards of {report.mastery_from} of the {report.members} members.)", ""]
     if not report.topics:
         lines.append("No answers in this period.")
     for topic in report.topics:
-        mastery = f", mastery {percent(topic.mastery)}" if topic.mastery is not None else ""
-        lines.append(
-            f"- {bar(topic.strength)} **{topic.title}**: {percent(topic.accuracy)} right of {topic.answered}{mastery}"
-        )
+        lines.append(f"- {bar(topic.strength)} **{topic.title}**: {topic_figures(topic)}")
     lines += ["", "## Hardest questions", ""]
-    if not report.hardest:
-        lines.append("No question had 3 or more answers in this period.")
-    for number, question in enumerate(report.hardest, 1):
+    if not hard_questions(report):
+        lines.append(NO_HARD_QUESTION)
+    for number, question in enumerate(hard_questions(report), 1):
         lines += [
             f"{number}. {question.prompt} ({question.topic}): {percent(question.share_right)} right of "
             f"{question.answered}; answer: {question.correct_answer}",

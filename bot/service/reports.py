@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 from bot.core import reports as rules
 from bot.core import review
 from bot.core.actor import Actor
-from bot.core.clock import Clock, as_utc, day_bounds, zone
+from bot.core.clock import Clock, day_bounds, zone
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.reports import ChoiceShare, ClassReport, ExportDone, HardQuestion, ReportPeriod, StudentLine, TopicLine
 from bot.core.vocabulary import QuestionKind
@@ -47,7 +47,7 @@ class Reports:
         self.members = members
         self.clock = clock
         self.retention = retention
-        self._reads = DirectAccess(db.engine, threads=2, name="reports")
+        self._reads = DirectAccess(db.engine, threads=3, name="reports")
 
     async def _teachers_class(self, actor: Actor) -> tuple[CommunityRow, str]:
         async with self.db.read_sessions() as session:
@@ -79,9 +79,7 @@ class Reports:
         window = self._window(community, period, question_ids)
         today_start = day_bounds(self.clock(), community.timezone)[0]
         inactive_from = today_start - dt.timedelta(days=rules.INACTIVE_DAYS - 1)
-        report = await self._reads(
-            lambda c: self._read_report(c, community, class_name, period, topic_id, window, inactive_from)
-        )
+        report = await self._read_report(community, class_name, period, topic_id, window, inactive_from)
         if chart:
             from bot.service.charts import report_chart
 
@@ -89,9 +87,8 @@ class Reports:
             report = dataclasses.replace(report, chart_png=png)
         return report
 
-    def _read_report(
+    async def _read_report(
         self,
-        connection: Connection,
         community: CommunityRow,
         class_name: str,
         period: ReportPeriod,
@@ -99,15 +96,30 @@ class Reports:
         window: store.Window,
         inactive_from: dt.datetime,
     ) -> ClassReport:
-        per_question = store.per_question(connection, window)
-        hardest_ids = rules.hardest(per_question)
-        given = store.answers_given(connection, window, hardest_ids)
-        members = store.class_members(connection, community.id)
-        per_member = store.per_member_topic(connection, window)
-        active_lately = store.active_since(connection, community.id, inactive_from)
         factor, decay = review.recall_terms(self.retention)
-        recall = store.mean_recall_per_question(connection, community.id, self.clock(), factor, decay)
-        hours = store.answers_per_hour(connection, window)
+        now = self.clock()
+
+        def questions(connection: Connection) -> tuple:
+            per_question = store.per_question(connection, window)
+            hardest = rules.hardest(per_question)
+            return per_question, hardest, store.answers_given(connection, window, hardest)
+
+        def members_and_mastery(connection: Connection) -> tuple:
+            members = store.class_members(connection, community.id)
+            sample = rules.mastery_sample(sorted(member for member, *_ in members))
+            recall = store.mean_recall_per_question(connection, sample, now, factor, decay)
+            return members, len(sample), recall, store.active_since(connection, community.id, inactive_from)
+
+        def answers(connection: Connection) -> tuple:
+            return store.per_member_topic(connection, window), store.answers_per_hour(connection, window)
+
+        # Three reads at once, each on a connection of its own: the two scans of the period's answers, and
+        # the members with their review cards.
+        (
+            (per_question, hardest, given),
+            (members, sampled, recall, active_lately),
+            (per_member, hours),
+        ) = await asyncio.gather(self._reads(questions), self._reads(members_and_mastery), self._reads(answers))
         return ClassReport(
             class_name=class_name,
             period=period,
@@ -117,8 +129,9 @@ class Reports:
             answers_per_day=_per_day(hours, period, community.timezone),
             inactive=tuple(name for member, name, _, _ in members if member not in active_lately),
             topics=self._topics(per_question, recall, topic_id),
-            hardest=tuple(self._hard_question(q, per_question[q], given) for q in hardest_ids),
+            hardest=tuple(self._hard_question(q, per_question[q], given) for q in hardest),
             students=self._students(members, per_member),
+            mastery_from=sampled,
         )
 
     def _topics(self, per_question: dict, recall: dict | None, only: str | None) -> tuple[TopicLine, ...]:
@@ -218,31 +231,19 @@ class Reports:
 
     def _write_csv(self, connection: Connection, timezone: str, window: store.Window, destination: Path) -> int:
         questions = {**self.catalogue.retired, **self.catalogue.bank.questions}
-        place = zone(timezone)
+        about = {q: (question.topic, question.kind.value) for q, question in questions.items()}
+        members = {
+            member: (name, user_id) for member, name, user_id, _ in store.class_members(connection, window.community_id)
+        }
+        local = rules.LocalTimes(timezone)
         rows = 0
         with destination.open("w", encoding="utf-8", newline="") as out:
             out.write(codecs.BOM_UTF8.decode())
             writer = csv.writer(out)
             writer.writerow(rules.EXPORT_HEADER)
-            for created, student, user_id, question_id, mode, answer, correct, points in store.attempts_for_export(
-                connection, window
-            ):
-                question = questions.get(question_id)
-                writer.writerow(
-                    rules.export_row(
-                        as_utc(created).astimezone(place),
-                        student,
-                        user_id,
-                        question_id,
-                        question.topic if question else "",
-                        question.kind.value if question else "",
-                        mode,
-                        answer,
-                        bool(correct),
-                        points,
-                    )
-                )
-                rows += 1
+            for chunk in store.attempts_for_export(connection, window):
+                writer.writerows(rules.export_rows(chunk, members, about, local))
+                rows += len(chunk)
         return rows
 
     async def close(self) -> None:

@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, func, literal, select, text
+from sqlalchemy import Connection, Integer, String, func, literal, select, text, type_coerce
 from sqlalchemy.exc import OperationalError
 
+from bot.store.db import chunks
 from bot.store.models import Attempt, Member, Question, ReviewCard
 
 EXPORT_CHUNK = 5_000  # attempts fetched at a time: an export's memory stays flat however long the period
@@ -44,8 +45,8 @@ def answers_per_hour(connection: Connection, window: Window) -> list[tuple[str, 
     """("YYYY-MM-DD HH" in UTC, answers) per hour: the service turns hours into the class's local days."""
     if connection.dialect.name == "postgresql":
         hour = func.to_char(func.timezone("UTC", Attempt.created_at), "YYYY-MM-DD HH24")
-    else:
-        hour = func.strftime("%Y-%m-%d %H", Attempt.created_at)
+    else:  # stored as text, "YYYY-MM-DD HH:MM:SS.ffffff" in UTC: its first 13 characters are the hour
+        hour = func.substr(Attempt.created_at, 1, 13)
     rows = connection.execute(select(hour, func.count()).where(*window.where()).group_by(hour))
     return [(str(moment), count) for moment, count in rows]
 
@@ -103,9 +104,9 @@ def active_since(connection: Connection, community_id: int, start: dt.datetime) 
 
 
 def mean_recall_per_question(
-    connection: Connection, community_id: int, now: dt.datetime, factor: float, decay: float
+    connection: Connection, member_ids: Sequence[int], now: dt.datetime, factor: float, decay: float
 ) -> dict[str, tuple[int, float]] | None:
-    """question id -> (cards reviewed, summed recall now) over the class's cards, FSRS's retrievability
+    """question id -> (cards reviewed, summed recall now) over these members' cards, FSRS's retrievability
     (1 + factor * whole days since the last review / stability) ** decay worked out by the database.
     None when the database has no power function (a SQLite built without its math functions)."""
     if connection.dialect.name == "postgresql":
@@ -118,18 +119,22 @@ def mean_recall_per_question(
         days = func.max(0, elapsed.cast(Integer))
         power = func.pow
     recall = power(1 + factor * days / ReviewCard.stability, decay)
-    rows = connection.execute(
-        select(ReviewCard.question_id, func.count(), func.sum(recall))
-        .join(Member, Member.id == ReviewCard.member_id)
-        .where(
-            Member.community_id == community_id,
-            ReviewCard.reviews > 0,
-            ReviewCard.stability > 0,
-            ReviewCard.last_review.is_not(None),
+    found: dict[str, tuple[int, float]] = {}
+    for chunk in chunks(list(member_ids)):
+        rows = connection.execute(
+            select(ReviewCard.question_id, func.count(), func.sum(recall))
+            .where(
+                ReviewCard.member_id.in_(chunk),
+                ReviewCard.reviews > 0,
+                ReviewCard.stability > 0,
+                ReviewCard.last_review.is_not(None),
+            )
+            .group_by(ReviewCard.question_id)
         )
-        .group_by(ReviewCard.question_id)
-    )
-    return {question_id: (cards, float(total or 0.0)) for question_id, cards, total in rows}
+        for question_id, cards, total in rows:
+            before = found.get(question_id, (0, 0.0))
+            found[question_id] = (before[0] + cards, before[1] + float(total or 0.0))
+    return found
 
 
 def _has_sqlite_math(connection: Connection) -> bool:
@@ -140,24 +145,23 @@ def _has_sqlite_math(connection: Connection) -> bool:
     return True
 
 
-def attempts_for_export(connection: Connection, window: Window) -> Iterator[tuple]:
-    """(created_at UTC, student, user id, question id, mode, answer, correct, points), oldest first, fetched
-    EXPORT_CHUNK at a time from a server-side cursor."""
+def attempts_for_export(connection: Connection, window: Window) -> Iterator[Sequence[tuple]]:
+    """(created_at UTC, member id, question id, mode, answer, correct, points), oldest first, in lists of
+    EXPORT_CHUNK rows from a server-side cursor. SQLite's instants come as their stored text (parsing them
+    into datetimes is most of an export's time there); PostgreSQL's as datetimes."""
+    created = type_coerce(Attempt.created_at, String) if connection.dialect.name == "sqlite" else Attempt.created_at
     statement = (
         select(
-            Attempt.created_at,
-            Member.display_name,
-            Member.external_id,
+            created,
+            Attempt.member_id,
             Attempt.question_id,
             Attempt.mode,
             Attempt.answer_given,
             Attempt.correct,
             Attempt.points,
         )
-        .join(Member, Member.id == Attempt.member_id)
         .where(*window.where())
         .order_by(Attempt.created_at, Attempt.id)
     )
     result = connection.execution_options(yield_per=EXPORT_CHUNK).execute(statement)
-    for partition in result.partitions():
-        yield from partition
+    yield from result.partitions()
