@@ -183,11 +183,16 @@ class Scheduler:
 
     async def _send(self, claim: Claim, post: DailyPost) -> bool | None:
         """True when sent, False when not (failed, or another scheduler holds it), None when left unsent
-        (the scheduler is stopping, or the database could not record the start): given back."""
+        (the scheduler is stopping, the front end went away, or the database could not record the start):
+        given back."""
         async with self._sending:
             if self._stopping:
                 return None
             where = f"{claim.platform}/{claim.channel_id}"
+            if claim.platform not in self.publishers:  # its front end stopped since the claim: give the post back
+                log.info("not posting to %s now: its front end is no longer connected", where)
+                return None
+            publisher = self.publishers.get(claim.platform)
             try:
                 held = await self.posts.start_sending(claim)
             except Exception as error:  # the database is away: give the post back, to be tried again
@@ -196,7 +201,6 @@ class Scheduler:
             if not held:
                 log.warning("not posting to %s: another scheduler took the claim over", where)
                 return False
-            publisher = self.publishers.get(claim.platform)
             try:
                 found = await self._already_posted(publisher, claim, post)
                 reference = found or await publisher.publish(claim.channel_id, post)

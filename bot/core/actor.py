@@ -22,3 +22,5 @@ class Actor:
     display_name: str
     is_admin: bool = False
     community_name: str = ""
+    # The member's roles in the community (Discord's role ids): a class may name one as its teachers'.
+    role_ids: frozenset[str] = frozenset()

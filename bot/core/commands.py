@@ -3,7 +3,7 @@
 `parse_command("quiz collectivisation")` -> `Quiz(topic="collectivisation")`; each front end then maps
 the command to a service call and renders the reply. Platform details stay with the front end: a
 Slack `<@U123>` mention in `stats` or `schedule teachers add` is passed on as text (`who`), and the
-console's own words (`user`, `topics`, `quit`) are handled before this grammar is asked. Bad input
+console's own words (`user`, `quit`) are handled before this grammar is asked. Bad input
 raises InvalidInput with a usage hint; `prefix` ("/study " on Slack) goes in front of every example.
 """
 
@@ -15,6 +15,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.core.assignments import AssignArgs, parse_assign
 from bot.core.errors import InvalidInput
 from bot.core.scoring import parse_period
 from bot.core.vocabulary import Period
@@ -34,9 +35,15 @@ COMMANDS = (
     "goal",
     "class",
     "schedule",
+    "topics",
+    "assign",
+    "assignments",
+    "start",
+    "report",
+    "export",
     "help",
 )
-SCHEDULE_ACTIONS = ("set", "show", "pause", "resume", "off", "list", "teachers")
+SCHEDULE_ACTIONS = ("set", "show", "now", "skip", "pause", "resume", "off", "list", "teachers")
 SUGGEST_CUTOFF = 55  # rapidfuzz ratio: "leaderbord" -> leaderboard, "xyzzy" -> nothing
 
 
@@ -193,6 +200,69 @@ class Teachers:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleNow:
+    """`schedule now`: post this channel's question at once (it is today's post)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSkip:
+    """`schedule skip`: leave out the next post (`schedule resume` brings skipped posts back)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTopics:
+    """`topics`: the bank's topics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Taught:
+    """`topics taught` shows what the class has been taught so far; `topics taught <topic, topic ...>` or
+    `topics taught all` (teachers) changes it."""
+
+    topics: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """`assign <topic or all> [n=10] due:YYYY-MM-DD [goal=70%]` (teachers): a set of questions for the class."""
+
+    args: AssignArgs
+
+
+@dataclass(frozen=True, slots=True)
+class ShowAssignments:
+    """`assignments`: a teacher's list of the class's (who finished, who has not started), a student's to do;
+    `assignments mine` a teacher's own to do; `assignments close <N>` (teachers) closes one early."""
+
+    close: int | None = None
+    mine: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StartAssignment:
+    """`start <N>` (or `assignment <N>`): the next question of assignment N, as its Start button gives it."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """`report [week|month|term|since YYYY-MM-DD] [topic] [--out FILE.png]` (teachers): the class report.
+    `args` is the period and topic as typed (the service reads them); `out` is where the console puts the chart."""
+
+    args: str = ""
+    out: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """`export [period] [--out FILE.csv]` (teachers): every attempt of the class in the period, as CSV."""
+
+    period: str = ""
+    out: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduleHelp:
     """`schedule help`, or a word after `schedule` that is none of its actions."""
 
@@ -226,6 +296,15 @@ Command = (
     | ScheduleList
     | Teachers
     | ScheduleHelp
+    | ScheduleNow
+    | ScheduleSkip
+    | ShowTopics
+    | Taught
+    | Report
+    | Export
+    | Assign
+    | ShowAssignments
+    | StartAssignment
 )
 
 
@@ -272,6 +351,20 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
             return ForgetMe()
         case "schedule":
             return parse_schedule(rest, prefix=prefix)
+        case "topics":
+            return parse_topics(rest, prefix)
+        case "report":
+            args, out = _out_option(rest, prefix, "report week --out report.png")
+            return Report(args, out)
+        case "export":
+            period, out = _out_option(rest, prefix, "export month --out answers.csv")
+            return Export(period, out)
+        case "assign":
+            return Assign(parse_assign(rest, prefix))
+        case "assignments":
+            return parse_assignments(rest, prefix)
+        case "start" | "assignment":
+            return StartAssignment(_number(rest, "start <N>", prefix))
         case "help":
             return Help()
     return Unknown(word, closest(word, COMMANDS + also))
@@ -306,7 +399,7 @@ def parse_review(text: str, prefix: str = "") -> Command:
 
 
 def parse_schedule(text: str, *, prefix: str = "") -> Command:
-    """What follows `schedule`: `set|show|pause|resume|off|list|teachers ...` (nothing is `show`)."""
+    """What follows `schedule`: `set|show|now|skip|pause|resume|off|list|teachers ...` (nothing is `show`)."""
     action, rest = split_word(text)
     match action:
         case "" | "show":
@@ -317,6 +410,10 @@ def parse_schedule(text: str, *, prefix: str = "") -> Command:
             return SchedulePause(rest or None)
         case "resume":
             return ScheduleResume()
+        case "now":
+            return ScheduleNow()
+        case "skip":
+            return ScheduleSkip()
         case "off":
             return ScheduleOff(rest or None)
         case "list":
@@ -326,6 +423,42 @@ def parse_schedule(text: str, *, prefix: str = "") -> Command:
         case "help":
             return ScheduleHelp()
     return ScheduleHelp(action, closest(action, SCHEDULE_ACTIONS))
+
+
+def parse_topics(text: str, prefix: str = "") -> ShowTopics | Taught:
+    """What follows `topics`: nothing (the list), or `taught [<topic, topic ...> | all]`."""
+    action, rest = split_word(text)
+    if not action:
+        return ShowTopics()
+    if action == "taught":
+        return Taught(rest)
+    raise InvalidInput(
+        f"Try `{prefix}topics` for the list, or (teachers) `{prefix}topics taught <topic, topic ...>`, "
+        f"`{prefix}topics taught all` or `{prefix}topics taught` to see what the class has been taught so far."
+    )
+
+
+def parse_assignments(text: str, prefix: str = "") -> ShowAssignments:
+    """What follows `assignments`: nothing, `mine`, or `close <N>`."""
+    action, rest = split_word(text)
+    if not action:
+        return ShowAssignments()
+    if action == "mine":
+        return ShowAssignments(mine=True)
+    if action == "close":
+        return ShowAssignments(close=_number(rest, "assignments close <N>", prefix))
+    raise InvalidInput(
+        f"Try `{prefix}assignments` for the list, `{prefix}assignments mine` for yours, or (teachers) "
+        f"`{prefix}assignments close <N>`."
+    )
+
+
+def _number(text: str, usage: str, prefix: str) -> int:
+    """An assignment's number as typed (`3` or `#3`)."""
+    word = text.strip().lstrip("#")
+    if not word.isdigit() or len(word) > 9:
+        raise InvalidInput(f"Try `{prefix}{usage}` with the assignment's number (`{prefix}assignments` lists them).")
+    return int(word)
 
 
 def teachers_usage(prefix: str = "") -> str:
@@ -380,6 +513,20 @@ def split_word(text: str | None) -> tuple[str, str]:
 def closest(word: str, known: tuple[str, ...]) -> str | None:
     found = process.extractOne(word[:40], known, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF)
     return found[0] if found else None
+
+
+_OUT = re.compile(r"(?:^|\s)--out(?:=|\s+|$)")
+
+
+def _out_option(text: str, prefix: str, usage: str) -> tuple[str, str]:
+    """`"week rise --out my report.png"` -> `("week rise", "my report.png")`: the file is all after `--out`."""
+    found = _OUT.search(text)
+    if found is None:
+        return text.strip(), ""
+    out = text[found.end() :].strip()
+    if not out:
+        raise InvalidInput(f"Give a file after --out, as in `{prefix}{usage}`.")
+    return text[: found.start()].strip(), out
 
 
 def _required(text: str, prefix: str, usage: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.core.vocabulary import Mode, Period, QuestionKind
+from bot.core.vocabulary import AssignmentStatus, Mode, Period, QuestionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,17 +21,25 @@ class QuestionRef:
     question_id: str
     mode: Mode
     daily_date: dt.date | None = None
+    assignment_id: int | None = None  # an assignment's question: which assignment (None: the one asked last)
 
     def encode(self) -> str:
-        """Compact, stable form for button ids: `d:2026-11-27:ps-001`, `p::ps-001` or `r::ps-001`."""
+        """Compact, stable form for button ids: `d:2026-11-27:ps-001`, `p::ps-001`, `r::ps-001`, or
+        `a:17:ps-001` (assignment 17's question: the middle part is the assignment's id, not a day)."""
+        if self.mode is Mode.ASSIGNMENT:
+            return f"a:{self.assignment_id or ''}:{self.question_id}"
         day = self.daily_date.isoformat() if self.daily_date else ""
         return f"{self.mode.value[0]}:{day}:{self.question_id}"
 
     @classmethod
     def decode(cls, text: str) -> QuestionRef:
-        mode_letter, day, question_id = text.split(":", 2)
+        mode_letter, middle, question_id = text.split(":", 2)
+        if mode_letter == "a":
+            if middle and not middle.isdigit():
+                raise ValueError(f"not an assignment id: {middle[:20]!r}")
+            return cls(question_id, Mode.ASSIGNMENT, assignment_id=int(middle) if middle else None)
         mode = {"d": Mode.DAILY, "r": Mode.REVIEW}.get(mode_letter, Mode.PRACTICE)
-        return cls(question_id, mode, dt.date.fromisoformat(day) if day else None)
+        return cls(question_id, mode, dt.date.fromisoformat(middle) if middle else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,7 @@ class AskedQuestion:
     figures: tuple[FigureLink, ...] = ()
     already_answered: bool = False  # the daily question this member has already answered
     reviews_due: int = 0  # asked by `review`: how many are due today, this one included
+    assignment: AssignmentStanding | None = None  # an assignment's question: the student's way through it so far
 
     @property
     def is_daily(self) -> bool:
@@ -73,6 +82,7 @@ class AnswerFeedback:
     figure: FigureLink | None = None
     note: str = ""  # e.g. "yesterday's question counts as practice"
     reviews_due: int | None = None  # after a review: how many more are due today
+    assignment: AssignmentStanding | None = None  # after an assignment's question: the student's standing now
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +226,16 @@ class Stats:
     # The half-term's streak freeze: the day it was used (this half-term), and whether one is left.
     streak_freeze_used_on: dt.date | None = None
     streak_freeze_available: bool = True
+    assignment_answered: int = 0  # answers to assignments' questions (retakes included)
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
+
+    @property
+    def assignment_note(self) -> str:
+        """The answered line's end, such as ", 4 assignment", when there are assignment answers; else empty."""
+        return f", {self.assignment_answered} assignment" if self.assignment_answered else ""
 
     @property
     def freeze_note(self) -> str:
@@ -323,4 +339,120 @@ class ScheduleInfo:
     failing_elsewhere: tuple[str, ...] = ()
     # The time zone is the community's: setting it here moved these other channels' schedules to it too.
     moved_to_timezone: tuple[str, ...] = ()
-    posting_now: bool = False  # today's slot has passed and today's post is not made yet: it goes out at once
+    # Today's post is not made yet and goes out at once: its slot has passed, or a teacher asked (`schedule now`).
+    posting_now: bool = False
+    skipped: tuple[dt.date, ...] = ()  # coming posting days a teacher skipped (`schedule skip`; resume undoes)
+    # The titles in `topics` the class has not been taught yet (`topics taught`): not asked. When that is all
+    # of them, the posts draw from every taught topic instead.
+    untaught_topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaughtTopics:
+    """`topics taught`: what the class has been taught so far, which the daily question, practice, review and
+    assignments draw from (`whole_bank`: nothing was chosen, so every topic)."""
+
+    taught: tuple[TopicInfo, ...]
+    not_yet: tuple[TopicInfo, ...]
+    whole_bank: bool
+    changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherRole:
+    """`/teacher role`: the Discord role whose members count as teachers besides Manage Server (None: none)."""
+
+    role_id: str | None
+    changed: bool = False
+
+
+# ---------------------------------------------------------------- assignments
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentInfo:
+    """An assignment as the class sees it: a set of questions to do by a date, with a goal (share right)."""
+
+    assignment_id: int
+    title: str  # the topic's title, or "All taught topics"
+    questions: int
+    goal_percent: int
+    due_date: dt.date  # the last local day it can be done
+    closed_early: bool = False  # a teacher closed it before its date
+    past_due: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return not self.closed_early and not self.past_due
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentStanding:
+    """One student's way through an assignment: `right` questions whose latest answer is right, of
+    `assignment.questions`; `answered` met at least once."""
+
+    assignment: AssignmentInfo
+    answered: int = 0
+    right: int = 0
+    finished: bool = False  # the goal reached
+    started: bool = False
+
+    @property
+    def status(self) -> AssignmentStatus:
+        if self.finished:
+            return AssignmentStatus.FINISHED
+        return AssignmentStatus.IN_PROGRESS if self.started else AssignmentStatus.NOT_STARTED
+
+    @property
+    def progress(self) -> str:
+        """The same words on every platform: "3/10 right, goal 70%"."""
+        return f"{self.right}/{self.assignment.questions} right, goal {self.assignment.goal_percent}%"
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentCreated:
+    """`assign ...` (teachers): the assignment, to announce once in `channel_id` with a "Start" button."""
+
+    assignment: AssignmentInfo
+    channel_id: str
+    asked_for: int  # the number of questions asked for: more than `assignment.questions` when the topic has fewer
+
+
+@dataclass(frozen=True, slots=True)
+class ClassAssignment:
+    """One assignment in a teacher's list: who has finished, who is working on it, who has not started
+    (names, up to a limit each; the counts are whole)."""
+
+    assignment: AssignmentInfo
+    finished: tuple[str, ...] = ()
+    in_progress: tuple[str, ...] = ()
+    not_started: tuple[str, ...] = ()
+    finished_count: int = 0
+    in_progress_count: int = 0
+    not_started_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClassAssignments:
+    """`assignments` for a teacher: the class's assignments, the open ones first."""
+
+    assignments: tuple[ClassAssignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MyAssignments:
+    """`assignments` for a student: the open assignments, what is still to do first."""
+
+    assignments: tuple[AssignmentStanding, ...]
+
+    @property
+    def to_do(self) -> tuple[AssignmentStanding, ...]:
+        return tuple(standing for standing in self.assignments if not standing.finished)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentClosed:
+    """A teacher closed an assignment early (`already`: it was closed, or past its date, before)."""
+
+    assignment: AssignmentInfo
+    already: bool = False

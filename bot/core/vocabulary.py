@@ -18,6 +18,15 @@ class Mode(StrEnum):
     DAILY = "daily"
     PRACTICE = "practice"
     REVIEW = "review"  # spaced review: practice the student is due to see again
+    ASSIGNMENT = "assignment"  # a question of a teacher's assignment: scored as practice
+
+
+class AssignmentStatus(StrEnum):
+    """Where a student is with an assignment."""
+
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    FINISHED = "finished"  # the goal reached
 
 
 class Period(StrEnum):

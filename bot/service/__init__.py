@@ -5,12 +5,14 @@
     members.py     communities and members: the one enrolment, pending question, "today" for a member
     questions.py   daily and practice questions, and each community's daily question per date
     answers.py     submit_answer: grade -> record -> feedback
+    assignments.py a teacher's set of questions with a date and a goal; each student's way through it
     review.py      spaced review (FSRS): the most overdue question, mastery per topic, re-grading
     privacy.py     how each student shows on public boards (name, pseudonym, hidden), and each class's default
     classes.py     a class as a whole: its goal, deleting it, the removal clock, data retention
     boards.py      leaderboards, stats, forget-me, and the reveals and weekly boards of posts
     reports.py     the teacher's class report (with charts.py's PNG) and the CSV export of every attempt
-    schedules.py   teachers' schedule commands
+    schedules.py   teachers' schedule commands;  one_off_posts.py  `schedule now` and `schedule skip`'s rows
+    teaching.py    the topics a class has been taught so far, and Discord's teachers' role
     posts.py       the scheduler's side: claim_due, build_posts, mark_sent / mark_failed, next_wake
 
 The parts depend one way (catalogue <- members <- questions, review <- answers; boards, schedules and posts
@@ -33,6 +35,7 @@ from bot.core.privacy import CLASS_DEFAULT
 from bot.core.replies import AskedQuestion
 from bot.core.review import DEFAULT_RETENTION
 from bot.service.answers import Answers
+from bot.service.assignments import Assignments
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
 from bot.service.classes import Classes
@@ -44,6 +47,7 @@ from bot.service.reference import ReferenceCards
 from bot.service.reports import Reports
 from bot.service.review import Reviews
 from bot.service.schedules import ScheduleCommands
+from bot.service.teaching import Teaching
 from bot.store.answers import AnswerWriter
 from bot.store.db import Database
 
@@ -76,7 +80,9 @@ class StudyService:
         self.writer = AnswerWriter(engine, retention=review_retention)
         questions = Questions(self.db, self.catalogue, self.members, clock)
         reviews = Reviews(self.db, self.catalogue, self.members, clock, review_retention)
-        answers = Answers(self.catalogue, self.members, questions, self.writer, clock)
+        # `assignments` are the teachers' sets of questions and each student's way through them
+        self.assignments = Assignments(self.db, self.catalogue, self.members, clock, review_retention)
+        answers = Answers(self.catalogue, self.members, questions, self.writer, clock, self.assignments)
         boards = Boards(self.db, self.catalogue, self.members, reviews)
         reference = ReferenceCards(self.catalogue, reviews)
 
@@ -116,6 +122,11 @@ class StudyService:
         self.export_answers = self._reports.export
         self.complete_name = reference.complete_name
         self.topics = self.catalogue.topics
+        teaching = Teaching(self.db, self.catalogue, self.members)
+        self.taught_topics = teaching.taught_topics  # `topics taught`; Catalogue.taught(community) reads them
+        self.set_taught_topics = teaching.set_taught_topics
+        self.teacher_role = teaching.teacher_role
+        self.set_teacher_role = teaching.set_teacher_role
         self.complete_topic = self.catalogue.complete_topic
 
     async def practice_question(

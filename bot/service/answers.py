@@ -14,6 +14,7 @@ from bot.core.errors import NotFound
 from bot.core.grading import clean_input
 from bot.core.replies import AnswerFeedback, QuestionRef
 from bot.core.vocabulary import Mode
+from bot.service.assignments import Assignments
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members, display_name
@@ -35,12 +36,14 @@ class Answers:
         questions: Questions,
         writer: AnswerWriter,
         clock: Clock,
+        assignments: Assignments,
     ) -> None:
         self.catalogue = catalogue
         self.members = members
         self.questions = questions
         self.writer = writer
         self.clock = clock
+        self.assignments = assignments  # an assignment's question is recorded with its progress row
 
     @database_trouble(not_done="your answer was not saved")
     async def submit_answer(self, actor: Actor, answer: str, ref: QuestionRef | None = None) -> AnswerFeedback:
@@ -50,6 +53,8 @@ class Answers:
             ref = await self.members.pending(community.id, actor.user_id)
         question = self.catalogue.question(ref.question_id)
         correct, shown = self.catalogue.grade(question, given)
+        if ref.mode is Mode.ASSIGNMENT:
+            return await self.assignments.answer(actor, community, question, ref, correct, shown[:500])
         note = ""
         if ref.mode is Mode.DAILY:
             if await self.questions.assigned(community.id, ref.daily_date) != question.id:
@@ -84,9 +89,11 @@ class Answers:
             question = self.catalogue.question(outcome.question_id)
         return dataclasses.replace(self._feedback(question, ref, outcome, note), reviews_due=outcome.reviews_due)
 
-    def _review_day(self, community: CommunityRow) -> tuple[dt.date, dt.datetime]:
-        """The member's local date and its end in UTC: the day whose remaining reviews the feedback counts."""
-        return self.members.today(community), day_bounds(self.clock(), community.timezone)[1]
+    def _review_day(self, community: CommunityRow) -> tuple[dt.date, dt.datetime, frozenset[str] | None]:
+        """The member's local date, its end in UTC and the class's taught topics: the reviews the feedback
+        counts as still due today."""
+        end = day_bounds(self.clock(), community.timezone)[1]
+        return self.members.today(community), end, self.catalogue.taught(community)
 
     def _feedback(self, question: Question, ref: QuestionRef, outcome: Recorded, note: str) -> AnswerFeedback:
         links = self.catalogue.figure_links(question)

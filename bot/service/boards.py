@@ -226,6 +226,7 @@ class Boards:
             best_streak=member.best_streak,
             per_topic=topics,
             review_answered=by_mode[Mode.REVIEW.value],
+            assignment_answered=by_mode[Mode.ASSIGNMENT.value],
             mastery=mastery,
             due_now=due_now,
             due_this_week=due_this_week,

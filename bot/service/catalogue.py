@@ -17,6 +17,7 @@ from bot.core.grading import ShortAnswer, clean_input, is_choice_not_text, norma
 from bot.core.lookup import Entry, NameIndex
 from bot.core.replies import AskedQuestion, FigureLink, Option, QuestionRef, TopicInfo
 from bot.core.vocabulary import QuestionKind
+from bot.store.members import CommunityRow
 
 TYPED_ANSWER_WANTED = (
     "This question wants a typed answer (a name, a date or a term), not a letter or true/false. "
@@ -132,17 +133,31 @@ class Catalogue:
 
     # ----------------------------------------------------------------- what to ask
 
-    def practice_candidates(self, topic: str | None, figure: str | None) -> list[str]:
+    def practice_candidates(
+        self, topic: str | None, figure: str | None, taught: frozenset[str] | None = None
+    ) -> list[str]:
+        """The questions practice draws from: a topic's, a figure's, or any, within the `taught` topics."""
         if figure:
             card_id = self.names.find(figure).card_id
-            candidates = self.questions_about.get(card_id, [])
+            about = self.questions_about.get(card_id, [])
+            candidates = [q for q in about if taught is None or self.bank.questions[q].topic in taught]
             if not candidates:
-                raise NoQuestionsAvailable(f" about {self.names.entries[card_id].name} yet")
+                yet = " in the topics taught so far" if about else " yet"
+                raise NoQuestionsAvailable(f" about {self.names.entries[card_id].name}{yet}")
             return candidates
         if topic is not None and topic.strip():
             topic_id = self.resolve_topic(topic)
+            if taught is not None and topic_id not in taught:
+                raise InvalidInput(self.not_taught(topic_id, taught))
             return [question.id for question in self.bank.questions.values() if question.topic == topic_id]
-        return list(self.bank.questions)
+        return [q.id for q in self.bank.questions.values() if taught is None or q.topic in taught]
+
+    def not_taught(self, topic_id: str, taught: frozenset[str]) -> str:
+        titles = ", ".join(self.topic_title(t) for t in self.bank.topics if t in taught)
+        return (
+            f"Your class hasn't been taught \u201c{self.topic_title(topic_id)}\u201d yet, so there are no questions "
+            f"on it for now. Practise a topic taught so far: {titles}."
+        )
 
     def daily_candidates(self, topics: frozenset[str]) -> tuple[str, ...]:
         """The questions a daily question is drawn from (a topic filter, or the whole bank), in a fixed order."""
@@ -154,6 +169,28 @@ class Catalogue:
         return self._daily_candidates[topics]
 
     # ----------------------------------------------------------------- topics
+
+    def taught(self, community: CommunityRow) -> frozenset[str] | None:
+        """The ids of the topics a class has been taught so far (`topics taught`), or None for the whole bank.
+        What the daily question, practice, review and assignments draw from. Topics that have left the bank
+        are dropped; when none is left, the whole bank (rather than nothing to ask)."""
+        return self.taught_of(community.taught_topics)
+
+    def taught_of(self, stored: list | None) -> frozenset[str] | None:
+        """`taught` from the stored column (a JSON list of topic ids, or NULL)."""
+        if stored is None:
+            return None
+        known = frozenset(t for t in stored if self.topic_sizes.get(t))
+        return known or None
+
+    def daily_topics(self, community: CommunityRow) -> frozenset[str]:
+        """The topics the daily question is drawn from (empty: the whole bank): the schedule's `topics=` that
+        have been taught, or every taught topic when none of those has."""
+        chosen = frozenset(community.daily_topics or ())
+        taught = self.taught(community)
+        if taught is None:
+            return chosen
+        return (chosen & taught) or taught
 
     def resolve_topic(self, text: str) -> str:
         """A topic id from its id, title or a near spelling of either."""

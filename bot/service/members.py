@@ -92,10 +92,15 @@ class Members:
         return community, found.get(key)
 
     async def is_teacher(self, session: AsyncSession, community: CommunityRow | None, actor: Actor) -> bool:
-        """A teacher of the class: the platform's admins, and the teachers a class names (Slack's)."""
+        """A teacher of the class: the platform's admins, the members of the role a class names (Discord's
+        `/teacher role`), and the teachers a class names (Slack's)."""
         if actor.is_admin:
             return True
-        return community is not None and await session.get(Teacher, (community.id, actor.user_id)) is not None
+        if community is None:
+            return False
+        if community.teacher_role_id is not None and community.teacher_role_id in actor.role_ids:
+            return True
+        return await session.get(Teacher, (community.id, actor.user_id)) is not None
 
     async def set_pending(self, session: AsyncSession, member: MemberRow, ref: QuestionRef) -> None:
         await session.run_sync(

@@ -28,7 +28,7 @@ from bot.service.questions import Questions
 from bot.service.review import Reviews
 from bot.service.schedules import rule_of
 from bot.store.db import Database, chunks, upsert_insert
-from bot.store.members import CommunityRow
+from bot.store.members import COMMUNITY_COLUMNS, CommunityRow
 from bot.store.models import Community, Schedule, ScheduledPost
 
 LEASE = dt.timedelta(minutes=2)  # a claim not renewed for this long (its scheduler died) is taken over
@@ -173,16 +173,7 @@ class ScheduledPosts:
             communities = {
                 row.id: CommunityRow(*row)
                 for chunk in chunks(sorted({schedule.community_id for schedule in schedules.values()}))
-                for row in await session.execute(
-                    select(
-                        Community.id,
-                        Community.platform,
-                        Community.external_id,
-                        Community.timezone,
-                        Community.daily_topics,
-                        Community.board_default,
-                    ).where(Community.id.in_(chunk))
-                )
+                for row in await session.execute(select(*COMMUNITY_COLUMNS).where(Community.id.in_(chunk)))
             }
             wanted = [(communities[schedules[claim.schedule_id].community_id], claim.local_date) for claim in claims]
             questions = await self.questions.assignments(session, wanted)

@@ -50,7 +50,8 @@ class Questions:
     async def practice_question(
         self, actor: Actor, topic: str | None = None, *, figure: str | None = None
     ) -> AskedQuestion:
-        candidates = self.catalogue.practice_candidates(topic, figure)
+        taught = self.catalogue.taught(await self.members.community(actor))
+        candidates = self.catalogue.practice_candidates(topic, figure, taught)
         async with self.db.sessions.begin() as session:
             community, member = await self.members.enrol(session, actor)
             seen = dict(
@@ -111,7 +112,7 @@ class Questions:
                 asked.setdefault(community_id, {})[question_id] = count
         chosen = []
         for community, day in missing:
-            candidates = self.catalogue.daily_candidates(frozenset(community.daily_topics or ()))
+            candidates = self.catalogue.daily_candidates(self.catalogue.daily_topics(community))
             seed = f"{community.platform}:{community.external_id}:{day}"
             question_id = selection.choose_daily(candidates, asked.get(community.id, {}), seed)
             chosen.append(

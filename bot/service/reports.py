@@ -22,7 +22,7 @@ from bot.core import reports as rules
 from bot.core import review
 from bot.core.actor import Actor
 from bot.core.clock import Clock, day_bounds, zone
-from bot.core.errors import NotAllowed, NotFound
+from bot.core.errors import InvalidInput, NotAllowed, NotFound, UnknownTopic
 from bot.core.reports import ChoiceShare, ClassReport, ExportDone, HardQuestion, ReportPeriod, StudentLine, TopicLine
 from bot.core.vocabulary import QuestionKind
 from bot.service.catalogue import Catalogue
@@ -72,7 +72,13 @@ class Reports:
         community, class_name = await self._teachers_class(actor)
         period_text, topic_text = rules.split_period_and_topic(args)
         period = rules.parse_period(period_text, self.members.today(community))
-        topic_id = self.catalogue.resolve_topic(topic_text) if topic_text.strip() else None
+        try:
+            topic_id = self.catalogue.resolve_topic(topic_text) if topic_text.strip() else None
+        except UnknownTopic as error:
+            if period_text:  # `report month xyzzy`: the period was understood, the topic was not
+                raise
+            # `report fortnight`: as likely a mistyped period as a topic, so both lists are offered.
+            raise InvalidInput(f"{error.message} {rules.PERIOD_HELP}") from None
         question_ids = None
         if topic_id is not None:
             question_ids = [q.id for q in self.catalogue.bank.questions.values() if q.topic == topic_id]

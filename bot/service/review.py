@@ -3,7 +3,9 @@
 Cards are written by the answer writer (bot/store/review.py) with each answer; this part only reads
 them, except `rate`, which re-grades a right answer ("I guessed", "Too easy") by replaying the card's
 history with the new grade. A review "day" is the member's local day (the community's zone): what is
-due before local midnight is due today.
+due before local midnight is due today. Only cards of the topics the class has been taught so far are
+served and counted; the others are kept for when their topic is taught. (A little over 300 lines: the
+bulk counts for posts and reminders belong with the queue they count.)
 """
 
 from __future__ import annotations
@@ -74,36 +76,50 @@ class Reviews:
         now = self.clock()
         community = await self.members.community(actor)
         day = self._day(community, now)
+        taught = self.catalogue.taught(community)
         queue = await self.db.direct_writes(
-            lambda connection: store.read_queue(connection, community.id, actor.user_id, day, take=True)
+            lambda connection: store.read_queue(connection, community.id, actor.user_id, day, take=True, topics=taught)
         )
         if queue.first is not None:
             return self.catalogue.asked(QuestionRef(queue.first, Mode.REVIEW), reviews_due=queue.due_today)
         mastery = self._mastery_of(queue.memories, now)
         next_due = _local(queue.next_due, community.timezone) if queue.next_due is not None else None
-        return ReviewsDone(queue.done_today, next_due, queue.due_this_week, self._weakest_topic(mastery))
+        return ReviewsDone(queue.done_today, next_due, queue.due_this_week, self._weakest_topic(mastery, taught))
+
+    async def _batches(self, session: AsyncSession, keys: set[tuple[int, dt.date]]) -> list[tuple]:
+        """(day, taught topics, community ids) for a count over many classes' (community, day)s: the classes
+        grouped by what they have been taught (most: None, the whole bank), so each counts only that."""
+        taught: dict[int, frozenset[str] | None] = {}
+        for chunk in chunks(sorted({community for community, _ in keys})):
+            rows = await session.execute(select(Community.id, Community.taught_topics).where(Community.id.in_(chunk)))
+            taught.update({community: self.catalogue.taught_of(stored) for community, stored in rows})
+        return [
+            (day, topics, chunk)
+            for day in {day for _, day in keys}
+            for topics in set(taught.values())
+            for chunk in chunks(sorted(c for c, d in keys if d == day and c in taught and taught[c] == topics))
+        ]
 
     async def waiting(self, session: AsyncSession, keys: set[tuple[int, dt.date]], now: dt.datetime) -> dict:
         """(community, day) -> how many of its members have reviews due now (today's daily question, which
         the post is asking, not counted): the count a scheduled post mentions."""
         counts: dict[tuple[int, dt.date], int] = {}
-        for day in {day for _, day in keys}:
-            for chunk in chunks(sorted(community for community, d in keys if d == day)):
-                todays = and_(DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == day)
-                rows = await session.execute(
-                    select(Member.community_id, func.count(ReviewCard.member_id.distinct()))
-                    .join(Member, Member.id == ReviewCard.member_id)
-                    .join(QuestionRow, and_(QuestionRow.id == ReviewCard.question_id, QuestionRow.retired.is_(False)))
-                    .outerjoin(DailyAssignment, todays)
-                    .where(
-                        Member.community_id.in_(chunk),
-                        ReviewCard.due <= now,
-                        (DailyAssignment.question_id.is_(None))
-                        | (ReviewCard.question_id != DailyAssignment.question_id),
-                    )
-                    .group_by(Member.community_id)
+        for day, taught, chunk in await self._batches(session, keys):
+            todays = and_(DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == day)
+            rows = await session.execute(
+                select(Member.community_id, func.count(ReviewCard.member_id.distinct()))
+                .join(Member, Member.id == ReviewCard.member_id)
+                .join(QuestionRow, and_(QuestionRow.id == ReviewCard.question_id, QuestionRow.retired.is_(False)))
+                .outerjoin(DailyAssignment, todays)
+                .where(
+                    Member.community_id.in_(chunk),
+                    ReviewCard.due <= now,
+                    store.in_topics(taught),
+                    (DailyAssignment.question_id.is_(None)) | (ReviewCard.question_id != DailyAssignment.question_id),
                 )
-                counts.update({(community, day): count for community, count in rows})
+                .group_by(Member.community_id)
+            )
+            counts.update({(community, day): count for community, count in rows})
         return counts
 
     # ------------------------------------------------------------- reminders
@@ -141,43 +157,40 @@ class Reviews:
         two processes post for the class): a crash before the send loses that day's reminder, never doubles it."""
         reminders: list[tuple[int, ReviewReminder]] = []
         async with self.db.sessions.begin() as session:
-            for day in {day for _, day in keys}:
-                for chunk in chunks(sorted(community for community, d in keys if d == day)):
-                    todays = and_(
-                        DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == day
-                    )
-                    due = (
-                        await session.execute(
-                            select(Member.id, Member.external_id, Community.id, Community.external_id, func.count())
-                            .join(Community, Community.id == Member.community_id)
-                            .join(ReviewCard, ReviewCard.member_id == Member.id)
-                            .join(
-                                QuestionRow,
-                                and_(QuestionRow.id == ReviewCard.question_id, QuestionRow.retired.is_(False)),
-                            )
-                            .outerjoin(DailyAssignment, todays)
-                            .where(
-                                Member.community_id.in_(chunk),
-                                Member.review_reminders.is_(True),
-                                ReviewCard.due <= now,
-                                DailyAssignment.question_id.is_(None)
-                                | (ReviewCard.question_id != DailyAssignment.question_id),
-                            )
-                            .group_by(Member.id, Member.external_id, Community.id, Community.external_id)
+            for day, taught, chunk in await self._batches(session, keys):
+                todays = and_(DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == day)
+                due = (
+                    await session.execute(
+                        select(Member.id, Member.external_id, Community.id, Community.external_id, func.count())
+                        .join(Community, Community.id == Member.community_id)
+                        .join(ReviewCard, ReviewCard.member_id == Member.id)
+                        .join(
+                            QuestionRow, and_(QuestionRow.id == ReviewCard.question_id, QuestionRow.retired.is_(False))
                         )
-                    ).all()
-                    if not due:
-                        continue
-                    insert = upsert_insert(self.db.dialect)(ReviewReminderSent).on_conflict_do_nothing()
-                    claimed = set()
-                    for rows in chunks([{"member_id": m, "local_date": day, "sent_at": now} for m, *_ in due]):
-                        result = await session.execute(insert.returning(ReviewReminderSent.member_id), rows)
-                        claimed.update(result.scalars())
-                    reminders += [
-                        (community, ReviewReminder(team, user, count))
-                        for m, user, community, team, count in due
-                        if m in claimed
-                    ]
+                        .outerjoin(DailyAssignment, todays)
+                        .where(
+                            Member.community_id.in_(chunk),
+                            Member.review_reminders.is_(True),
+                            ReviewCard.due <= now,
+                            store.in_topics(taught),
+                            DailyAssignment.question_id.is_(None)
+                            | (ReviewCard.question_id != DailyAssignment.question_id),
+                        )
+                        .group_by(Member.id, Member.external_id, Community.id, Community.external_id)
+                    )
+                ).all()
+                if not due:
+                    continue
+                insert = upsert_insert(self.db.dialect)(ReviewReminderSent).on_conflict_do_nothing()
+                claimed = set()
+                for rows in chunks([{"member_id": m, "local_date": day, "sent_at": now} for m, *_ in due]):
+                    result = await session.execute(insert.returning(ReviewReminderSent.member_id), rows)
+                    claimed.update(result.scalars())
+                reminders += [
+                    (community, ReviewReminder(team, user, count))
+                    for m, user, community, team, count in due
+                    if m in claimed
+                ]
         return reminders
 
     # ------------------------------------------------------------- mastery
@@ -200,9 +213,11 @@ class Reviews:
         memories = await session.run_sync(lambda s: store.member_memories(s.connection(), member_id))
         return self._mastery_of(memories, now)
 
-    def _weakest_topic(self, mastery: dict[str, TopicMastery]):  # noqa: ANN202 - TopicInfo | None
-        """The topic with the lowest mean recall among those met; with none met, the first topic."""
-        topics = {topic.topic_id: topic for topic in self.catalogue.topics()}
+    def _weakest_topic(  # noqa: ANN202 - TopicInfo | None
+        self, mastery: dict[str, TopicMastery], taught: frozenset[str] | None
+    ):
+        """The taught topic with the lowest mean recall among those met; with none met, the first taught topic."""
+        topics = {t.topic_id: t for t in self.catalogue.topics() if taught is None or t.topic_id in taught}
         met = [m for m in mastery.values() if m.topic_id in topics]
         if met:
             weakest = min(met, key=lambda m: (m.recall, m.met, m.topic))
@@ -216,7 +231,7 @@ class Reviews:
 
         def read(connection: Connection) -> tuple[list, int, int]:
             hidden = store.hidden_daily(connection, community.id, member_id, day.today)
-            week = store.servable(member_id, day.end + dt.timedelta(days=7), hidden)
+            week = store.servable(member_id, day.end + dt.timedelta(days=7), hidden, self.catalogue.taught(community))
             due_now, due_week = connection.execute(
                 select(func.count().filter(ReviewCard.due <= now), func.count()).select_from(ReviewCard).where(week)
             ).one()
@@ -230,9 +245,9 @@ class Reviews:
     async def weakest_topic(self, actor: Actor) -> str | None:
         """The id of the topic `quiz weak` practises."""
         async with self.db.read_sessions() as session:
-            _, member = await self.members.find(session, actor)
+            community, member = await self.members.find(session, actor)
             mastery = await self._mastery(session, member.id, self.clock()) if member is not None else {}
-        topic = self._weakest_topic(mastery)
+        topic = self._weakest_topic(mastery, self.catalogue.taught(community) if community is not None else None)
         return topic.topic_id if topic else None
 
     async def figure_record(self, actor: Actor, figure_id: str) -> FigureRecord:

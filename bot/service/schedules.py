@@ -1,5 +1,6 @@
 """Teachers' schedule commands: set, show, list, pause, resume and stop a channel's daily-question posts,
-and the named teachers who may (besides the platform's admins).
+post now or skip the next (their rows: one_off_posts.py), and the named teachers who may (besides the
+platform's admins). A little over 300 lines: every schedule command is here, found in one hop.
 
 The time zone belongs to the community: setting it with one channel's schedule sets it for the whole
 server or workspace (its other schedules, its daily question and its leaderboards), and the reply says
@@ -20,17 +21,23 @@ from bot.core.actor import Actor
 from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.replies import ScheduleInfo
+from bot.service import one_off_posts as one_off
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database
 from bot.store.members import CommunityRow
-from bot.store.models import Community, Schedule, ScheduledPost, Teacher
+from bot.store.models import Community, Schedule, Teacher
 
 NOT_ALLOWED = (
     "Only teachers can manage the daily-question schedule: server or workspace admins, and the teachers they name."
 )
 NO_SCHEDULE = "This channel has no schedule yet. Set one first, such as `schedule set 08:30`."
+ALREADY_SENT = (
+    "Today's question has already been posted in this channel, and it goes out once a day. "
+    "`schedule show` says when the next post is."
+)
+NOTHING_TO_SKIP = "There is no post coming up to skip: the schedule is paused, or every posting day is."
 ALL_TOPICS = {"all", "any", "everything"}
 NO_BOARD = {"off", "no", "none", "never", "false"}
 
@@ -145,14 +152,45 @@ class ScheduleCommands:
 
     @database_trouble()
     async def resume(self, actor: Actor, channel_id: str) -> ScheduleInfo:
-        """Lift an open-ended pause and any holiday pause still running or to come."""
-
-        def resume(schedule: Schedule, community: CommunityRow) -> None:
+        """Lift an open-ended pause, any holiday pause still running or to come, and the skipped posts."""
+        async with self.db.sessions.begin() as session:
+            community, schedule = await self._existing(session, actor, channel_id)
             today = self.members.today(community)
             schedule.paused = False
             schedule.pauses = [[a, b] for a, b in schedule.pauses if dt.date.fromisoformat(b) < today]
+            schedule.updated_at = self.clock()
+            await one_off.unskip(session, schedule.id, today)
+            info = await self._info(session, schedule, community)
+        self._on_change()
+        return info
 
-        return await self._change(actor, channel_id, resume)
+    @database_trouble()
+    async def now(self, actor: Actor, channel_id: str) -> ScheduleInfo:
+        """Post this channel's question at once, as today's post: the scheduler sends it (once) and does not
+        post again at today's slot. Today's post already sent: said so, and nothing is sent."""
+        async with self.db.sessions.begin() as session:
+            community, schedule = await self._existing(session, actor, channel_id)
+            today = self.members.today(community)
+            if await one_off.post_today(session, self.db.dialect, schedule.id, today, self.clock()) == "sent":
+                raise InvalidInput(ALREADY_SENT)
+            info = await self._info(session, schedule, community)
+        self._on_change()  # wakes the scheduler: today's post is due now
+        return info
+
+    @database_trouble()
+    async def skip(self, actor: Actor, channel_id: str) -> ScheduleInfo:
+        """Leave out the next post (again: the one after). `resume` brings skipped posts back."""
+        async with self.db.sessions.begin() as session:
+            community, schedule = await self._existing(session, actor, channel_id)
+            now = self.clock()
+            taken = await one_off.days_taken(session, [schedule.id], self.members.today(community))
+            day = one_off.next_free_day(rule_of(schedule, community.timezone), now, taken.get(schedule.id, {}))
+            if schedule.paused or day is None:
+                raise InvalidInput(NOTHING_TO_SKIP)
+            await one_off.skip_day(session, self.db.dialect, schedule.id, day, now)
+            info = await self._info(session, schedule, community)
+        self._on_change()
+        return info
 
     @database_trouble()
     async def off(self, actor: Actor, channel_id: str) -> ScheduleInfo:
@@ -190,14 +228,18 @@ class ScheduleCommands:
                 delete(Teacher).where(Teacher.community_id == community.id, Teacher.external_id == user_id)
             )
 
+    async def _existing(self, session: AsyncSession, actor: Actor, channel_id: str) -> tuple[CommunityRow, Schedule]:
+        community = await self._authorised(session, actor)
+        schedule = await _schedule(session, community, channel_id)
+        if schedule is None:
+            raise InvalidInput(NO_SCHEDULE)
+        return community, schedule
+
     async def _change(
         self, actor: Actor, channel_id: str, change: Callable[[Schedule, CommunityRow], None]
     ) -> ScheduleInfo:
         async with self.db.sessions.begin() as session:
-            community = await self._authorised(session, actor)
-            schedule = await _schedule(session, community, channel_id)
-            if schedule is None:
-                raise InvalidInput(NO_SCHEDULE)
+            community, schedule = await self._existing(session, actor, channel_id)
             change(schedule, community)
             schedule.updated_at = self.clock()
             info = await self._info(session, schedule, community)
@@ -226,25 +268,23 @@ class ScheduleCommands:
     ) -> list[ScheduleInfo]:
         """What each schedule does next. A schedule whose slot today has passed but whose post for today has
         not been made (just set, or resumed) posts at once, and says so (the scheduler catches up a missed
-        slot while it is still the same local day)."""
+        slot while it is still the same local day); so does one whose post today is claimed and not yet sent
+        (`schedule now`). Days with a post already (sent, skipped) are passed over."""
         await session.flush()
         now = self.clock()
         today = self.members.today(community)
-        posted = set(
-            await session.scalars(
-                select(ScheduledPost.schedule_id).where(
-                    ScheduledPost.schedule_id.in_([s.id for s in schedules]), ScheduledPost.local_date == today
-                )
-            )
-        )
-        return [self._describe(schedule, community, now, schedule.id in posted) for schedule in schedules]
+        taken = await one_off.days_taken(session, [s.id for s in schedules], today)
+        return [self._describe(schedule, community, now, taken.get(schedule.id, {})) for schedule in schedules]
 
     def _describe(
-        self, schedule: Schedule, community: CommunityRow, now: dt.datetime, posted_today: bool
+        self, schedule: Schedule, community: CommunityRow, now: dt.datetime, taken: dict[dt.date, str]
     ) -> ScheduleInfo:
         rule = rule_of(schedule, community.timezone)
-        posting_now = not schedule.paused and not posted_today and rule.due_now(now) is not None
-        upcoming = None if schedule.paused else now if posting_now else rule.next_slot(now)
+        todays = taken.get(rule.local_date(now))  # the status of today's post, if it has one
+        due_today = not schedule.paused and todays is None and rule.due_now(now) is not None
+        posting_now = todays in one_off.OPEN or due_today
+        upcoming = None if schedule.paused else now if posting_now else one_off.next_free_slot(rule, now, taken)
+        taught = self.catalogue.taught(community)
         board_day = schedule.leaderboard_weekday
         return ScheduleInfo(
             channel_id=schedule.channel_id,
@@ -259,6 +299,10 @@ class ScheduleCommands:
             next_post=upcoming.astimezone(rule.zone) if upcoming else None,
             last_error=schedule.last_error,
             posting_now=posting_now,
+            skipped=tuple(sorted(day for day, status in taken.items() if status == "skipped")),
+            untaught_topics=tuple(
+                self.catalogue.topic_title(t) for t in community.daily_topics or () if taught and t not in taught
+            ),
         )
 
 

@@ -56,8 +56,9 @@ class AnswerRecord:
     correct: bool
     answered_at: dt.datetime
     review: bool = False  # asked by `review` (recorded as a review, for no points)
-    # For a review: the member's local date and its end (UTC), to count the reviews still due today.
-    review_day: tuple[dt.date, dt.datetime] | None = None
+    # For a review: the member's local date, its end (UTC) and the class's taught topics (None: all), to count
+    # the reviews still due today.
+    review_day: tuple[dt.date, dt.datetime, frozenset[str] | None] | None = None
     member_id: int = 0  # filled in by the writer
 
 

@@ -30,6 +30,8 @@ class CommunityRow:
     timezone: str
     daily_topics: list | None
     board_default: str = "pseudonym"  # how members show on public boards unless they chose
+    taught_topics: list | None = None  # topic ids taught so far (`topics taught`); None: the whole bank
+    teacher_role_id: str | None = None  # a Discord role whose members count as teachers
 
 
 @dataclass(slots=True)
@@ -50,13 +52,15 @@ class MemberRow:
     total_points: int
 
 
-_COMMUNITY_COLUMNS = (
+COMMUNITY_COLUMNS = (
     Community.id,
     Community.platform,
     Community.external_id,
     Community.timezone,
     Community.daily_topics,
     Community.board_default,
+    Community.taught_topics,
+    Community.teacher_role_id,
 )
 _MEMBER_COLUMNS = (
     Member.id,
@@ -75,7 +79,7 @@ _MEMBER_COLUMNS = (
 
 def find_community(connection: Connection, platform: str, external_id: str) -> CommunityRow | None:
     row = connection.execute(
-        select(*_COMMUNITY_COLUMNS).where(Community.platform == platform, Community.external_id == external_id)
+        select(*COMMUNITY_COLUMNS).where(Community.platform == platform, Community.external_id == external_id)
     ).one_or_none()
     return CommunityRow(*row) if row else None
 

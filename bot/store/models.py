@@ -162,7 +162,8 @@ class Attempt(Base):
     __table_args__ = (
         UniqueConstraint("member_id", "daily_date", name="uq_attempts_member_daily"),
         Index("ix_attempts_member_question", "member_id", "question_id"),
-        Index("ix_attempts_community_created", "community_id", "created_at"),
+        # A class's answers in a period; covering what the teacher's report groups by, so it reads the index only.
+        Index("ix_attempts_community_created", "community_id", "created_at", "question_id", "correct", "member_id"),
         Index("ix_attempts_created", "created_at"),  # data retention finds the old answers
     )
 
@@ -309,6 +310,11 @@ class AssignmentProgress(Base):
     answers: Mapped[int] = mapped_column(Integer, default=0)  # every answer, retakes included
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The question the student was given and has not answered yet (NULL: none). An answer counts only for
+    # the question asked, once: a double click's second answer finds it answered. `asked_at` says which
+    # assignment a typed `answer <text>` is for when two wait.
+    asked_question_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    asked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 __all__ = [

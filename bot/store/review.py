@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, true, update
 
 from bot.core import review
 from bot.core.review import CardState, Memory, Rating
@@ -114,15 +114,24 @@ def write_cards(connection: Connection, states: dict[tuple[int, str], CardState 
 # ---------------------------------------------------------------- reading the queue (one synchronous unit)
 
 
-def servable(member_id: int, before: dt.datetime, hidden: str | None):  # noqa: ANN201 - a clause
-    """A member's cards due before `before`, on questions still in the bank, minus `hidden`."""
+def servable(  # noqa: ANN201 - a clause
+    member_id: int, before: dt.datetime, hidden: str | None, topics: frozenset[str] | None = None
+):
+    """A member's cards due before `before`, on questions still in the bank (and in `topics`, the class's
+    taught topics, unless None), minus `hidden`. Cards of other topics are kept, only not served."""
     clause = and_(
         cards.c.member_id == member_id,
         cards.c.due < before,
         QuestionRow.id == cards.c.question_id,
         QuestionRow.retired.is_(False),
+        in_topics(topics),
     )
     return and_(clause, cards.c.question_id != hidden) if hidden else clause
+
+
+def in_topics(topics: frozenset[str] | None):  # noqa: ANN201 - a clause
+    """Questions of these topics (None: every topic), for a statement that joins the questions table."""
+    return true() if topics is None else QuestionRow.topic_id.in_(sorted(topics))
 
 
 def hidden_daily(connection: Connection, community_id: int, member_id: int, today: dt.date) -> str | None:
@@ -173,8 +182,17 @@ class Day:
     end: dt.datetime
 
 
-def read_queue(connection: Connection, community_id: int, user_id: str, day: Day, *, take: bool) -> Queue:
-    """The queue of member `user_id`; with `take`, the first card becomes their pending question."""
+def read_queue(
+    connection: Connection,
+    community_id: int,
+    user_id: str,
+    day: Day,
+    *,
+    take: bool,
+    topics: frozenset[str] | None = None,
+) -> Queue:
+    """The queue of member `user_id` in the class's taught `topics`; with `take`, the first card becomes
+    their pending question."""
     member = connection.execute(
         select(Member.id, Member.pending_question_id, Member.pending_mode).where(
             Member.community_id == community_id, Member.external_id == user_id
@@ -183,7 +201,7 @@ def read_queue(connection: Connection, community_id: int, user_id: str, day: Day
     if member is None:
         return Queue(None)
     hidden = hidden_daily(connection, community_id, member.id, day.today)
-    due = servable(member.id, day.end, hidden)
+    due = servable(member.id, day.end, hidden, topics)
     first = connection.execute(
         select(cards.c.question_id, func.count().over()).where(due).order_by(cards.c.due, cards.c.question_id).limit(1)
     ).first()
@@ -203,15 +221,22 @@ def read_queue(connection: Connection, community_id: int, user_id: str, day: Day
     never = dt.datetime.max.replace(tzinfo=dt.UTC)
     next_due, week = connection.execute(
         select(func.min(cards.c.due), func.count().filter(cards.c.due < week_end)).where(
-            servable(member.id, never, hidden)
+            servable(member.id, never, hidden, topics)
         )
     ).one()
     return Queue(member.id, None, 0, done or 0, next_due, week or 0, tuple(member_memories(connection, member.id)))
 
 
-def due_counts(connection: Connection, member_ids: set[int], today: dt.date, end: dt.datetime) -> dict[int, int]:
+def due_counts(
+    connection: Connection,
+    member_ids: set[int],
+    today: dt.date,
+    end: dt.datetime,
+    topics: frozenset[str] | None = None,
+) -> dict[int, int]:
     """How many reviews each of these members has due before `end` (their local midnight), as `read_queue`
-    counts them (today's daily question left out until they answered it): one statement for a batch."""
+    counts them (today's daily question left out until they answered it, only the class's taught `topics`):
+    one statement for a batch."""
     if not member_ids:
         return {}
     todays = and_(DailyAssignment.community_id == Member.community_id, DailyAssignment.local_date == today)
@@ -228,6 +253,7 @@ def due_counts(connection: Connection, member_ids: set[int], today: dt.date, end
             .where(
                 cards.c.member_id.in_(chunk),
                 cards.c.due < end,
+                in_topics(topics),
                 DailyAssignment.question_id.is_(None)
                 | (cards.c.question_id != DailyAssignment.question_id)
                 | answered_today,

@@ -2,7 +2,9 @@
 
 Adds `communities.taught_topics` (NULL: the whole bank is taught, as before) and
 `communities.teacher_role_id` (no role until a Discord server names one), and the `assignments` and
-`assignment_progress` tables (empty: no class has an assignment yet). Existing rows are kept as they are.
+`assignment_progress` tables (empty: no class has an assignment yet). The index of a class's attempts by
+time also covers the question, the result and the member, so a class report reads the index alone.
+Existing rows are kept as they are.
 
 Revision ID: 0009
 Revises: 0008
@@ -26,6 +28,13 @@ def upgrade() -> None:
     with op.batch_alter_table("communities", schema=None) as batch_op:
         batch_op.add_column(sa.Column("taught_topics", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("teacher_role_id", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.drop_index("ix_attempts_community_created")
+        batch_op.create_index(
+            "ix_attempts_community_created",
+            ["community_id", "created_at", "question_id", "correct", "member_id"],
+            unique=False,
+        )
     op.create_table(
         "assignments",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,6 +67,8 @@ def upgrade() -> None:
         sa.Column("answers", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("asked_question_id", sa.String(length=64), nullable=True),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["assignment_id"],
             ["assignments.id"],
@@ -79,6 +90,9 @@ def downgrade() -> None:
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_index("ix_assignments_community_due")
     op.drop_table("assignments")
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.drop_index("ix_attempts_community_created")
+        batch_op.create_index("ix_attempts_community_created", ["community_id", "created_at"], unique=False)
     with op.batch_alter_table("communities", schema=None) as batch_op:
         batch_op.drop_column("teacher_role_id")
         batch_op.drop_column("taught_topics")

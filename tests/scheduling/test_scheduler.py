@@ -334,3 +334,27 @@ async def test_two_bot_processes_on_one_database_post_each_channel_once(any_serv
     sent = [line for out in outs if out.exists() for line in out.read_text().split()]
     assert sorted(sent) == sorted(channels)  # every channel once, between the two processes
     assert [s for _, s, _ in await posts(any_service)] == ["sent"] * len(channels)
+
+
+async def test_a_front_end_that_stops_during_a_tick_gets_its_post_later_not_an_error(any_service, clock):
+    """The console quitting (or a bot disconnecting) between the claim and the send: the post is given back
+    and sent once the front end is there again, the same day."""
+    clock.now = dt.datetime(2026, 11, 27, 8, 31, tzinfo=dt.UTC)
+    await any_service.schedules.set(TEACHER, "general", time="08:30")
+    publisher = RecordingPublisher()
+    publishers = Publishers({"console": publisher})
+    build = any_service.posts.build_posts
+
+    async def build_then_disconnect(claims):  # noqa: ANN001, ANN202
+        built = await build(claims)
+        publishers.remove("console", publisher)
+        return built
+
+    any_service.posts.build_posts = build_then_disconnect
+    scheduler = Scheduler(any_service.posts, publishers)
+    assert [sent for _, sent in await scheduler.tick()] == [False]
+    assert publisher.sent == [] and await posts(any_service) == [(dt.date(2026, 11, 27), "pending", 0)]
+    any_service.posts.build_posts = build
+    publishers.add("console", publisher)
+    assert [sent for _, sent in await scheduler.tick()] == [True]
+    assert len(publisher.sent) == 1

@@ -142,6 +142,8 @@ async def test_forget_me_leaves_nothing_in_any_table_that_points_at_the_member(f
     await fresh.set_review_reminders(ann, True)
     await fresh.set_privacy(ann, "named")
     await fresh.schedules.set(TEACHER, "general", time="08:30")
+    assigned = await fresh.assignments.create(TEACHER, "general", "all", "2026-12-04")
+    await fresh.assignments.start(ann, assigned.assignment.assignment_id)  # her progress row
 
     class Reminding(RecordingPublisher):
         async def remind(self, reminder) -> None:  # noqa: ANN001
@@ -157,7 +159,13 @@ async def test_forget_me_leaves_nothing_in_any_table_that_points_at_the_member(f
         for fk in table.foreign_keys
         if fk.column.table.name == "members"
     ]
-    assert {table.name for table, _ in pointing} >= {"attempts", "scores", "review_cards", "review_reminders_sent"}
+    assert {table.name for table, _ in pointing} >= {
+        "attempts",
+        "scores",
+        "review_cards",
+        "review_reminders_sent",
+        "assignment_progress",
+    }
 
     async def rows_left() -> dict[str, int]:
         async with fresh.db.read_sessions() as session:
@@ -182,12 +190,16 @@ async def test_my_data_holds_every_row_made_for_the_student_and_no_one_elses(fre
     practice = await fresh.practice_question(ann)
     await fresh.submit_answer(ann, wrong_answer(fresh, practice), practice.ref)
     await fresh.set_privacy(ann, "hidden")
+    assigned = await fresh.assignments.create(TEACHER, "general", "all", "2026-12-04")
+    await fresh.assignments.start(ann, assigned.assignment.assignment_id)
     exported = await fresh.my_data(ann)
     document = json.loads(exported.json_text)
     assert exported.filename.endswith(".json")
     assert document["you"]["external_id"] == ann.user_id and document["you"]["board_name"] == "hidden"
     assert len(document["answers"]) == 2 and {a["mode"] for a in document["answers"]} == {"daily", "practice"}
     assert len(document["review_cards"]) == 2 and len(document["scores"]) == 3  # week, month, all time
+    [progress] = document["assignment_progress"]
+    assert progress["assignment_id"] == assigned.assignment.assignment_id and progress["answers"] == 0
     assert "bob" not in exported.json_text.lower()
     nobody = json.loads((await fresh.my_data(student("Cat"))).json_text)
     assert nobody["you"] is None

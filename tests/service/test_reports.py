@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from bot.core import reports as rules
 from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NotAllowed, UnknownTopic
 from bot.core.replies import QuestionRef
+from bot.core.reports import ChoiceShare, ClassReport, HardQuestion, ReportPeriod, StudentLine, TopicLine
 from bot.core.vocabulary import Mode
 from bot.store.models import Attempt
 from tests.helpers import student
@@ -31,9 +33,10 @@ async def answer(service, actor, question_id: str, given: str) -> None:  # noqa:
     await service.submit_answer(actor, given, QuestionRef(question_id, Mode.PRACTICE))
 
 
-async def make_a_class(service, clock) -> dict[str, Actor]:  # noqa: ANN001
-    """Eve answered 10 days ago and not since; this week Ann, Bob, Cat and Dan answered 12 times."""
-    people = {name: student(name) for name in ("Ann", "Bob", "Cat", "Dan", "Eve")}
+async def make_a_class(service, clock, member: Callable[[str], Actor] = student) -> dict[str, Actor]:  # noqa: ANN001
+    """Eve answered 10 days ago and not since; this week Ann, Bob, Cat and Dan answered 12 times.
+    `member` makes each student's Actor (a console student of class-1 unless told otherwise)."""
+    people = {name: member(name) for name in ("Ann", "Bob", "Cat", "Dan", "Eve")}
     start = clock.now
     clock.now = start - dt.timedelta(days=10)
     await answer(service, people["Eve"], "t-tf-1", "true")
@@ -49,6 +52,20 @@ async def make_a_class(service, clock) -> dict[str, Actor]:  # noqa: ANN001
     for name in ("Ann", "Bob", "Cat", "Dan"):
         await answer(service, people[name], "t-mc-2", bukharin)
     return people
+
+
+def a_big_class_report() -> ClassReport:
+    """A report as big as a school's: long names and prompts, many topics, options and students."""
+    long = "Ж" * 120
+    period = ReportPeriod("this term (since 01 Sep 2026)", dt.date(2026, 9, 1), dt.date(2026, 11, 27))
+    choices = tuple(ChoiceShare(f"{letter}) {long}", 3, 0.25, letter == "A") for letter in "ABCDE")
+    hard = tuple(HardQuestion(f"q{n}", f"{long} {n}?", long, long, 12, 3, choices) for n in range(5))
+    topics = tuple(TopicLine(f"t{n}", f"{long} {n}", 40, n, None) for n in range(30))
+    students = tuple(StudentLine(f"{long}*_{n}", str(n), 20, n % 20, n, long) for n in range(2_000))
+    return ClassReport(
+        long, period, long, 2_500, 2_000, tuple((day, 100) for day in period.days), tuple(s.name for s in students),
+        topics, hard, students, chart_png=PNG + b"0" * 10_000,
+    )  # fmt: skip
 
 
 async def test_a_report_shows_the_weakest_topic_the_hardest_question_and_who_is_missing(any_service, clock):
@@ -98,6 +115,8 @@ async def test_a_bad_period_or_topic_gets_a_clear_message(any_service, clock, ar
     with pytest.raises((InvalidInput, UnknownTopic)) as raised:
         await any_service.class_report(TEACHER, args, chart=False)
     assert raised.value.message and "Traceback" not in raised.value.message
+    if args == "fortnight":  # a lone word could be a mistyped period or topic: both lists are offered
+        assert "Periods:" in raised.value.message and "Topics:" in raised.value.message
 
 
 async def test_students_cannot_see_the_report_or_export(any_service, clock, tmp_path):

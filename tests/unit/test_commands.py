@@ -50,8 +50,9 @@ def test_unknown_words_get_the_closest_command_if_one_is_close():
 
 
 def test_a_front_ends_own_words_are_suggested_too():
-    assert c.parse_command("topcs") == c.Unknown("topcs", None)
-    assert c.parse_command("topcs", also=("topics", "user")) == c.Unknown("topcs", "topics")
+    assert c.parse_command("usre") == c.Unknown("usre", None)
+    assert c.parse_command("usre", also=("user", "quit")) == c.Unknown("usre", "user")
+    assert c.parse_command("topcs") == c.Unknown("topcs", "topics")  # a command of the grammar now
 
 
 @pytest.mark.parametrize(
@@ -65,6 +66,11 @@ def test_a_front_ends_own_words_are_suggested_too():
         ("schedule set", "Give a time: `/study schedule set 08:30 Europe/London mon-fri`."),
         ("schedule teachers promote <@U1>", "Try `/study schedule teachers add @name` (or `remove @name`)."),
         ("schedule teachers add", "Try `/study schedule teachers add @name` (or `remove @name`)."),
+        (
+            "topics rivals",
+            "Try `/study topics` for the list, or (teachers) `/study topics taught <topic, topic ...>`, "
+            "`/study topics taught all` or `/study topics taught` to see what the class has been taught so far.",
+        ),
     ],
 )
 def test_missing_arguments_say_how_to_use_the_command(line, usage):
@@ -102,6 +108,13 @@ def test_a_bad_period_names_the_choices_and_an_example():
         ("schedule teachers add <@U9|ms>", c.Teachers("add", "<@U9|ms>")),
         ("schedule teachers remove <@U9>", c.Teachers("remove", "<@U9>")),
         ("schedule help", c.ScheduleHelp()),
+        ("schedule now", c.ScheduleNow()),
+        ("schedule skip", c.ScheduleSkip()),
+        ("schedule skp", c.ScheduleHelp("skp", "skip")),
+        ("topics", c.ShowTopics()),
+        ("topics taught", c.Taught("")),
+        ("Topics TAUGHT The rivals, NEP", c.Taught("The rivals, NEP")),
+        ("topics taught all", c.Taught("all")),
         ("schedule sett 08:30", c.ScheduleHelp("sett", "set")),
         ("schedule frobnicate", c.ScheduleHelp("frobnicate", None)),
     ],
@@ -146,3 +159,29 @@ def test_split_word():
     assert c.split_word("  Quiz   the rivals ") == ("quiz", "the rivals")
     assert c.split_word("") == ("", "")
     assert c.split_word(None) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        ("report", c.Report()),
+        ("report month rise", c.Report("month rise")),
+        (
+            "report since 2026-11-02 the rivals --out my charts/rivals.png",
+            c.Report("since 2026-11-02 the rivals", "my charts/rivals.png"),
+        ),
+        ("report --out=week.png", c.Report("", "week.png")),
+        ("report topic--outside", c.Report("topic--outside")),  # only a word of its own is the option
+        ("export", c.Export()),
+        ("export term --out answers.csv", c.Export("term", "answers.csv")),
+    ],
+)
+def test_report_and_export_take_the_period_topic_and_out_file(line, command):
+    assert c.parse_command(line) == command
+
+
+def test_out_without_a_file_shows_an_example():
+    with pytest.raises(InvalidInput) as raised:
+        c.parse_command("export month --out", prefix="/study ")
+    assert raised.value.message == "Give a file after --out, as in `/study export month --out answers.csv`."
+    assert c.parse_command("reprot") == c.Unknown("reprot", "report")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.adapters.console import assignments, report_views
 from bot.adapters.console.json_view import JsonView
 from bot.adapters.console.lines import lines
 from bot.adapters.console.views import PlainView, RichView, ScheduleList, TopicList, View, wants_colour
@@ -35,6 +36,7 @@ HELP = """Commands:
   review reminders on|off    a message on days reviews wait (at the class's post time)
   answer <letter or text>    answer the question you were shown last (or just type A, B, true ...)
   quiz [topic]               a practice question (no points); `topics` lists them; `quiz weak`: your weakest
+  topics taught [a, b | all] the topics taught so far: the daily question, practice and review ask only those
   leaderboard [week|month|all]
   rival <name>               a card on Trotsky, Zinoviev, Kamenev, Bukharin ...
   explain <name or term>     a figure card or a glossary entry (NEP, kulak ...)
@@ -46,12 +48,27 @@ HELP = """Commands:
                              how the class sees you on its boards (`privacy default <choice>`: the class's)
   goal <N%> | goal off       the class's weekly goal of right daily answers (shown in the weekly post)
   class delete               delete all of this class's data (asks you to type a confirmation)
+  report [week|month|term|since YYYY-MM-DD] [topic] [--out FILE.png]
+                             the class report: who practises, weakest topics, hardest questions, each
+                             student; its chart goes to FILE.png (default: class-report_<dates>.png here)
+  export [period] [--out FILE.csv]
+                             every answer of the class as a spreadsheet (default: class-answers_<dates>.csv)
+  assign <topic|all> [n=10] due:YYYY-MM-DD [goal=70%]
+                             set the class an assignment: wrong answers come back until the goal
+  assignments                the class's assignments: who finished, who is working, who hasn't started
+  assignments mine           your own: what you still have to do
+  assignments close <N>      close assignment N early
+  start <N>                  do assignment N: its next question (the Start button on Discord and Slack)
   schedule set <HH:MM> [time zone] [days] [topics=a,b] [board=fri|off]
   schedule show | pause [from..to] | resume | off | list
                              post the daily question here by itself (try a time a minute away)
+  schedule now | skip        post today's question now (once: it is today's post) / skip the next post
+                             (`schedule resume` brings skipped posts back)
   help, quit"""
-SCHEDULE_USAGE = "Use: schedule set <HH:MM> [time zone] [days] | show | pause [from..to] | resume | off | list"
-CONSOLE_WORDS = ("topics", "user", "quit")  # the console's own words, offered for a misspelt command
+SCHEDULE_USAGE = (
+    "Use: schedule set <HH:MM> [time zone] [days] | show | now | skip | pause [from..to] | resume | off | list"
+)
+CONSOLE_WORDS = ("user", "quit")  # the console's own words, offered for a misspelt command
 COMMAND_WORDS = (*grammar.COMMANDS, *CONSOLE_WORDS)  # every first word the console knows (for completion)
 CHANNEL = "console"
 
@@ -67,7 +84,7 @@ class Console:
     """One student's session at the terminal; `user` switches who is answering.
 
     Lines are parsed by core's text grammar (bot.core.commands), as Slack's are; the console's own
-    words come first: `user <name>`, `topics`, `quit`, the `yes` that confirms forget-me, and a bare
+    words come first: `user <name>`, `quit`, the `yes` that confirms forget-me, and a bare
     letter or true/false, which answers the last question."""
 
     def __init__(self, service: StudyService, user: str, view: View) -> None:
@@ -113,8 +130,6 @@ class Console:
 
     async def run(self, word: str, rest: str, line: str) -> object:
         """The reply to one line: a reply of the service's, or a short text."""
-        if word == "topics":
-            return TopicList(self.service.topics())
         if word == "user":
             self.actor = actor_for(rest)
             self.last_answered = None
@@ -171,6 +186,14 @@ class Console:
                 return (
                     f"This deletes every answer and score of {actor.display_name} in this class. Type yes to confirm."
                 )
+            case grammar.Assign() | grammar.ShowAssignments() | grammar.StartAssignment():
+                return await assignments.run(service, actor, command, CHANNEL)
+            case grammar.Report() | grammar.Export():
+                return await report_views.run(service, actor, command)
+            case grammar.ShowTopics():
+                return TopicList(service.topics())
+            case grammar.Taught(topics=topics):
+                return await (service.set_taught_topics(actor, topics) if topics else service.taught_topics(actor))
             case grammar.Help():
                 return HELP
             case grammar.Unknown(word=unknown, suggestion=suggestion):
@@ -200,6 +223,10 @@ class Console:
                 info = await schedules.pause(self.actor, CHANNEL, period)
             case grammar.ScheduleResume():
                 info = await schedules.resume(self.actor, CHANNEL)
+            case grammar.ScheduleNow():
+                info = await schedules.now(self.actor, CHANNEL)
+            case grammar.ScheduleSkip():
+                info = await schedules.skip(self.actor, CHANNEL)
             case grammar.ScheduleOff():
                 info = await schedules.off(self.actor, CHANNEL)
             case grammar.ScheduleList():

@@ -6,9 +6,10 @@ snake_case name (KINDS below, else the snake_case of its class's name), then its
 their own names, recursively (nested dataclasses are objects, tuples lists, dates and times ISO strings,
 enums their values), then its properties that are plain data (`accuracy`, `is_daily` ...). A field that is
 itself called `kind` is renamed `<kind>_kind` (a question's `question_kind`, a card's `card_kind`), a
-`QuestionRef` is also flattened into `question_id`, `mode` and `daily_date` beside it, and
+`QuestionRef` is also flattened into `question_id`, `mode`, `daily_date` and `assignment_id` beside it, and
 `current_streak` is also given as `streak`. A text is {"kind": "message", "text": ...}; an error is
-{"kind": "error", "message": ...}."""
+{"kind": "error", "message": ...}. Bytes are left out: `report` gives the file its chart went to
+(`chart_file`, `chart_bytes`) with the report's figures, `export` the CSV's `file` and its `rows`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import re
 from enum import Enum
 from typing import Any, TextIO
 
+from bot.adapters.console.report_views import ExportWritten, ReportWritten
 from bot.adapters.console.views import ScheduleList, TopicList
 from bot.core.replies import AnswerFeedback, AskedQuestion, QuestionRef, ReferenceCard, ScheduleInfo
 
@@ -46,9 +48,21 @@ def to_json(reply: object) -> dict[str, Any]:
     """One reply as the JSON object the console prints for it."""
     if isinstance(reply, str):
         return {"kind": "message", "text": reply}
+    if isinstance(reply, ReportWritten):
+        return _report(reply)
+    if isinstance(reply, ExportWritten):
+        return {"kind": "export", **_object(reply.export), "file": reply.file}
     if dataclasses.is_dataclass(reply) and not isinstance(reply, type):
         return {"kind": kind_of(type(reply)), **_object(reply)}
     return {"kind": "message", "text": str(reply)}
+
+
+def _report(shown: ReportWritten) -> dict[str, Any]:
+    """The class report's figures, each day's answers as {date, answers}, and where its chart went (not its bytes)."""
+    report = shown.report
+    out = {"kind": "report", **_object(report), "weakest_topic": _value(report.weakest_topic)}
+    out["answers_per_day"] = [{"date": day.isoformat(), "answers": count} for day, count in report.answers_per_day]
+    return out | {"chart_file": shown.chart_file, "chart_bytes": len(report.chart_png)}
 
 
 def error_json(message: str) -> dict[str, Any]:
@@ -60,6 +74,8 @@ def _object(value: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field in dataclasses.fields(value):
         item = getattr(value, field.name)
+        if isinstance(item, bytes | bytearray):  # a file's contents (a chart) go to the file, never into the JSON
+            continue
         name = f"{kind_of(type(value))}_kind" if field.name == "kind" else field.name
         out[name] = _value(item)
         if isinstance(item, QuestionRef):

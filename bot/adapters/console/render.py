@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.adapters.console import assignments
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
@@ -20,6 +21,7 @@ from bot.core.replies import (
     ReviewsDone,
     ScheduleInfo,
     Stats,
+    TaughtTopics,
     TopicInfo,
 )
 from bot.core.vocabulary import Mode, QuestionKind
@@ -35,6 +37,8 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def question_title(card: AskedQuestion) -> str:
+    if card.assignment is not None:
+        return assignments.question_title(card)
     if card.ref.mode is Mode.REVIEW:
         return f"Review ({card.reviews_due} due today)"
     return "Today's question" if card.is_daily else "Practice question"
@@ -64,12 +68,20 @@ def feedback(result: AnswerFeedback) -> str:
     if result.ref.mode.value == "daily":
         lines.append(f"+{result.points} points \u00b7 streak {result.streak} \u00b7 total {result.total_points}")
     else:
-        lines.append("Practice: no leaderboard points.")
+        lines.append(no_points(result))
     if result.note:
         lines.append(_wrap(result.note))
     if result.figure:
         lines.append(f"More: rival {result.figure.name}")
-    return "\n".join(lines + review_footer(result))
+    return "\n".join(lines + review_footer(result) + assignments.footer(result))
+
+
+def no_points(result: AnswerFeedback) -> str:
+    return (
+        "Assignment: no leaderboard points."
+        if result.ref.mode is Mode.ASSIGNMENT
+        else "Practice: no leaderboard points."
+    )
 
 
 def review_footer(result: AnswerFeedback) -> list[str]:
@@ -180,7 +192,7 @@ def stats(result: Stats) -> str:
     lines = [
         f"Stats for {result.name}",
         f"Answered {result.answered} ({result.daily_answered} daily, {result.practice_answered} practice, "
-        f"{result.review_answered} review), "
+        f"{result.review_answered} review{result.assignment_note}), "
         f"{result.accuracy:.0%} correct",
         f"Points {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})"
         f" \u00b7 {result.freeze_note}",
@@ -222,6 +234,27 @@ def waiting(count: int) -> str:
     return f"{count} of you {'has' if count == 1 else 'have'} reviews waiting: `review`."
 
 
+def slot_passed(info: ScheduleInfo) -> bool:
+    """Posting now because today's slot has passed (rather than because a teacher asked)."""
+    return info.next_post is not None and info.next_post.time() >= info.time_of_day
+
+
+def taught_topics(result: TaughtTopics) -> str:
+    if result.whole_bank:
+        head = "Taught so far: every topic." + (" (Saved.)" if result.changed else "")
+        hint = "Name the topics taught so far with `topics taught <topic, topic ...>`."
+        return f"{head}\n{topics(list(result.taught))}\n{hint}"
+    head = "Saved. " if result.changed else ""
+    lines = [f"{head}The daily question, practice and review ask only the topics taught so far:"]
+    lines += [f"  {t.topic_id:<18} {t.title} ({t.question_count})" for t in result.taught]
+    if result.not_yet:
+        lines.append("Not taught yet: " + ", ".join(t.title for t in result.not_yet) + ".")
+    if result.changed:
+        lines.append("(Today's question stays as it is; the change counts from the next one.)")
+    lines.append("`topics taught all` asks every topic again.")
+    return "\n".join(lines)
+
+
 def schedule(info: ScheduleInfo) -> str:
     elsewhere = "".join(f"\nAnother channel is failing: {line}" for line in info.failing_elsewhere)
     if not info.exists:
@@ -234,14 +267,23 @@ def schedule(info: ScheduleInfo) -> str:
         lines.append(f"Moved to {info.timezone} with it: {', '.join(info.moved_to_timezone)}.")
     if info.topics:
         lines.append(f"Topics: {', '.join(info.topics)}.")
+    if info.untaught_topics == info.topics and info.topics:
+        lines.append("None of them is taught yet (`topics taught`): the posts draw from the topics taught so far.")
+    elif info.untaught_topics:
+        lines.append(f"Not taught yet, so not asked: {', '.join(info.untaught_topics)}.")
     if info.weekly_leaderboard:
         lines.append(f"Weekly leaderboard on {info.weekly_leaderboard}s.")
     for start, end in info.pauses:
         lines.append(f"Paused {start:%d %b %Y} to {end:%d %b %Y}.")
+    if info.skipped:
+        days = ", ".join(f"{day:%A %d %B}" for day in info.skipped)
+        lines.append(f"Skipped: {days} (`schedule resume` brings skipped posts back).")
     if info.paused:
         lines.append("Paused until you resume it.")
-    elif info.posting_now:
+    elif info.posting_now and slot_passed(info):
         lines.append(f"Today's {info.time_of_day:%H:%M} slot has passed: today's question is posted now.")
+    elif info.posting_now:
+        lines.append("Today's question is posted now (it is today's post: none later today).")
     elif info.next_post:
         lines.append(f"Next post: {info.next_post:%A %d %B, %H:%M} ({info.timezone}).")
     if info.last_error:

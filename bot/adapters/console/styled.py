@@ -11,7 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.adapters.console import render
+from bot.adapters.console import assignments, render
+from bot.adapters.console.styled_reports import export_written, report_written  # noqa: F401 - RichView looks here
 from bot.adapters.console.views import ScheduleList, TopicList
 from bot.core.replies import (
     AnswerFeedback,
@@ -28,6 +29,7 @@ from bot.core.replies import (
     ReviewsDone,
     ScheduleInfo,
     Stats,
+    TaughtTopics,
     TopicInfo,
 )
 from bot.core.vocabulary import QuestionKind
@@ -68,13 +70,19 @@ def feedback(result: AnswerFeedback) -> RenderableType:
             Text(f"+{result.points} points \u00b7 streak {result.streak} \u00b7 total {result.total_points}", "yellow")
         )
     else:
-        lines.append(Text("Practice: no leaderboard points.", style="dim"))
+        lines.append(Text(render.no_points(result), style="dim"))
     if result.note:
         lines.append(Text(result.note, style="italic"))
     if result.figure:
         lines.append(Text(f"More: rival {result.figure.name}", style="dim"))
     lines += [Text(line, style="cyan") for line in render.review_footer(result)]
+    lines += [Text(line, style="bold yellow") for line in assignments.footer(result)]
     return Group(*lines)
+
+
+def assignment(reply: object) -> RenderableType:
+    """Assignments' replies (the list, the announcement, a standing): their plain text in a panel."""
+    return Panel(Text(assignments.TEXTS[type(reply)](reply)), title="Assignments", border_style="yellow", expand=False)
 
 
 def reviews_done(done: ReviewsDone) -> RenderableType:
@@ -145,7 +153,8 @@ def card(reference: ReferenceCard) -> RenderableType:
 def stats(result: Stats) -> RenderableType:
     summary = Text.assemble(
         (f"Answered {result.answered}", "bold"),
-        f" ({result.daily_answered} daily, {result.practice_answered} practice, {result.review_answered} review), ",
+        f" ({result.daily_answered} daily, {result.practice_answered} practice, {result.review_answered} review"
+        f"{result.assignment_note}), ",
         (f"{result.accuracy:.0%} correct", "green"),
         f"\nPoints {result.points} \u00b7 streak {result.current_streak} (best {result.best_streak})"
         f" \u00b7 {result.freeze_note}",
@@ -199,6 +208,10 @@ def schedule(info: ScheduleInfo) -> RenderableType:
 
 def forgotten(result: Forgotten) -> RenderableType:
     return Text(render.forgotten(result))
+
+
+def taught_topics(result: TaughtTopics) -> RenderableType:
+    return Panel(Text(render.taught_topics(result)), title="Topics taught so far", expand=False)
 
 
 def topic_list(replies: TopicList) -> RenderableType:

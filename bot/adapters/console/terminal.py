@@ -14,7 +14,7 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.patch_stdout import patch_stdout
 
 PROMPT = "> "
-SCHEDULE_ACTIONS = ("set", "show", "pause", "resume", "off")
+SCHEDULE_ACTIONS = ("set", "show", "now", "skip", "pause", "resume", "off")
 
 
 def history_file() -> Path:
@@ -23,12 +23,14 @@ def history_file() -> Path:
 
 def commands_completer(commands: Iterable[str], topics: Iterable[str], names: Iterable[str]) -> Completer:
     """Completes the command word, then what it takes: a topic after `quiz`, a name after `rival` and
-    `explain`, a period after `leaderboard`, an action after `schedule`."""
+    `explain`, a period after `leaderboard`, an action after `schedule`, `taught` and a topic after `topics`."""
+    topics = list(topics)
     nested: dict[str, object] = {command: None for command in commands}
     nested["quiz"] = {topic: None for topic in topics}
     nested["rival"] = nested["explain"] = {name: None for name in names}
     nested["leaderboard"] = {period: None for period in ("week", "month", "all")}
     nested["schedule"] = {action: None for action in SCHEDULE_ACTIONS}
+    nested["topics"] = {"taught": {topic: None for topic in (*topics, "all")}}
     return NestedCompleter.from_nested_dict(nested)
 
 

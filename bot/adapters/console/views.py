@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
-from bot.adapters.console import render
+from bot.adapters.console import assignments, render
+from bot.adapters.console.report_views import ExportWritten, ReportWritten, export_text, report_text
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
@@ -24,6 +25,7 @@ from bot.core.replies import (
     ReviewsDone,
     ScheduleInfo,
     Stats,
+    TaughtTopics,
     TopicInfo,
 )
 
@@ -59,7 +61,11 @@ RENDERINGS: dict[type, tuple[Callable[[Any], str], str]] = {
     GoalSetting: (render.goal_setting, "goal_setting"),
     ClassDeleted: (render.class_deleted, "class_deleted"),
     TopicList: (lambda replies: render.topics(replies.topics), "topic_list"),
+    TaughtTopics: (render.taught_topics, "taught_topics"),
     ScheduleList: (_plain_schedules, "schedule_list"),
+    ReportWritten: (report_text, "report_written"),
+    ExportWritten: (export_text, "export_written"),
+    **{reply_type: (text, "assignment") for reply_type, text in assignments.TEXTS.items()},
 }
 
 

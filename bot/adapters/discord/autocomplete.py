@@ -108,6 +108,12 @@ def topic_list_choices(service: Any, typed: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def taught_list_choices(service: Any, typed: str) -> list[tuple[str, str]]:
+    """/teacher topics' `taught`: "all" (every topic) first when it fits, then comma-separated topics."""
+    every = [("all", "all \u2014 every topic")] if "all".startswith(typed.strip().lower()) else []
+    return every + topic_list_choices(service, typed)[: CHOICES - len(every)]
+
+
 WEAKEST = ("weak", "weak \u2014 your weakest topic")  # `/quiz topic:weak`: the service picks it per student
 
 
@@ -120,9 +126,31 @@ def practice_topic_choices(service: Any, typed: str) -> list[tuple[str, str]]:
 
 timezones = _autocomplete(lambda i, typed: timezone_choices(typed))
 topic_lists = _autocomplete(lambda i, typed: topic_list_choices(service_of(i), typed))
+taught_lists = _autocomplete(lambda i, typed: taught_list_choices(service_of(i), typed))
 topics = _autocomplete(lambda i, typed: practice_topic_choices(service_of(i), typed))
 figures = _autocomplete(lambda i, typed: service_of(i).complete_name(typed, kind="figure", limit=CHOICES))
 cards = _autocomplete(lambda i, typed: service_of(i).complete_name(typed, limit=CHOICES))
+class_topics = _autocomplete(
+    lambda i, typed: [(t.topic_id, t.title) for t in service_of(i).complete_topic(typed, CHOICES)]
+)
+
+REPORT_PERIODS = (
+    ("week", "week \u2014 the last 7 days (default)"),
+    ("month", "month \u2014 the last 30 days"),
+    ("term", "term \u2014 since the term began"),
+)
+
+
+def report_period_choices(typed: str) -> list[tuple[str, str]]:
+    """/report's and /export's periods; what was typed is offered too (`since 2026-11-02`), the service checks it."""
+    folded = typed.strip().lower()
+    found = [(value, name) for value, name in REPORT_PERIODS if value.startswith(folded) or folded in name]
+    if folded and not any(value == folded for value, _ in found):
+        found.append((typed.strip()[:CHOICE_TEXT], typed.strip()))
+    return found
+
+
+report_periods = _autocomplete(lambda i, typed: report_period_choices(typed))
 
 
 async def scheduled_channels(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -1,7 +1,8 @@
 """The slash commands: parse the options, call the service, render. No quiz rules here.
 
-The teachers' /schedule group is in schedule_commands.py, /goal and /class in class_commands.py,
-autocomplete in autocomplete.py."""
+The teachers' /schedule group is in schedule_commands.py, /goal and /class in class_commands.py, /teacher in
+teacher_commands.py, /report and /export in report_commands.py, /assign and /assignments in
+assignment_commands.py, autocomplete in autocomplete.py."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord import render
+from bot.adapters.discord.assignment_commands import assignment_commands
 from bot.adapters.discord.autocomplete import cards, figures, topics
 from bot.adapters.discord.class_commands import class_group, goal_command
+from bot.adapters.discord.report_commands import report_commands
 from bot.adapters.discord.respond import actor_from, deliver, send, service_of
 from bot.adapters.discord.schedule_commands import schedule_group
+from bot.adapters.discord.teacher_commands import teacher_group
 from bot.core.errors import StudyError
 from bot.core.replies import Leaderboard, PrivacySettings, ReferenceCard
 
@@ -191,3 +195,8 @@ def add_commands(tree: app_commands.CommandTree) -> None:
     tree.add_command(schedule_group())
     tree.add_command(goal_command())
     tree.add_command(class_group())
+    tree.add_command(teacher_group())
+    for command in assignment_commands():
+        tree.add_command(command)
+    for command in report_commands():
+        tree.add_command(command)

@@ -32,6 +32,9 @@ REVIEW = SCOPE + r"rev"  # "Next review" / "Start review": the next question due
 RATE = SCOPE + r"rate\|(?P<how>[^|]+)\|(?P<question>[^|]+)"  # "I guessed" (g) / "Too easy" (e) after a right answer
 TOPIC = SCOPE + r"topic\|(?P<topic>[^|]+)"  # a practice question from a topic ("Practise <weakest topic>")
 REMINDERS = SCOPE + r"remind\|(?P<choice>[^|]+)"  # turn review reminders on or off
+# Assignments: "Start" (on the announcement) and "Next question" (under an answer); a teacher's "Close".
+ASSIGNMENT = SCOPE + r"asg\|(?P<assignment>[^|]+)"
+CLOSE_ASSIGNMENT = SCOPE + r"asg-close\|(?P<assignment>[^|]+)"
 
 RATINGS = {"g": "guessed", "e": "easy"}  # the letter in a rate id -> the service's word
 
@@ -75,6 +78,14 @@ def topic(topic_id: str) -> str:
 
 def reminders(on: bool) -> str:
     return f"remind|{'on' if on else 'off'}"
+
+
+def assignment(assignment_id: int) -> str:
+    return f"asg|{int(assignment_id)}"
+
+
+def close_assignment(assignment_id: int) -> str:
+    return f"asg-close|{int(assignment_id)}"
 
 
 def scoped(custom_id: str, guild_id: str | int) -> str | None:

@@ -40,6 +40,7 @@ def actor_from(interaction: discord.Interaction) -> Actor:
         display_name=member.display_name,
         is_admin=member.guild_permissions.manage_guild or interaction.permissions.manage_guild,
         community_name=(guild.name or "") if guild is not None else "",
+        role_ids=frozenset(str(role.id) for role in member.roles),  # a class may name one its teachers'
     )
 
 

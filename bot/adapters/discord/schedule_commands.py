@@ -1,4 +1,4 @@
-"""The teachers' /schedule group: set, show, pause, resume, off and list for the channel it is used in.
+"""The teachers' /schedule group: set, show, now, skip, pause, resume, off and list for the channel it is used in.
 
 Hidden from members without Manage Server (default_permissions on the group), and checked again by
 the service (Actor.is_admin), since a server's admins can change who sees the commands.
@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.adapters.discord import render
 from bot.adapters.discord.autocomplete import scheduled_channels, timezones, topic_lists
+from bot.adapters.discord.render.base import day_name
 from bot.adapters.discord.respond import actor_from, deliver, service_of
 from bot.core.errors import StudyError
 from bot.core.schedules import WEEKDAY_NAMES
@@ -93,6 +94,30 @@ async def schedule_show(interaction: discord.Interaction) -> None:
     )
 
 
+async def schedule_now(interaction: discord.Interaction) -> None:
+    actor = actor_from(interaction)
+    channel_id, _ = _channel(interaction)
+    warning = _cannot_post_here(interaction)
+    await deliver(
+        interaction,
+        service_of(interaction).schedules.now(actor, channel_id),
+        lambda info: render.schedule(info, heading="Posting today's question now.", warning=warning),
+        ephemeral=True,
+    )
+
+
+async def schedule_skip(interaction: discord.Interaction) -> None:
+    actor = actor_from(interaction)
+    channel_id, _ = _channel(interaction)
+    await deliver(
+        interaction,
+        service_of(interaction).schedules.skip(actor, channel_id),
+        # the latest skipped day is the one just skipped: skipping again skips the post after those
+        lambda info: render.schedule(info, heading=f"Skipped the post of {day_name(info.skipped[-1])}."),
+        ephemeral=True,
+    )
+
+
 @app_commands.describe(from_to="Dates as YYYY-MM-DD..YYYY-MM-DD (leave empty to pause until /schedule resume)")
 async def schedule_pause(
     interaction: discord.Interaction, from_to: app_commands.Range[str, 1, 30] | None = None
@@ -150,8 +175,10 @@ Callback = Callable[..., Coroutine[Any, Any, None]]
 SCHEDULE_COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("set", "Post the daily question in this channel at a set time on set days", schedule_set),
     ("show", "This channel's schedule and when the next post goes out", schedule_show),
+    ("now", "Post this channel's question now, once: it is today's post", schedule_now),
+    ("skip", "Skip this channel's next post (/schedule resume brings skipped posts back)", schedule_skip),
     ("pause", "Pause this channel's posts, for some dates or until resumed", schedule_pause),
-    ("resume", "Resume this channel's posts (clears current and future pauses)", schedule_resume),
+    ("resume", "Resume this channel's posts (clears current and future pauses and skips)", schedule_resume),
     ("off", "Stop posting the daily question in this channel", schedule_off),
     ("list", "Every channel's schedule in this server, and any that keep failing", schedule_list),
 )

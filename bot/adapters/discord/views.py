@@ -19,6 +19,7 @@ import discord
 from discord.ui import DynamicItem
 
 from bot.adapters.discord import custom_ids, render
+from bot.adapters.discord.render import assignments as assignment_render
 from bot.adapters.discord.respond import actor_for, deliver, report_error, scope_of, send, service_of
 from bot.core.errors import StudyError
 from bot.core.grading import MAX_INPUT
@@ -167,6 +168,36 @@ class RemindersButton(_Persistent, DynamicItem[discord.ui.Button], template=cust
         )
 
 
+# ---------------------------------------------------------------- assignments
+
+
+def _assignment_number(match: re.Match[str]) -> int:
+    if not match["assignment"].isdigit() or len(match["assignment"]) > 9:
+        raise StudyError(render.OUTDATED_BUTTON)
+    return int(match["assignment"])
+
+
+class AssignmentButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ASSIGNMENT):
+    """The "Start" button on an assignment's announcement and "Next question" under an answer: the student's next
+    question of it, privately (or, once they reached the goal, their standing)."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        number = _assignment_number(match)
+        actor = await actor_for(interaction, match["guild"])
+        work = service_of(interaction).assignments.start(actor, number)
+        await deliver(interaction, work, assignment_render.step, ephemeral=True)
+
+
+class CloseAssignmentButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CLOSE_ASSIGNMENT):
+    """A teacher's "Close #N" on their list of the class's assignments (the service checks they are one)."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        number = _assignment_number(match)
+        actor = await actor_for(interaction, match["guild"])
+        work = service_of(interaction).assignments.close(actor, number)
+        await deliver(interaction, work, assignment_render.closed, ephemeral=True)
+
+
 PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     AnswerButton,
     TypeAnswerButton,
@@ -177,6 +208,8 @@ PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     RateButton,
     TopicButton,
     RemindersButton,
+    AssignmentButton,
+    CloseAssignmentButton,
 )
 
 

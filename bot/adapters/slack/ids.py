@@ -21,6 +21,8 @@ REVIEW_ACTION = "study_review"  # "Start review" / "Next review"; value `REVIEW_
 PRACTISE_TOPIC_ACTION = "study_practise_topic"  # "Practise <topic>"; value: a topic id
 RATE_ACTION_PREFIX = "study_rate_"  # + "guessed" | "easy"; value: the question id
 REMINDERS_ACTION = "study_reminders"  # "Turn off reminders"; value "off" (or "on")
+ASSIGNMENT_ACTION = "study_assignment"  # "Start" (announcement, own list), "Next question"; value: its number
+CLOSE_ASSIGNMENT_ACTION = "study_assignment_close"  # a teacher's "Close #N"; value: its number
 ANSWER_VIEW = "study_answer_view"  # the short-answer modal's callback_id
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "text"
@@ -83,6 +85,13 @@ def parse_rate(action_id: str, value: str) -> tuple[str, str]:
 def parse_topic_value(value: str) -> str:
     """A "Practise <topic>" button's topic id: ValueError when it is not one we could have made."""
     return _id(value, "topic")
+
+
+def parse_assignment_value(value: str) -> int:
+    """An assignment button's number: ValueError when it is not one we could have made."""
+    if not value.isdigit() or len(value) > 9:
+        raise ValueError(f"not an assignment number: {value[:40]!r}")
+    return int(value)
 
 
 def parse_reminders_value(value: str) -> bool:

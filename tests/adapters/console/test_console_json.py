@@ -252,7 +252,7 @@ def test_a_question_is_flattened_with_its_options_and_properties():
     obj = to_json(question)
     assert obj["kind"] == "question" and obj["question_kind"] == "multiple_choice"
     assert obj["question_id"] == "t-mc-1" and obj["mode"] == "daily" and obj["daily_date"] == "2026-11-27"
-    assert obj["ref"] == {"question_id": "t-mc-1", "mode": "daily", "daily_date": "2026-11-27"}
+    assert obj["ref"] == {"question_id": "t-mc-1", "mode": "daily", "daily_date": "2026-11-27", "assignment_id": None}
     assert obj["options"] == [{"letter": "A", "text": "1922"}, {"letter": "B", "text": "1924"}]
     assert obj["is_daily"] is True and obj["prompt"] == "When?"
     nested = to_json(DailyPost(question))  # a question inside a post has the same shape, less its kind
@@ -331,10 +331,11 @@ def test_any_new_dataclass_gets_a_snake_case_kind_and_its_fields():
     assert kind_of(ReviewDue) == "review_due" and kind_of(type("HTTPReply", (), {})) == "http_reply"
     assert obj == {
         "kind": "review_due",
-        "ref": {"question_id": "t-mc-1", "mode": "daily", "daily_date": "2026-11-27"},
+        "ref": {"question_id": "t-mc-1", "mode": "daily", "daily_date": "2026-11-27", "assignment_id": None},
         "question_id": "t-mc-1",
         "mode": "daily",
         "daily_date": "2026-11-27",
+        "assignment_id": None,
         "grade": 3,
         "due": "2026-12-01T09:00:00",
         "intervals": [1, 4],

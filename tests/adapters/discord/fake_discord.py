@@ -102,6 +102,28 @@ class User:
 
 
 @dataclass
+class Role:
+    """A role, as a slash command's role option gives it (the guild's `roles` should hold it too)."""
+
+    id: str
+    name: str
+    permissions: int = 3072
+
+    def role(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "permissions": str(self.permissions),
+            "position": 1,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+
+
+@dataclass
 class Call:
     method: str
     path: str
@@ -183,6 +205,7 @@ class FakeDiscord:
         self.members: dict[str, dict[str, User]] = {}  # guild id -> user id -> who is in it
         self.dm_channels: dict[str, str] = {}  # DM channel id -> the user's id
         self.closed_dms: set[str] = set()  # user ids whose privacy settings refuse the bot's messages
+        self.attachment_size_limit = 10_485_760  # what each interaction says the bot may upload (a bot's default)
 
     # -- server ---------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -503,7 +526,7 @@ class FakeDiscord:
             "data": data,
             "locale": "en-GB",
             "entitlements": [],
-            "attachment_size_limit": 10_485_760,
+            "attachment_size_limit": self.attachment_size_limit,
             "app_permissions": "2147483647",
             **extra,
         }
@@ -535,21 +558,26 @@ class FakeDiscord:
         bot_permissions: int | None = None,
         **options: Any,
     ) -> Exchange:
-        """Run a slash command ("daily", or "schedule set" for a subcommand); options are strings, or
-        Users for member options. `in_channel` is where it is used (default: the guild's general),
-        `bot_permissions` what the bot may do there (default: everything)."""
+        """Run a slash command ("daily", or "schedule set" for a subcommand); options are strings, bools,
+        Users for member options or Roles for role options. `in_channel` is where it is used (default: the
+        guild's general), `bot_permissions` what the bot may do there (default: everything)."""
         opts = [
-            {"name": k, "type": 6 if isinstance(v, User) else 3, "value": getattr(v, "id", v)}
+            {"name": k, "type": _option_type(v), "value": getattr(v, "id", v)}
             for k, v in options.items()
             if v is not None
         ]
         data = {"id": self.snowflake(), "type": 1, **_nested(command, opts)}
         members = [v for v in options.values() if isinstance(v, User)]
+        roles = [v for v in options.values() if isinstance(v, Role)]
+        if members or roles:
+            data["resolved"] = {}
         if members:
-            data["resolved"] = {
+            data["resolved"] |= {
                 "users": {m.id: m.user() for m in members},
                 "members": {m.id: {k: v for k, v in m.member().items() if k != "user"} for m in members},
             }
+        if roles:
+            data["resolved"]["roles"] = {r.id: r.role() for r in roles}
         if guild:
             data["guild_id"] = guild.id
         extra = {} if bot_permissions is None else {"app_permissions": str(bot_permissions)}
@@ -636,6 +664,11 @@ class _Refusal:
     status: int
     code: int
     message: str
+
+
+def _option_type(value: Any) -> int:
+    """An option's type: 6 user, 8 role, 5 boolean, else 3 string."""
+    return 6 if isinstance(value, User) else 8 if isinstance(value, Role) else 5 if isinstance(value, bool) else 3
 
 
 def _nested(command: str, options: list[dict]) -> dict:

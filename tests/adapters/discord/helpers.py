@@ -17,18 +17,20 @@ from tests.adapters.discord.fake_discord import Exchange, FakeDiscord, Guild, Us
 
 MANAGE_SERVER = 0x20
 TEACHERS_ROLE = "340000000000000001"
+TUTORS_ROLE = "340000000000000002"  # no Manage Server: teachers only once a server names it (/teacher role)
 HISTORY_9B = "320000000000000011"  # a second channel in School A, for scheduled posts
 SCHOOL_A = Guild(
     "310000000000000001",
     "School A",
     "320000000000000001",
     channels={HISTORY_9B: "history-9b"},
-    roles={TEACHERS_ROLE: ("Teachers", 3072 | MANAGE_SERVER)},
+    roles={TEACHERS_ROLE: ("Teachers", 3072 | MANAGE_SERVER), TUTORS_ROLE: ("History tutors", 3072)},
 )
 SCHOOL_B = Guild("310000000000000002", "School B", "320000000000000002")
 ANNA = User("330000000000000001", "Anna")
 BORIS = User("330000000000000002", "Boris")
 CLARA = User("330000000000000003", "Clara")  # in School B
+TUTOR = User("330000000000000008", "Mr Tutor", roles=(TUTORS_ROLE,))  # in School A, with the tutors' role
 TEACHER = User("330000000000000009", "Ms Smith", permissions=0x400 | 0x800 | MANAGE_SERVER, roles=(TEACHERS_ROLE,))
 
 

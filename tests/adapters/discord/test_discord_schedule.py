@@ -68,14 +68,15 @@ async def test_schedule_commands_are_for_managers_only_and_servers_only(fake: Fa
     group = synced["schedule"]
     assert int(group["default_member_permissions"]) == 0x20  # Manage Server: hidden from ordinary members
     assert group["contexts"] == [0] and group["dm_permission"] is False
-    assert [o["name"] for o in group["options"]] == ["set", "show", "pause", "resume", "off", "list"]
+    assert [o["name"] for o in group["options"]] == ["set", "show", "now", "skip", "pause", "resume", "off", "list"]
     assert all(o["type"] == 1 for o in group["options"])  # subcommands
     options = {o["name"]: o for o in group["options"][0]["options"]}
     assert list(options) == ["time", "timezone", "days", "topics", "weekly_leaderboard"]
     assert options["time"]["required"] is True and options["timezone"]["autocomplete"] is True
     assert [c["value"] for c in options["weekly_leaderboard"]["choices"]][-1] == "off"
-    assert group["options"][2]["options"][0]["name"] == "from_to"
-    teachers = {"schedule", "goal", "class"}  # /goal and /class: see test_discord_classes
+    assert group["options"][4]["options"][0]["name"] == "from_to"
+    # /goal, /class: see test_discord_classes; /assign and /report too
+    teachers = {"schedule", "goal", "class", "assign", "teacher", "report", "export"}
     students = {name: c for name, c in synced.items() if name not in teachers}
     assert all(c.get("default_member_permissions") is None for c in students.values())
 

@@ -31,9 +31,10 @@ from tests.helpers import FIXTURE_CONTENT, FakeClock
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 COMMANDS = {
     "daily", "review", "quiz", "leaderboard", "rival", "explain", "stats", "privacy", "mydata", "forgetme",
-    "schedule", "goal", "class",
+    "schedule", "goal", "class", "assign", "assignments", "teacher", "report", "export",
 }  # fmt: skip
-TEACHERS_ONLY = {"schedule", "goal", "class"}  # hidden from members without Manage Server
+# hidden from members without Manage Server
+TEACHERS_ONLY = {"schedule", "goal", "class", "assign", "teacher", "report", "export"}
 
 
 # ---------------------------------------------------------------- start-up

@@ -10,6 +10,8 @@ can neither format nor ping, and every piece of text is cut to fit before Discor
     privacy.py     /privacy, and a pseudonymous or hidden student's own rank beside a public board
     review.py      spaced review: nothing due, re-grading, the reminder setting and the reminder itself
     schedules.py   scheduled posts and the teachers' /schedule replies
+    teaching.py    the teachers' /teacher replies: the topics taught so far, the teachers' role
+    reports.py     the teachers' /report (embed and chart) and /export (the CSV), imported from there
 
 The custom_ids the buttons carry are in `bot.adapters.discord.custom_ids`.
 """
@@ -80,6 +82,7 @@ from bot.adapters.discord.render.schedules import (
     schedule_list,
     schedule_removed,
 )
+from bot.adapters.discord.render.teaching import taught_topics, teacher_role
 
 __all__ = [
     "BLUE",
@@ -142,6 +145,8 @@ __all__ = [
     "schedule_list",
     "schedule_removed",
     "stats",
+    "taught_topics",
+    "teacher_role",
     "user_text",
     "when",
 ]

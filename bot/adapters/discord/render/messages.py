@@ -45,7 +45,9 @@ from bot.core.vocabulary import Mode, QuestionKind
 
 def question(card: AskedQuestion) -> Reply:
     daily = card.ref.mode is Mode.DAILY
-    kind = {Mode.DAILY: "Question of the day", Mode.REVIEW: "Review"}.get(card.ref.mode, "Practice")
+    kind = {Mode.DAILY: "Question of the day", Mode.REVIEW: "Review", Mode.ASSIGNMENT: "Assignment"}.get(
+        card.ref.mode, "Practice"
+    )
     title = f"{kind} \u00b7 {card.topic}"
     lines = [card.prompt]
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
@@ -74,6 +76,8 @@ def question(card: AskedQuestion) -> Reply:
     elif card.ref.mode is Mode.REVIEW:
         due = f"{plural(card.reviews_due, 'review')} due today, this one included" if card.reviews_due else ""
         set_footer(embed, how, due, "No leaderboard points.")
+    elif card.assignment is not None:
+        set_footer(embed, how, f"Assignment #{card.assignment.assignment.assignment_id}: {card.assignment.progress}")
     else:
         set_footer(embed, how, "Practice: no leaderboard points.")
     return Reply(embed=fit(embed), buttons=buttons)
@@ -96,6 +100,9 @@ def feedback(result: AnswerFeedback) -> Reply:
     if review:
         left = result.reviews_due or 0
         notes.append(f"{plural(left, 'more review')} due today." if left else "That was your last review for today.")
+    if result.assignment is not None:
+        verdict = "\u2705 Goal reached!" if result.assignment.finished else "So far"
+        add_field(embed, "Assignment", f"{verdict} {result.assignment.progress}")
     if result.correct:
         notes.append("Was it a guess, or too easy? Say so below: it comes back sooner, or later.")
     set_footer(embed, *notes)
@@ -111,6 +118,9 @@ def feedback(result: AnswerFeedback) -> Reply:
     if review:
         label = f"Next review ({left} left)" if left else "Finish review"
         buttons.append(Button(label, custom_ids.next_review(), discord.ButtonStyle.primary))
+    if result.assignment is not None and not result.assignment.finished:
+        number = result.assignment.assignment.assignment_id
+        buttons.append(Button("Next question", custom_ids.assignment(number), discord.ButtonStyle.primary))
     return Reply(embed=fit(embed), buttons=tuple(buttons))
 
 
@@ -144,6 +154,7 @@ def stats(result: Stats, *, own: bool = True) -> Reply:
         answered = f"{result.daily_answered} daily, {result.practice_answered} practice"
         if result.review_answered:
             answered += f", {result.review_answered} review"
+        answered += result.assignment_note
         lines = [
             f"**Accuracy:** {result.accuracy:.0%} ({result.correct} of {result.answered} correct)",
             f"**Answered:** {answered}",

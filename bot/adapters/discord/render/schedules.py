@@ -116,16 +116,25 @@ def schedule(info: ScheduleInfo, *, heading: str = "", warning: str = "") -> Rep
         moved = ", ".join(f"#{user_text(name, 100)}" for name in info.moved_to_timezone[:10])
         lines.append(f"**Moved to {info.timezone} with it:** {moved}")
     lines.append(f"**Topics:** {', '.join(info.topics)}" if info.topics else "**Topics:** all")
+    if info.topics and info.untaught_topics == info.topics:
+        lines.append("None of them is taught yet (`/teacher topics`): the posts draw from the topics taught so far.")
+    elif info.untaught_topics:
+        lines.append(f"**Not taught yet, so not asked:** {', '.join(info.untaught_topics)}")
     weekly = f"{info.weekly_leaderboard}s" if info.weekly_leaderboard else "off"
     lines.append(f"**Weekly leaderboard:** {weekly}")
     for start, end in info.pauses:
         lines.append(f"**Pause:** {day_name(start)} {start.year} \u2013 {day_name(end)} {end.year}")
+    if info.skipped:
+        days = ", ".join(day_name(day) for day in info.skipped)
+        lines.append(f"**Skipped:** {days} (`/schedule resume` brings skipped posts back)")
     if info.paused:
         lines.append("**Paused** until you use `/schedule resume`.")
-    elif info.posting_now:
+    elif info.posting_now and info.next_post is not None and info.next_post.time() >= info.time_of_day:
         lines.append(
             f"**Next post:** now: today's {info.time_of_day:%H:%M} slot has passed, so today's question goes out"
         )
+    elif info.posting_now:
+        lines.append("**Next post:** now: today's question goes out at once, as today's post (none later today)")
     elif info.next_post is not None:
         stamp = int(info.next_post.timestamp())
         lines.append(

@@ -5,6 +5,8 @@
     views.py      the short-answer modal's submission
     events.py     the Events API: the app uninstalled or its token revoked (and back again)
     files.py      `my-data`'s file, uploaded to the student's direct message
+    assignments.py `assign`, `assignments`, `start` and the assignments' buttons
+    reports.py    the teachers' `report` (its chart) and `export` (the CSV), uploaded to their DM
     actors.py     who is asking: the member under the name the workspace directory shows
     replies.py    where a reply goes, and the one place failures become a friendly reply
 
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
-from bot.adapters.slack.listeners import actions, commands, events, views
+from bot.adapters.slack.listeners import actions, assignments, commands, events, views
 from bot.adapters.slack.listeners.actors import Actors
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ def register(app: AsyncApp, service: StudyService) -> None:
     commands.register(app, service, actors)
     actions.register(app, service, actors)
     views.register(app, service, actors)
+    assignments.register(app, service, actors)
 
 
 async def skip_retries(req, next_):  # bolt injects arguments by name

@@ -1,6 +1,7 @@
 """The `/study` slash command: core's grammar parses the text, each command maps to one service call
 and one renderer. What is Slack's own stays here: `<@U123>` mentions, `<#C123>` channels, who is an
-admin, the wording of a refused teachers' command, and `my-data`'s file (listeners/files.py)."""
+admin, the wording of a refused teachers' command, `my-data`'s file (listeners/files.py), and the
+teachers' `report` and `export`, which go to their DM (listeners/reports.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
+from bot.adapters.slack.listeners import assignments
 from bot.adapters.slack.listeners.actors import Actors
 from bot.adapters.slack.listeners.files import send_my_data
 from bot.adapters.slack.listeners.replies import Replier, reply
+from bot.adapters.slack.listeners.reports import send_export, send_report
 from bot.core import commands as grammar
 from bot.core.actor import Actor
 from bot.core.errors import InvalidInput, NotAllowed
@@ -36,6 +39,8 @@ ScheduleCommand = (
     | grammar.ScheduleList
     | grammar.Teachers
     | grammar.ScheduleHelp
+    | grammar.ScheduleNow
+    | grammar.ScheduleSkip
 )
 
 
@@ -86,8 +91,18 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
                 return render.class_deleted(await _as_teacher(service.delete_class, actor, client, confirmation))
             case grammar.MyDataExport():
                 return render.my_data_sent(await send_my_data(client, await service.my_data(actor), actor.user_id))
+            case grammar.Report(args=args):  # teachers: the service decides; here we only find out who is an admin
+                return await send_report(service, client, await actors.with_admin(actor, client), args)
+            case grammar.Export(period=period):
+                return await send_export(service, client, await actors.with_admin(actor, client), period)
+            case grammar.Assign() | grammar.ShowAssignments() | grammar.StartAssignment():
+                return await assignments.run(service, actors, command, actor, body, client)
             case grammar.ForgetMe():
                 return render.forget_confirm()  # only the "Yes, delete my data" click deletes
+            case grammar.ShowTopics():
+                return render.topic_list(service.topics())
+            case grammar.Taught(topics=topics):
+                return await taught(actor, topics, client)
             case grammar.Help():
                 return render.help_message()
             case grammar.Unknown(word=word, suggestion=suggestion):
@@ -102,6 +117,17 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
             return await use_case(await actors.with_admin(actor, client), text)
         except NotAllowed:
             raise NotAllowed(render.NOT_TEACHER_CLASS) from None  # the service's wording is not Slack's
+
+    async def taught(actor: Actor, topics: str, client: AsyncWebClient) -> render.Message:
+        """`topics taught` shows what the class has been taught so far; `topics taught <topics>|all` changes it
+        (teachers: the service decides; here we only find out who is an admin)."""
+        if not topics:
+            return render.taught_topics(await service.taught_topics(actor))
+        try:
+            changed = await service.set_taught_topics(await actors.with_admin(actor, client), topics)
+        except NotAllowed:
+            raise NotAllowed(render.NOT_TEACHER_TOPICS) from None  # the service's wording is not Slack's
+        return render.taught_topics(changed)
 
     async def privacy(command: grammar.Privacy, actor: Actor, client: AsyncWebClient) -> render.Message:
         """`privacy`, `privacy named|pseudonym|hidden`, `privacy new-name`, `privacy default <choice>`
@@ -159,6 +185,12 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
                 return render.schedule(info, f"Paused {period}." if period else "Paused.")
             case grammar.ScheduleResume():
                 return render.schedule(await schedules.resume(actor, channel_id), "Resumed.")
+            case grammar.ScheduleNow():
+                return render.schedule(await schedules.now(actor, channel_id), "Posting today's question now.")
+            case grammar.ScheduleSkip():
+                info = await schedules.skip(actor, channel_id)
+                day = info.skipped[-1]  # the latest: skipping again skips the post after the ones skipped
+                return render.schedule(info, f"Skipped the post of {day:%A} {day.day} {day:%B}.")
             case grammar.ScheduleOff(target=target):
                 other = await _scheduled_channel(actor, target) if target else channel_id
                 if other != channel_id:  # `schedule off #old-room`, e.g. for a deleted channel

@@ -10,7 +10,9 @@ and truncated, so a long input cannot push a block over Slack's limits.
     privacy.py     how the class sees a student on public boards (`privacy`)
     review.py      spaced review: the buttons under feedback, nothing due, a re-graded answer, reminders
     schedules.py   scheduled posts and the teachers' schedule replies
+    teaching.py    the bank's topics, and the topics the class has been taught so far
     classes.py     the class as a whole: its goal, `class delete`, the note that `my-data` was sent
+    reports.py     the teachers' `report` for their DM and the notes for `report` and `export` (imported from there)
 
 The action ids and button values these carry are in `bot.adapters.slack.ids`.
 """
@@ -74,6 +76,8 @@ from bot.adapters.slack.render.schedules import (
     teacher_changed,
     teachers,
 )
+from bot.adapters.slack.render.teaching import NOT_TEACHER as NOT_TEACHER_TOPICS
+from bot.adapters.slack.render.teaching import taught_topics, topic_list
 from bot.core.replies import AskedQuestion, ReviewsDone
 
 
@@ -100,6 +104,7 @@ __all__ = [
     "NOT_TEACHER",
     "NOT_TEACHER_CLASS",
     "NOT_TEACHER_PRIVACY",
+    "NOT_TEACHER_TOPICS",
     "SCHEDULE_USAGE",
     "SECTION_TEXT",
     "Message",
@@ -132,8 +137,10 @@ __all__ = [
     "schedule_list",
     "schedule_removed_elsewhere",
     "stats",
+    "taught_topics",
     "teacher_changed",
     "teachers",
+    "topic_list",
     "truncate",
     "when",
 ]

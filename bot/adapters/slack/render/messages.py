@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.ids import COMMAND
+from bot.adapters.slack.render.assignments import note as assignment_note
 from bot.adapters.slack.render.blocks import (
     ECHO_NAME,
     MAX_BLOCKS,
@@ -38,6 +39,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("review reminders on|off", "a direct message on days reviews wait for you"),
     ("quiz [topic]", "a practice question, from any topic or one you name"),
     ("quiz weak", "a practice question from your weakest topic"),
+    ("topics", "the topics there are questions on"),
     ("answer <text>", "answer your last question in words"),
     ("leaderboard [week|month|all]", "the top ten and your own rank"),
     ("rival <name>", "a card on one of Stalin's rivals (Trotsky, Bukharin, ...)"),
@@ -53,12 +55,23 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
         "teachers: post the daily question in this channel by itself",
     ),
     ("schedule show|pause [from..to]|resume|off", "teachers: see or change this channel's schedule"),
+    ("schedule now", "teachers: post this channel's question now (once: it is today's post)"),
+    ("schedule skip", "teachers: skip the next post (`schedule resume` brings skipped posts back)"),
+    ("topics taught [topic, topic ...|all]", "teachers: the topics taught so far (the questions ask only those)"),
     ("schedule off #channel", "teachers: stop another channel's posts (a deleted one, say)"),
     ("schedule list", "teachers: every channel's schedule in this workspace"),
     ("schedule teachers [add|remove @name]", "workspace admins: name the teachers who manage schedules"),
     ("privacy default named|pseudonym|hidden", "teachers: how this workspace's students show unless they choose"),
     ("goal <N%>|off", "teachers: the class's weekly target of right daily answers (shown on the weekly post)"),
     ("class delete delete everything", "teachers: delete every answer, score, setting and schedule of this class"),
+    ("assign <topic|all> [n=10] due:YYYY-MM-DD [goal=70%]", "teachers: an assignment, announced here with Start"),
+    ("assignments [close N]", "your assignments (teachers: who has finished; close one early)"),
+    ("start N", "assignment N's next question: wrong ones come back until you reach the goal"),
+    (
+        "report [week|month|term|since YYYY-MM-DD] [topic]",
+        "teachers: the class report (weakest topics, hardest questions, each student) and its chart, in a DM",
+    ),
+    ("export [week|month|term|since YYYY-MM-DD]", "teachers: every answer of the class as a spreadsheet, in a DM"),
     ("help", "this list"),
 )
 
@@ -66,12 +79,19 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
 # ---------------------------------------------------------------- questions
 
 
-LABELS = {Mode.DAILY: "Daily question", Mode.PRACTICE: "Practice question", Mode.REVIEW: "Review"}
+LABELS = {
+    Mode.DAILY: "Daily question",
+    Mode.PRACTICE: "Practice question",
+    Mode.REVIEW: "Review",
+    Mode.ASSIGNMENT: "Assignment",
+}
 
 
 def question(card: AskedQuestion) -> Message:
     label = LABELS.get(card.ref.mode, "Practice question")
     due = f" \u00b7 {card.reviews_due} due today" if card.ref.mode is Mode.REVIEW and card.reviews_due else ""
+    if card.assignment is not None:
+        due = f" \u00b7 #{card.assignment.assignment.assignment_id}: {card.assignment.progress}"
     blocks: list[dict[str, Any]] = [
         context(f"*{label}* \u00b7 {escape(card.topic)}{due}"),
         section(f"*{escape(card.prompt)}*"),
@@ -147,6 +167,8 @@ def feedback(fb: AnswerFeedback) -> Message:
         notes = [escape(fb.note or "No new points: this shows your first answer.")]
     elif fb.ref.mode is Mode.REVIEW:
         notes = [review_note(fb), *([escape(fb.note)] if fb.note else [])]
+    elif fb.assignment is not None:
+        notes = [assignment_note(fb.assignment), *([escape(fb.note)] if fb.note else [])]
     else:
         score = f"+{points(fb.points)} \u00b7 streak {fb.streak} \u00b7 total {points(fb.total_points)}"
         notes = [score, *([escape(fb.note)] if fb.note else [])]
@@ -215,7 +237,8 @@ def stats(s: Stats) -> Message:
     accuracy = f"{s.accuracy:.0%}" if s.answered else "\u2014"
     reviewed = f", {s.review_answered} review" if s.review_answered else ""
     fields = [
-        f"*Answered*\n{s.answered} ({s.daily_answered} daily, {s.practice_answered} practice{reviewed})",
+        f"*Answered*\n{s.answered} ({s.daily_answered} daily, {s.practice_answered} practice{reviewed}"
+        f"{s.assignment_note})",
         f"*Correct*\n{s.correct} ({accuracy})",
         f"*Points*\n{s.points}",
         f"*Streak*\n{s.current_streak} (best {s.best_streak}) \u00b7 {s.freeze_note}",

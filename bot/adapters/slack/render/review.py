@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.ids import COMMAND
+from bot.adapters.slack.render.assignments import next_button
 from bot.adapters.slack.render.blocks import Message, actions, button, context, escape, header, message, section
 from bot.core.replies import AnswerFeedback, RatingNoted, RemindersSetting, ReviewReminder, ReviewsDone
 from bot.core.vocabulary import Mode
@@ -47,13 +48,16 @@ def _reviews(n: int) -> str:
 
 
 def feedback_buttons(fb: AnswerFeedback, others: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The buttons under an answer: after a review "Next review" (or "Finish review") first, then `others`
+    """The buttons under an answer: after a review "Next review" (or "Finish review") first, after an
+    assignment's question "Next question" (until the goal is reached), then `others`
     (the figure's card), then after a right answer the small "I guessed" and "Too easy"."""
     buttons: list[dict[str, Any]] = []
     if fb.ref.mode is Mode.REVIEW:
         left = fb.reviews_due or 0
         label = f"Next review ({left} left)" if left else "Finish review"
         buttons.append(button(label, ids.REVIEW_ACTION, ids.REVIEW_VALUE, style="primary"))
+    if fb.assignment is not None:
+        buttons += next_button(fb.assignment)
     buttons += others
     if fb.correct and not fb.repeated:
         question_id = fb.ref.question_id

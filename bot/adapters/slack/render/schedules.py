@@ -33,7 +33,8 @@ NOT_TEACHER = (
 )
 SCHEDULE_USAGE = (
     f"Try `{COMMAND} schedule set 08:30 Europe/London mon-fri`, `{COMMAND} schedule show`, "
-    f"`{COMMAND} schedule pause 2026-12-19..2027-01-04`, `{COMMAND} schedule resume`, `{COMMAND} schedule off`, "
+    f"`{COMMAND} schedule now`, `{COMMAND} schedule skip`, `{COMMAND} schedule pause 2026-12-19..2027-01-04`, "
+    f"`{COMMAND} schedule resume`, `{COMMAND} schedule off`, "
     f"`{COMMAND} schedule list`, or `{COMMAND} schedule teachers add @name`."
 )
 
@@ -114,6 +115,12 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
         lines.append(f"Moved to {escape(info.timezone)} with it: {moved}.")
     if info.topics:
         lines.append("Topics: " + escape(", ".join(info.topics)) + ".")
+    if info.topics and info.untaught_topics == info.topics:
+        lines.append(
+            f"None of them is taught yet (`{COMMAND} topics taught`): the posts draw from the topics taught so far."
+        )
+    elif info.untaught_topics:
+        lines.append("Not taught yet, so not asked: " + escape(", ".join(info.untaught_topics)) + ".")
     lines.append(
         f"The week's leaderboard is posted on {escape(info.weekly_leaderboard)}s."
         if info.weekly_leaderboard
@@ -125,12 +132,17 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
             if start != end
             else f"Paused on {_day(start)} {start.year}."
         )
+    if info.skipped:
+        days = ", ".join(_day(day) for day in info.skipped)
+        lines.append(f"*Skipped:* {days} (`{COMMAND} schedule resume` brings skipped posts back).")
     if info.paused:
         lines.append(f"*Paused* until a teacher runs `{COMMAND} schedule resume`.")
-    elif info.posting_now:
+    elif info.posting_now and info.next_post is not None and info.next_post.time() >= info.time_of_day:
         lines.append(
             f"Next post: *now*: today's {info.time_of_day:%H:%M} slot has passed, so today's question goes out at once."
         )
+    elif info.posting_now:
+        lines.append("Next post: *now*: today's question goes out at once, as today's post (none later today).")
     elif info.next_post is not None:
         lines.append(f"Next post: *{_when(info.next_post)}* ({escape(info.timezone)}).")
     else:
@@ -151,7 +163,7 @@ def schedule(info: ScheduleInfo, done: str = "") -> Message:
     blocks.append(
         context(
             "In a private channel, invite me first (`/invite @Study Bot`). "
-            f"Change it: `{COMMAND} schedule set|pause|resume|off`."
+            f"Change it: `{COMMAND} schedule set|now|skip|pause|resume|off`."
         )
     )
     when = f" Next: {_when(info.next_post)}." if info.next_post and not info.paused else ""
