@@ -162,8 +162,7 @@ class Attempt(Base):
     __table_args__ = (
         UniqueConstraint("member_id", "daily_date", name="uq_attempts_member_daily"),
         Index("ix_attempts_member_question", "member_id", "question_id"),
-        # A class's answers in a period; covering what the teacher's report groups by, so it reads the index only.
-        Index("ix_attempts_community_created", "community_id", "created_at", "question_id", "correct", "member_id"),
+        Index("ix_attempts_community_created", "community_id", "created_at"),
         Index("ix_attempts_created", "created_at"),  # data retention finds the old answers
     )
 

@@ -2,9 +2,7 @@
 
 Adds `communities.taught_topics` (NULL: the whole bank is taught, as before) and
 `communities.teacher_role_id` (no role until a Discord server names one), and the `assignments` and
-`assignment_progress` tables (empty: no class has an assignment yet). The index of a class's attempts by
-time also covers the question, the result and the member, so a class report reads the index alone.
-Existing rows are kept as they are.
+`assignment_progress` tables (empty: no class has an assignment yet). Existing rows are kept as they are.
 
 Revision ID: 0009
 Revises: 0008
@@ -28,13 +26,6 @@ def upgrade() -> None:
     with op.batch_alter_table("communities", schema=None) as batch_op:
         batch_op.add_column(sa.Column("taught_topics", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("teacher_role_id", sa.String(length=64), nullable=True))
-    with op.batch_alter_table("attempts", schema=None) as batch_op:
-        batch_op.drop_index("ix_attempts_community_created")
-        batch_op.create_index(
-            "ix_attempts_community_created",
-            ["community_id", "created_at", "question_id", "correct", "member_id"],
-            unique=False,
-        )
     op.create_table(
         "assignments",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -90,9 +81,6 @@ def downgrade() -> None:
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_index("ix_assignments_community_due")
     op.drop_table("assignments")
-    with op.batch_alter_table("attempts", schema=None) as batch_op:
-        batch_op.drop_index("ix_attempts_community_created")
-        batch_op.create_index("ix_attempts_community_created", ["community_id", "created_at"], unique=False)
     with op.batch_alter_table("communities", schema=None) as batch_op:
         batch_op.drop_column("teacher_role_id")
         batch_op.drop_column("taught_topics")
