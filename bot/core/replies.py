@@ -385,6 +385,11 @@ class AssignmentInfo:
     def is_open(self) -> bool:
         return not self.closed_early and not self.past_due
 
+    @property
+    def why_shut(self) -> str | None:
+        """Why it takes no answers ("closed", "past its date"), the same words on every platform; None if open."""
+        return "closed" if self.closed_early else "past its date" if self.past_due else None
+
 
 @dataclass(frozen=True, slots=True)
 class AssignmentStanding:

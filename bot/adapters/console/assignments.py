@@ -50,10 +50,8 @@ def describe(info: AssignmentInfo) -> str:
     """`#3 The rivals: 10 questions, goal 70%, due Fri 04 Dec` (and why it is closed, when it is)."""
     text = f"#{info.assignment_id} {info.title}: {info.questions} questions, goal {info.goal_percent}%"
     text += f", due {info.due_date:%a %d %b}"
-    if info.closed_early:
-        text += " (closed)"
-    elif info.past_due:
-        text += " (past its date)"
+    if info.why_shut:
+        text += f" ({info.why_shut})"
     return text
 
 

@@ -46,10 +46,8 @@ def terms(info: AssignmentInfo) -> str:
     """`10 questions · goal 70% · due Friday 4 December` (and why it takes no answers, when it doesn't)."""
     text = f"{plural(info.questions, 'question')} \u00b7 goal {info.goal_percent}% \u00b7 due {info.due_date:%A} "
     text += f"{info.due_date.day} {info.due_date:%B}"
-    if info.closed_early:
-        text += " \u00b7 closed"
-    elif info.past_due:
-        text += " \u00b7 past its date"
+    if info.why_shut:
+        text += f" \u00b7 {info.why_shut}"
     return text
 
 

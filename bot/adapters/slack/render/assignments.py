@@ -44,10 +44,8 @@ def terms(info: AssignmentInfo) -> str:
     text = (
         f"{count} \u00b7 goal {info.goal_percent}% \u00b7 due {info.due_date:%A} {info.due_date.day} {info.due_date:%B}"
     )
-    if info.closed_early:
-        text += " \u00b7 closed"
-    elif info.past_due:
-        text += " \u00b7 past its date"
+    if info.why_shut:
+        text += f" \u00b7 {info.why_shut}"
     return text
 
 
