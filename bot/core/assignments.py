@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.errors import InvalidInput
@@ -25,13 +25,29 @@ MAX_COUNT = 50
 DEFAULT_GOAL = 70
 LONGEST = dt.timedelta(days=366)  # a deadline at most a year away
 ALL_TOPICS = frozenset({"all", "any", "everything"})
+HARDEST = frozenset({"hardest", "most missed", "missed"})  # the class's most-missed questions this term
+_LIST_SEPARATORS = re.compile(r"[\s,;]+")
 _PERCENT = re.compile(r"^\s*(\d{1,3})\s*%?\s*$")
 _OPTION = re.compile(r"^(n|count|questions|due|goal)[=:](.*)$", re.IGNORECASE)
 _NAMES = {"n": "count", "count": "count", "questions": "count", "due": "due", "goal": "goal"}
 
 
 def usage(prefix: str = "") -> str:
-    return f"{prefix}assign <topic or all> [n=10] due:YYYY-MM-DD [goal=70%]"
+    return f"{prefix}assign <topic, all, hardest or question ids> [n=10] due:YYYY-MM-DD [goal=70%]"
+
+
+def listed_questions(text: str, known: Collection[str]) -> list[str] | None:
+    """`"ter-001, eco-010 ter-001"` -> ["ter-001", "eco-010"] when the words name questions of the bank (in
+    the teacher's order, once each); None when none does (the text is a topic). A list naming some
+    questions and some unknown words is refused with the unknown ones, not read as a topic."""
+    words = [word for word in _LIST_SEPARATORS.split(text.strip().lower()) if word]
+    if not any(word in known for word in words):
+        return None
+    unknown = [word for word in words if word not in known]
+    if unknown:
+        named = ", ".join(f"`{word[:40]}`" for word in unknown[:5])
+        raise InvalidInput(f"There is no question {named} in the bank: check the id(s), shown under each question.")
+    return list(dict.fromkeys(words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +81,7 @@ def parse_assign(text: str, prefix: str = "") -> AssignArgs:
         else:
             words.append(word)
     if not words:
-        raise InvalidInput(f"Name a topic (or `all`): `{usage(prefix)}`.")
+        raise InvalidInput(f"Name a topic (or `all`, `hardest`, or question ids): `{usage(prefix)}`.")
     if not options.get("due"):
         raise InvalidInput(f"Give a deadline with due:YYYY-MM-DD: `{usage(prefix)}`.")
     return AssignArgs(" ".join(words), options.get("count"), options["due"], options.get("goal"))

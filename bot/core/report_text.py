@@ -74,8 +74,8 @@ def markdown(report: ClassReport, *, every_name: bool = False, students_shown: i
         lines.append(NO_HARD_QUESTION)
     for number, question in enumerate(hard_questions(report), 1):
         lines += [
-            f"{number}. {question.prompt} ({question.topic}): {percent(question.share_right)} right of "
-            f"{question.answered}; answer: {question.correct_answer}",
+            f"{number}. {question.prompt} ({question.topic}, `{question.question_id}`): "
+            f"{percent(question.share_right)} right of {question.answered}; answer: {question.correct_answer}",
             *choice_lines(question),
         ]
     students = report.students if students_shown is None else report.students[:students_shown]

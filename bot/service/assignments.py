@@ -10,6 +10,7 @@ answer is recorded in one direct unit of work with its attempt, review card and 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import logging
 
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Question
 from bot.core import assignments as rules
+from bot.core import reports as report_rules
 from bot.core.actor import Actor
 from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NoQuestionsAvailable, NotAllowed, NotFound, first_line
@@ -36,12 +38,19 @@ from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members
+from bot.service.reports import class_window
 from bot.store import assignments as store
+from bot.store import reports as report_store
 from bot.store.assignments import AssignmentAnswer, AssignmentRow, ProgressRow
 from bot.store.db import Database
 from bot.store.members import CommunityRow
 
 log = logging.getLogger(__name__)
+
+
+def _listed_title(count: int) -> str:
+    return f"{count} chosen question{'s' if count != 1 else ''}"
+
 
 TEACHERS_ONLY = "Only a teacher can set or close assignments (a server or workspace admin, or a teacher they named)."
 UNKNOWN = "There is no assignment #{number} in this class. `assignments` lists them."
@@ -51,6 +60,11 @@ NOT_STARTED = "Start the assignment first: tap its Start button, or `start {numb
 NOT_ASKED = "That question isn't waiting for you in this assignment: carry on with `start {number}`."
 NO_LONGER = "That assignment question isn't waiting for you any more: `assignments` shows what you have to do."
 ALL_TAUGHT, ALL_BANK = "All taught topics", "All topics"
+HARDEST_TITLE = "The class's most-missed questions this term"
+NOT_ENOUGH_ANSWERS = (
+    "The class hasn't missed any question often enough this term to assign its hardest (a question counts once it "
+    "has three answers). Assign a topic or `all` instead, or list question ids (the report shows them)."
+)
 LIST_LIMIT = 10  # assignments in a teacher's list, newest first
 NAMES = 50  # names shown a group (finished, working, not started); the counts are whole
 
@@ -105,20 +119,31 @@ class Assignments:
         count: str | int | None = None,
         goal: str | int | None = None,
     ) -> AssignmentCreated:
-        """`assign <topic or all> [n=10] due:YYYY-MM-DD [goal=70%]`: `count` questions of a topic (or of every
-        topic taught so far), in a shuffled order every student meets alike, to announce in `channel_id`."""
+        """`assign <topic, all, hardest or question ids> [n=10] due:YYYY-MM-DD [goal=70%]`: `count` questions
+        of a topic (or of every topic taught so far), shuffled once so every student meets them alike; or the
+        class's most-missed questions this term; or the questions the teacher lists, in their order."""
         async with self.db.sessions.begin() as session:
             community = await self._teacher(session, actor)
             assert community is not None
-            terms = rules.check_terms(count, due, goal, self.members.today(community))
-            topic_id, title, candidates = self._candidates(topic, community)
+            today = self.members.today(community)
+            listed = rules.listed_questions(topic, self.catalogue.bank.questions)
+            terms = rules.check_terms(len(listed) if listed and count is None else count, due, goal, today)
             seed = f"{community.id}:{self.clock().isoformat()}"
+            if listed:
+                topic_id, title, question_ids = None, _listed_title(len(listed)), listed[: terms.count]
+            elif topic.strip().lower() in rules.HARDEST:
+                topic_id, title = None, HARDEST_TITLE
+                hardest = await self._most_missed(session, community, today, terms.count)
+                question_ids = rules.choose_questions(hardest, terms.count, seed)
+            else:
+                topic_id, title, candidates = self._candidates(topic, community)
+                question_ids = rules.choose_questions(candidates, terms.count, seed)
             values = {
                 "community_id": community.id,
                 "channel_id": channel_id[:64],
                 "title": title[:200],
                 "topic_id": topic_id,
-                "question_ids": rules.choose_questions(candidates, terms.count, seed),
+                "question_ids": question_ids,
                 "goal_percent": terms.goal,
                 "due_date": terms.due,
                 "created_by": actor.user_id,
@@ -126,6 +151,25 @@ class Assignments:
             }
             row = await session.run_sync(lambda s: store.create(s.connection(), values))
         return AssignmentCreated(self._info(row, community), channel_id, terms.count)
+
+    async def _most_missed(
+        self, session: AsyncSession, community: CommunityRow, today: dt.date, count: int
+    ) -> list[str]:
+        """The `count` questions of the bank's taught topics the class got right least often this term (as the
+        class report's hardest: at least three answers each)."""
+        window = class_window(community, report_rules.parse_period("term", today))
+        per_question = await session.run_sync(lambda s: report_store.per_question(s.connection(), window))
+        taught = self.catalogue.taught(community)
+        bank = self.catalogue.bank.questions
+        current = {
+            question_id: counts
+            for question_id, counts in per_question.items()
+            if question_id in bank and (taught is None or bank[question_id].topic in taught)
+        }
+        hardest = report_rules.hardest(current, limit=count)
+        if not hardest:
+            raise InvalidInput(NOT_ENOUGH_ANSWERS)
+        return hardest
 
     def _candidates(self, topic: str, community: CommunityRow) -> tuple[str | None, str, list[str]]:
         """(topic id or None for all, the title, the question ids) an assignment draws from: taught topics only."""

@@ -59,11 +59,6 @@ class Reports:
             name = (await session.execute(select(Community.name).where(Community.id == community.id))).scalar_one()
         return community, name or actor.community_name or "Your class"
 
-    def _window(self, community: CommunityRow, period: ReportPeriod, question_ids: list[str] | None) -> store.Window:
-        start = day_bounds(_noon(period.first, community.timezone), community.timezone)[0]
-        end = day_bounds(_noon(period.last, community.timezone), community.timezone)[1]
-        return store.Window(community.id, start, end, question_ids)
-
     # ------------------------------------------------------------- the report
 
     @database_trouble()
@@ -82,7 +77,7 @@ class Reports:
         question_ids = None
         if topic_id is not None:
             question_ids = [q.id for q in self.catalogue.bank.questions.values() if q.topic == topic_id]
-        window = self._window(community, period, question_ids)
+        window = class_window(community, period, question_ids)
         today_start = day_bounds(self.clock(), community.timezone)[0]
         inactive_from = today_start - dt.timedelta(days=rules.INACTIVE_DAYS - 1)
         report = await self._read_report(community, class_name, period, topic_id, window, inactive_from)
@@ -231,7 +226,7 @@ class Reports:
         (UTF-8 with a byte-order mark, which Excel needs to read accents and Sheets ignores)."""
         community, _ = await self._teachers_class(actor)
         period = rules.parse_period(period_text, self.members.today(community))
-        window = self._window(community, period, None)
+        window = class_window(community, period)
         rows = await self._reads(lambda c: self._write_csv(c, community.timezone, window, destination))
         return ExportDone(rows, f"class-answers_{period.slug}.csv", period)
 
@@ -254,6 +249,13 @@ class Reports:
 
     async def close(self) -> None:
         await self._reads.close()
+
+
+def class_window(community: CommunityRow, period: ReportPeriod, question_ids: list[str] | None = None) -> store.Window:
+    """The class's attempts from the start of the period's first local day to the end of its last."""
+    start = day_bounds(_noon(period.first, community.timezone), community.timezone)[0]
+    end = day_bounds(_noon(period.last, community.timezone), community.timezone)[1]
+    return store.Window(community.id, start, end, question_ids)
 
 
 def _noon(day: dt.date, timezone: str) -> dt.datetime:

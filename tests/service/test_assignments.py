@@ -15,7 +15,7 @@ from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NotAllowed, NotFound, UnknownTopic
 from bot.core.replies import AskedQuestion, AssignmentStanding, QuestionRef
 from bot.core.vocabulary import AssignmentStatus, Mode
-from bot.store.models import AssignmentProgress, Attempt, Community, ReviewCard
+from bot.store.models import Assignment, AssignmentProgress, Attempt, Community, ReviewCard
 from tests.helpers import correct_answer, student, wrong_answer
 
 TEACHER = Actor(Platform.CONSOLE, "class-1", "teacher", "Ms T", is_admin=True)
@@ -193,3 +193,34 @@ async def test_a_set_has_at_most_the_topic_s_questions_and_only_taught_topics(an
         await any_service.assignments.create(TEACHER, "room-1", "rivals", FRIDAY)
     everything = await any_service.assignments.create(TEACHER, "room-1", "all", FRIDAY)
     assert everything.assignment.title == "All taught topics" and everything.assignment.questions == 1
+
+
+async def test_a_teacher_assigns_the_questions_they_list_in_their_order(any_service):
+    created = await any_service.assignments.create(TEACHER, "room-1", "t-sa-2, t-mc-1", FRIDAY)
+    assert created.assignment.title == "2 chosen questions" and created.assignment.questions == 2
+    ann = student("Ann")
+    first = await start(any_service, ann, created.assignment.assignment_id)
+    assert first.ref.question_id == "t-sa-2"
+    await any_service.submit_answer(ann, correct_answer(any_service, first), first.ref)
+    assert (await start(any_service, ann, created.assignment.assignment_id)).ref.question_id == "t-mc-1"
+    with pytest.raises(InvalidInput, match="no question `t-zz-9`"):
+        await any_service.assignments.create(TEACHER, "room-1", "t-sa-2 t-zz-9", FRIDAY)
+
+
+async def test_hardest_assigns_what_the_class_missed_most_this_term_and_needs_three_answers(any_service):
+    with pytest.raises(InvalidInput, match="hasn't missed any question often enough"):
+        await any_service.assignments.create(TEACHER, "room-1", "hardest", FRIDAY)
+    practice = await any_service.assignments.create(TEACHER, "room-1", "t-mc-1 t-tf-1 t-sa-1", FRIDAY, goal="1%")
+    number = practice.assignment.assignment_id
+    for name in ("Ann", "Bob", "Cid"):
+        pupil = student(name)
+        for wrong in (True, False, name == "Ann"):  # t-mc-1 always missed, t-tf-1 never, t-sa-1 by one in three
+            asked = await start(any_service, pupil, number)
+            answer = wrong_answer(any_service, asked) if wrong else correct_answer(any_service, asked)
+            await any_service.submit_answer(pupil, answer, asked.ref)
+
+    hardest = await any_service.assignments.create(TEACHER, "room-1", "hardest", FRIDAY, count=2)
+    assert hardest.assignment.title == "The class's most-missed questions this term"
+    async with any_service.db.read_sessions() as session:
+        row = await session.get(Assignment, hardest.assignment.assignment_id)
+    assert sorted(row.question_ids) == ["t-mc-1", "t-sa-1"]

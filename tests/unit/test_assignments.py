@@ -13,6 +13,7 @@ from bot.core.assignments import (
     check_terms,
     choose_questions,
     is_open,
+    listed_questions,
     next_question,
     parse_assign,
     reached_goal,
@@ -97,3 +98,12 @@ def test_an_assignment_question_s_ref_names_its_assignment_in_a_button_id():
     with pytest.raises(ValueError):
         QuestionRef.decode("a:x7:t-mc-1")
     assert QuestionRef.decode("p::t-mc-1") == QuestionRef("t-mc-1", Mode.PRACTICE)
+
+
+def test_a_list_of_question_ids_is_a_set_in_the_teachers_order_and_a_topic_is_not_a_list():
+    bank = {"ter-001", "eco-010", "ps-003"}
+    assert listed_questions("ter-001, ECO-010 ter-001;ps-003", bank) == ["ter-001", "eco-010", "ps-003"]
+    assert listed_questions("the rise of Stalin", bank) is None
+    assert listed_questions("all", bank) is None
+    with pytest.raises(InvalidInput, match="no question `ter-999`"):
+        listed_questions("ter-001 ter-999", bank)

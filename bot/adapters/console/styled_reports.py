@@ -35,7 +35,7 @@ def report_written(shown: ReportWritten) -> RenderableType:
         line = Text.assemble(
             (f"{number}. ", "bold"),
             question.prompt,
-            (f" ({question.topic})", "dim"),
+            (f" ({question.topic}, {question.question_id})", "dim"),
             (f"  {percent(question.share_right)} right of {question.answered}", "red"),
             f"; answer: {question.correct_answer}",
         )

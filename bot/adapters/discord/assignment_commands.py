@@ -23,6 +23,7 @@ from bot.core.replies import AssignmentCreated
 log = logging.getLogger(__name__)
 
 ALL = ("all", "all \u2014 every topic taught so far")
+HARDEST = ("hardest", "hardest \u2014 the class's most-missed questions this term")
 
 
 async def assignment_topics(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -30,7 +31,7 @@ async def assignment_topics(interaction: discord.Interaction, current: str) -> l
     untaught ones)."""
     try:
         folded = current.strip().lower()
-        found = [ALL] if "all".startswith(folded) else []
+        found = [choice for choice in (ALL, HARDEST) if choice[0].startswith(folded)]
         topics = service_of(interaction).complete_topic(current, 25 - len(found))
         return choices(found + [(topic.topic_id, topic.title) for topic in topics])
     except Exception:
@@ -41,7 +42,7 @@ async def assignment_topics(interaction: discord.Interaction, current: str) -> l
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.describe(
-    topic="The topic the questions come from, or all (every topic taught so far)",
+    topic="A topic, all (every topic taught so far), hardest (the class's most missed) or question ids",
     due="The last day to do it, YYYY-MM-DD, such as 2026-12-04",
     n="How many questions (default 10)",
     goal="The share to get right, in percent (default 70)",

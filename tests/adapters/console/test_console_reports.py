@@ -51,7 +51,7 @@ async def test_report_prints_the_tables_and_writes_the_chart_here(local_class, t
     assert "4 of 5 members answered; 12 answers in all." in shown
     topics = shown.split("## Topics, weakest first")[1].strip().splitlines()
     assert "**Stalin's rise to power**: 25% right of 4, mastery" in topics[0]
-    assert f"1. {HARDEST_PROMPT} (Stalin's rise to power): 25% right of 4" in shown
+    assert f"1. {HARDEST_PROMPT} (Stalin's rise to power, `t-mc-1`): 25% right of 4" in shown
     assert "21 January 1924: 3 (75%)" in shown and "3 April 1922: 1 (25%) \u2713" in shown
     assert "**No answers for 7 days or more (1):** Eve" in shown
     assert "| Eve | 0 | - | 0 | - |" in shown

@@ -90,7 +90,7 @@ def _topic_lines(report: ClassReport) -> list[str]:
 
 def _hard(question: HardQuestion) -> str:
     head = (
-        f"{clip(question.prompt, 300)} ({clip(question.topic, 60)})\n"
+        f"{clip(question.prompt, 300)} ({clip(question.topic, 60)}, `{question.question_id}`)\n"
         f"**{percent(question.share_right)} right** of {question.answered}; "
         f"answer: {clip(question.correct_answer, 100)}"
     )

@@ -78,7 +78,8 @@ def _summary(report: ClassReport) -> str:
 
 def _hard(number: int, question: HardQuestion) -> str:
     head = (
-        f"*Hardest question {number}:* {escape(question.prompt)} ({escape(question.topic)})\n"
+        f"*Hardest question {number}:* {escape(question.prompt)} "
+        f"({escape(question.topic)}, `{escape(question.question_id)}`)\n"
         f"*{percent(question.share_right)} right* of {question.answered}; answer: {escape(question.correct_answer)}"
     )
     chosen = [
