@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from cachetools import LRUCache
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import selection
@@ -16,9 +16,9 @@ from bot.core.replies import AskedQuestion, QuestionRef
 from bot.core.vocabulary import Mode
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
-from bot.service.members import Members
+from bot.service.members import Members, display_name
 from bot.store.db import Database, chunks, upsert_insert
-from bot.store.members import CommunityRow
+from bot.store.members import CommunityRow, enrol_members, set_pending
 from bot.store.models import Attempt, DailyAssignment
 
 CACHE_LIMIT = 200_000
@@ -35,16 +35,27 @@ class Questions:
 
     @database_trouble()
     async def daily_question(self, actor: Actor) -> AskedQuestion:
-        async with self.db.sessions.begin() as session:
-            community, member = await self.members.enrol(session, actor)
-            today = self.members.today(community)
-            question_id = (await self.assignments(session, [(community, today)]))[(community.id, today)]
-            answered = await session.scalar(
+        """Today's question, in one unit of work on the database (one thread hop on SQLite): enrol the member,
+        choose the day's question if nobody has yet, see whether they answered it, and remember it as the
+        one they were shown."""
+        community = await self.members.community(actor)
+        today = self.members.today(community)
+        key, name = (community.id, actor.user_id), display_name(actor)
+
+        def ask(connection: Connection) -> tuple[str, bool]:
+            member = enrol_members(connection, {key: name})[key]
+            question_id = self._assigned.get((community.id, today))
+            if question_id is None:
+                question_id = self._choose_days(connection, [(community, today)])[(community.id, today)]
+            answered = connection.scalar(
                 select(func.count()).where(Attempt.member_id == member.id, Attempt.daily_date == today)
             )
-            ref = QuestionRef(question_id, Mode.DAILY, today)
-            await self.members.set_pending(session, member, ref)
-            return self.catalogue.asked(ref, already_answered=bool(answered))
+            set_pending(connection, member.id, question_id, Mode.DAILY.value, today)
+            return question_id, bool(answered)
+
+        question_id, answered = await self.db.direct_writes(ask)
+        self._assigned[(community.id, today)] = question_id
+        return self.catalogue.asked(QuestionRef(question_id, Mode.DAILY, today), already_answered=answered)
 
     @database_trouble()
     async def practice_question(
@@ -94,16 +105,23 @@ class Questions:
         self, session: AsyncSession, wanted: Iterable[tuple[CommunityRow, dt.date]]
     ) -> dict[tuple[int, dt.date], str]:
         """The daily question of each (community, local date), choosing and storing the missing ones in
-        bulk (the scheduler asks for thousands at once). The unique (community, date) constraint decides
-        a race: everyone gets the question that was stored first."""
+        bulk (the scheduler asks for thousands at once), in the session's transaction."""
+        wanted = list(wanted)
+        return await session.run_sync(lambda s: self._choose_days(s.connection(), wanted))
+
+    def _choose_days(
+        self, connection: Connection, wanted: Iterable[tuple[CommunityRow, dt.date]]
+    ) -> dict[tuple[int, dt.date], str]:
+        """`assignments` on a connection. The unique (community, date) constraint decides a race: everyone
+        gets the question that was stored first."""
         unique = {(community.id, day): (community, day) for community, day in wanted}
-        found = await _stored(session, set(unique))
+        found = _stored(connection, set(unique))
         missing = [pair for key, pair in unique.items() if key not in found]
         if not missing:
             return found
         asked: dict[int, dict[str, int]] = {}
         for chunk in chunks(sorted({community.id for community, _ in missing})):
-            rows = await session.execute(
+            rows = connection.execute(
                 select(DailyAssignment.community_id, DailyAssignment.question_id, func.count())
                 .where(DailyAssignment.community_id.in_(chunk))
                 .group_by(DailyAssignment.community_id, DailyAssignment.question_id)
@@ -125,15 +143,15 @@ class Questions:
             )
         insert = upsert_insert(self.db.dialect)(DailyAssignment).on_conflict_do_nothing()
         for chunk in chunks(chosen):
-            await session.execute(insert, chunk)
-        return found | await _stored(session, {(community.id, day) for community, day in missing})
+            connection.execute(insert, chunk)
+        return found | _stored(connection, {(community.id, day) for community, day in missing})
 
 
-async def _stored(session: AsyncSession, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:
+def _stored(connection: Connection, keys: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:
     found: dict[tuple[int, dt.date], str] = {}
     days = {day for _, day in keys}
     for chunk in chunks(sorted({community_id for community_id, _ in keys})):
-        rows = await session.execute(
+        rows = connection.execute(
             select(DailyAssignment.community_id, DailyAssignment.local_date, DailyAssignment.question_id).where(
                 DailyAssignment.community_id.in_(chunk), DailyAssignment.local_date.in_(days)
             )
