@@ -61,30 +61,32 @@ class Questions:
     async def practice_question(
         self, actor: Actor, topic: str | None = None, *, figure: str | None = None
     ) -> AskedQuestion:
-        taught = self.catalogue.taught(await self.members.community(actor))
-        candidates = self.catalogue.practice_candidates(topic, figure, taught)
-        async with self.db.sessions.begin() as session:
-            community, member = await self.members.enrol(session, actor)
+        """A practice question the member has met least (never today's daily), in one unit of work."""
+        community = await self.members.community(actor)
+        candidates = self.catalogue.practice_candidates(topic, figure, self.catalogue.taught(community))
+        today = self.members.today(community)
+        key, name = (community.id, actor.user_id), display_name(actor)
+
+        def ask(connection: Connection) -> str:
+            member = enrol_members(connection, {key: name})[key]
             seen = dict(
-                (
-                    await session.execute(
-                        select(Attempt.question_id, func.count())
-                        .where(Attempt.member_id == member.id)
-                        .group_by(Attempt.question_id)
-                    )
+                connection.execute(
+                    select(Attempt.question_id, func.count())
+                    .where(Attempt.member_id == member.id)
+                    .group_by(Attempt.question_id)
                 ).all()
             )
-            todays = await session.scalar(
+            todays = self._assigned.get((community.id, today)) or connection.scalar(
                 select(DailyAssignment.question_id).where(
-                    DailyAssignment.community_id == community.id,
-                    DailyAssignment.local_date == self.members.today(community),
+                    DailyAssignment.community_id == community.id, DailyAssignment.local_date == today
                 )
             )
             seed = f"{member.id}:{self.clock().isoformat()}"
             question_id = selection.choose_practice(candidates, seen, {todays} if todays else set(), seed)
-            ref = QuestionRef(question_id, Mode.PRACTICE)
-            await self.members.set_pending(session, member, ref)
-            return self.catalogue.asked(ref)
+            set_pending(connection, member.id, question_id, Mode.PRACTICE.value, None)
+            return question_id
+
+        return self.catalogue.asked(QuestionRef(await self.db.direct_writes(ask), Mode.PRACTICE))
 
     async def assigned(self, community_id: int, day: dt.date | None) -> str | None:
         """The daily question of a community on a day, if one was set."""
