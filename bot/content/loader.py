@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.schema import (
     MAX_PROMPT,
+    Allowance,
     Area,
     Bank,
     Coverage,
@@ -21,7 +22,7 @@ from bot.content.schema import (
     Term,
     Topic,
 )
-from bot.core.grading import match_short_answer, normalise
+from bot.core.grading import match_short_answer, normalise, with_other_names
 from bot.core.vocabulary import QuestionKind
 
 BANNED_OPTIONS = ("all of the above", "none of the above", "both a and b")
@@ -78,6 +79,10 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "figures": Figure,
     "terms": Term,
 }
+# `content check` warnings kept on purpose (bot.content.lint): a list like a section's, without ids.
+ALLOWED_WARNINGS = "allowed_warnings"
+_MODELS: dict[str, type[BaseModel]] = {**_SECTIONS, ALLOWED_WARNINGS: Allowance}
+_TOP_LEVEL_KEYS = sorted([*_MODELS, "coverage"])
 
 
 @dataclass
@@ -95,7 +100,7 @@ class _Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
-        self.items: dict[str, list[_Item]] = {name: [] for name in _SECTIONS}
+        self.items: dict[str, list[_Item]] = {name: [] for name in _MODELS}
         self.coverage: Coverage | None = None
 
     def add(self, file: str, line: int, message: str) -> None:
@@ -115,14 +120,14 @@ class _Collector:
         if document is None:
             return
         if not isinstance(document, _Mapping):
-            self.add(name, 1, f"expected a mapping with keys {sorted([*_SECTIONS, 'coverage'])}")
+            self.add(name, 1, f"expected a mapping with keys {_TOP_LEVEL_KEYS}")
             return
         for key, value in document.items():
             line = document.key_lines.get(str(key), 1)
             if key == "coverage":
                 self._read_coverage(name, line, value)
-            elif key not in _SECTIONS:
-                self.add(name, line, f"unknown key '{key}' (expected one of {sorted([*_SECTIONS, 'coverage'])})")
+            elif key not in _MODELS:
+                self.add(name, line, f"unknown key '{key}' (expected one of {_TOP_LEVEL_KEYS})")
             elif not isinstance(value, list):
                 self.add(name, line, f"'{key}' should be a list")
             else:
@@ -141,7 +146,7 @@ class _Collector:
             self.add(name, section_line, f"each item in '{section}' should be a mapping, got {entry!r:.60}")
             return
         try:
-            model = _SECTIONS[section].model_validate(dict(entry))
+            model = _MODELS[section].model_validate(dict(entry))
         except ValidationError as error:
             label = entry.get("id", f"item in '{section}'")
             for detail in error.errors():
@@ -174,9 +179,11 @@ def load_bank(root: Path) -> Bank:
         collector.read_file(path)
     indexed = {section: _index(collector, section) for section in _SECTIONS}
     _check_references(collector, indexed)
+    figure_names = [(item.model.name, *item.model.aliases) for item in indexed["figures"].values()]
     for item in collector.items["questions"]:
-        _check_question(collector, item)
+        _check_question(collector, item, figure_names)
     _check_lookup_names(collector, indexed)
+    _check_allowances(collector, indexed["questions"])
     if not indexed["questions"] and not collector.problems:
         collector.add(root.name, 0, "no questions found")
     if collector.problems:
@@ -184,6 +191,7 @@ def load_bank(root: Path) -> Bank:
     return Bank(
         **{section: {key: item.model for key, item in items.items()} for section, items in indexed.items()},
         coverage=collector.coverage,
+        allowed_warnings=tuple(item.model for item in collector.items[ALLOWED_WARNINGS]),
     )
 
 
@@ -221,7 +229,7 @@ def _check_references(collector: _Collector, indexed: dict[str, dict[str, _Item]
                 collector.add(item.file, item.at("related"), f"{item.model.id}: unknown related card '{related}'")
 
 
-def _check_question(collector: _Collector, item: _Item) -> None:
+def _check_question(collector: _Collector, item: _Item, figure_names: list[tuple[str, ...]]) -> None:
     question: Question = item.model
     label = question.id
 
@@ -250,13 +258,13 @@ def _check_question(collector: _Collector, item: _Item) -> None:
             add("answer", "a short answer must be text")
         if question.options:
             add("options", "short answers take no options (list wrong answers under 'wrong')")
-        accepted = [str(question.answer), *question.accept]
+        accepted = with_other_names([str(question.answer), *question.accept], question.prompt, figure_names)
         for wrong in question.wrong:
-            if match_short_answer(wrong, accepted).matched:
+            if match_short_answer(wrong, accepted, prompt=question.prompt).matched:
                 add("wrong", f"the wrong answer '{wrong}' would be accepted by the answer or an alias")
         for alias in question.accept:
             others = [form for form in accepted if form != alias]
-            if question.wrong and match_short_answer(alias, question.wrong, others).matched:
+            if question.wrong and match_short_answer(alias, question.wrong, others, prompt=question.prompt).matched:
                 add("accept", f"alias '{alias}' also matches a wrong answer")
     if len(question.prompt) >= MAX_PROMPT:
         add("prompt", f"prompt is {len(question.prompt)} characters; keep it under {MAX_PROMPT}")
@@ -274,3 +282,15 @@ def _check_lookup_names(collector: _Collector, indexed: dict[str, dict[str, _Ite
                     collector.add(
                         item.file, item.at("aliases"), f"{item.model.id}: name '{name}' is also used by '{owner}'"
                     )
+
+
+def _check_allowances(collector: _Collector, questions: dict[str, _Item]) -> None:
+    for item in collector.items[ALLOWED_WARNINGS]:
+        allowance: Allowance = item.model
+        wanted = 2 if allowance.check == "near-duplicate" else 1
+        if len(set(allowance.questions)) != wanted:
+            should = "two questions" if wanted == 2 else "one question"
+            collector.add(item.file, item.at("questions"), f"{ALLOWED_WARNINGS}: a {allowance.check} names {should}")
+        for question_id in allowance.questions:
+            if question_id not in questions:
+                collector.add(item.file, item.at("questions"), f"{ALLOWED_WARNINGS}: unknown question '{question_id}'")

@@ -12,7 +12,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9:._-]*$", max_
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 MAX_PROMPT = 300
-TAGS = frozenset({"why-how", "chronology", "historians", "which-figure", "misconception"})
+TAGS = frozenset({"why-how", "chronology", "historians", "which-figure", "misconception", "judgement"})
 
 
 class Strict(BaseModel):
@@ -110,6 +110,14 @@ class Term(Strict):
     related: list[Slug] = Field(default_factory=list)
 
 
+class Allowance(Strict):
+    """A `content check` warning a reviewer has read and kept on purpose, with the reason."""
+
+    check: Literal["near-duplicate", "option-length"]
+    questions: list[Slug]  # the pair for near-duplicate, the one question for option-length
+    reason: Text
+
+
 class Bank(BaseModel):
     """Everything loaded from one content directory, already cross-checked."""
 
@@ -122,6 +130,7 @@ class Bank(BaseModel):
     figures: dict[str, Figure]
     terms: dict[str, Term]
     coverage: Coverage | None = None
+    allowed_warnings: tuple[Allowance, ...] = ()
 
     def questions_in(self, topic_ids: set[str] | None = None) -> list[Question]:
         return [q for q in self.questions.values() if topic_ids is None or q.topic in topic_ids]

@@ -2,7 +2,7 @@
 
 Typos are forgiven only where forgiving them cannot turn one answer into another: never for
 short words or anything with digits, and never when the answer is as close to a known wrong
-answer as to a right one.
+answer as to a right one. Dates match however they are written (see `bot.core.dates`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from bot.core.dates import PartialDate, date_matches, parse_date, years_in
 from bot.core.errors import InvalidInput
 
 MAX_INPUT = 500
@@ -116,13 +117,17 @@ class ShortAnswer:
     """The accepted and known-wrong forms of one short answer, folded once, for matching many guesses.
 
     A typo is forgiven only when the guess is strictly nearer to a right form than to every wrong
-    one (distractors, other figures' names).
+    one (distractors, other figures' names). A date is matched as a date, never as a typo: the
+    question's `prompt` says which years a guess may leave out.
     """
 
-    def __init__(self, accepted: Sequence[str], rejected: Iterable[str] = ()) -> None:
+    def __init__(self, accepted: Sequence[str], rejected: Iterable[str] = (), *, prompt: str = "") -> None:
         self.right = {normalise(form) for form in accepted} - {""}
         self.wrong = {normalise(form) for form in rejected} - self.right - {""}
         self._forgiving = [(form, budget) for form in self.right if (budget := typo_budget(form))]
+        self._right_dates = [date for form in self.right if (date := parse_date(form))]
+        self._wrong_dates = [date for form in self.wrong if (date := parse_date(form))]
+        self._stated_years = years_in(normalise(prompt))
 
     def match(self, given: str) -> Match:
         guess = normalise(given)
@@ -130,7 +135,12 @@ class ShortAnswer:
             return Match(False)
         if guess in self.right:
             return Match(True, exact=True)
-        if guess in self.wrong or typo_budget(guess) == 0:
+        if guess in self.wrong:
+            return Match(False)
+        date = parse_date(guess) if self._right_dates else None
+        if date is not None:
+            return Match(self._date_is_right(date))
+        if typo_budget(guess) == 0:
             return Match(False)
         best_right = None
         for form, budget in self._forgiving:
@@ -143,10 +153,33 @@ class ShortAnswer:
             return Match(False)
         return Match(True)
 
+    def _date_is_right(self, date: PartialDate) -> bool:
+        """Right when it matches a right date more precisely than any wrong one ('22 June 1941' picks
+        that option over 'June 1941')."""
+        years = self._stated_years
+        right = max((form.parts for form in self._right_dates if date_matches(date, form, years)), default=0)
+        wrong = max((form.parts for form in self._wrong_dates if date_matches(date, form, years)), default=0)
+        return right > wrong
 
-def match_short_answer(given: str, accepted: Sequence[str], rejected: Iterable[str] = ()) -> Match:
+
+def match_short_answer(given: str, accepted: Sequence[str], rejected: Iterable[str] = (), *, prompt: str = "") -> Match:
     """Does `given` match one of the accepted forms (answer plus aliases)? See ShortAnswer."""
-    return ShortAnswer(accepted, rejected).match(given)
+    return ShortAnswer(accepted, rejected, prompt=prompt).match(given)
+
+
+def with_other_names(accepted: Sequence[str], prompt: str, figures: Iterable[Sequence[str]]) -> list[str]:
+    """The accepted forms plus every other name of a figure the answer is ('Bronstein' where 'Trotsky' is
+    right), given as each figure's names. Not when the prompt names that figure: then the question is
+    about the names themselves ('What was Stalin's revolutionary nickname?')."""
+    right = {normalise(form) for form in accepted}
+    asked = f" {normalise(prompt)} "
+    forms = list(accepted)
+    for names in figures:
+        folded = {normalise(name) for name in names}
+        if right & folded and not any(f" {name} " in asked or f" {name}s " in asked for name in folded):  # "Stalin's"
+            forms.extend(name for name in names if normalise(name) not in right)
+            right |= folded
+    return forms
 
 
 def parse_true_false(given: str) -> bool | None:

@@ -13,7 +13,15 @@ from rapidfuzz import fuzz, process
 from bot.content.schema import Bank, Question
 from bot.core import selection
 from bot.core.errors import InvalidInput, NoQuestionsAvailable, NotFound, UnknownTopic
-from bot.core.grading import ShortAnswer, clean_input, is_choice_not_text, normalise, parse_true_false, pick_option
+from bot.core.grading import (
+    ShortAnswer,
+    clean_input,
+    is_choice_not_text,
+    normalise,
+    parse_true_false,
+    pick_option,
+    with_other_names,
+)
 from bot.core.lookup import Entry, NameIndex
 from bot.core.replies import AskedQuestion, FigureLink, Option, QuestionRef, TopicInfo
 from bot.core.vocabulary import QuestionKind
@@ -113,21 +121,24 @@ class Catalogue:
         return key.short_answer.match(given).matched, given
 
     def answer_key(self, question: Question) -> AnswerKey:
-        """Worked out once per question: option order, the right letter, and for short answers the wrong
-        forms (its own plus every figure name not accepted, so 'Kamenev' never passes for 'Zinoviev')."""
+        """Worked out once per question: option order, the right letter, and for short answers the right
+        forms (its own plus every name on the card of a figure it is, so 'Bronstein' passes for 'Trotsky')
+        and the wrong ones (its own plus every figure name not accepted, so 'Kamenev' never passes for
+        'Zinoviev')."""
         key = self._answer_keys.get(question.id)
         if key is None:
             options = tuple(selection.option_order(question.id, question.options))
             answer = normalise(str(question.answer))
             letter = next((letter for letter, text in options if normalise(text) == answer), None)
-            accepted = (str(question.answer), *question.accept)
+            figure_names = [forms for forms, _ in self._figure_forms]
+            accepted = with_other_names((str(question.answer), *question.accept), question.prompt, figure_names)
             right = {normalise(form) for form in accepted}
             rejected = [*question.wrong]
             for forms, folded in self._figure_forms:
                 if not right & folded:
                     rejected.extend(forms)
             display = f"{letter}) {dict(options)[letter]}" if letter else question.answer_text
-            key = AnswerKey(options, letter, display, ShortAnswer(accepted, rejected))
+            key = AnswerKey(options, letter, display, ShortAnswer(accepted, rejected, prompt=question.prompt))
             self._answer_keys[question.id] = key
         return key
 

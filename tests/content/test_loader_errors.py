@@ -93,7 +93,7 @@ def test_references_are_checked(content):
     assert any(
         p.endswith(
             "tags: Value error, unknown tag(s) ['trivia']; "
-            "use ['chronology', 'historians', 'misconception', 'which-figure', 'why-how']"
+            "use ['chronology', 'historians', 'judgement', 'misconception', 'which-figure', 'why-how']"
         )
         for p in problems
     )

@@ -9,6 +9,7 @@ from bot.content.coverage import measure
 from bot.core.grading import match_short_answer, normalise
 from bot.core.lookup import Entry, NameIndex
 from bot.core.vocabulary import QuestionKind
+from bot.service.catalogue import Catalogue
 from tests.helpers import SHIPPED_CONTENT
 
 
@@ -69,3 +70,38 @@ def test_every_card_is_found_by_its_name_and_every_alias(bank):
 
 def test_the_seven_rivals_and_more_have_cards(bank):
     assert {"stalin", "trotsky", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky"} <= set(bank.figures)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "real_name"),
+    [
+        ("ps-095", "Bronstein"),
+        ("ps-011", "Dzhugashvili"),
+        ("ps-027", "Koba"),
+        ("ps-057", "Rosenfeld"),
+        ("ps-127", "Skryabin"),
+        ("ps-049", "Kostrikov"),
+    ],
+)
+def test_a_figure_short_answer_takes_the_real_name_on_its_card(bank, question_id, real_name):
+    catalogue = Catalogue(bank)
+    question = bank.questions[question_id]
+    assert catalogue.grade(question, real_name)[0], (question_id, real_name)
+    assert not catalogue.grade(question, "Tomsky")[0]
+
+
+def test_every_name_on_the_card_is_right_where_a_short_answer_is_that_figure(bank):
+    catalogue = Catalogue(bank)
+    checked = 0
+    for question in bank.questions.values():
+        if question.kind is not QuestionKind.SHORT_ANSWER:
+            continue
+        for figure in bank.figures.values():
+            names = (figure.name, *figure.aliases)
+            folded = {normalise(name) for name in names}
+            about_the_names = any(name in normalise(question.prompt).split() for name in folded)
+            if normalise(question.answer) in folded and not about_the_names:
+                checked += 1
+                for name in names:
+                    assert catalogue.grade(question, name)[0], (question.id, name)
+    assert checked >= 20
