@@ -21,8 +21,10 @@ from bot.core.errors import first_line
 from bot.core.privacy import CLASS_DEFAULT
 from bot.core.publishing import Publishers
 from bot.core.review import DEFAULT_RETENTION
+from bot.ops import metrics
 from bot.scheduler import Scheduler
 from bot.service import StudyService
+from bot.service.admission import Admission
 from bot.service.posts import LEASE
 from bot.store import migrate
 from bot.store.db import DatabaseUnavailable, cause_of_failure, create_engine, redact, session_factory
@@ -53,6 +55,7 @@ async def open_bot(
     review_retention: float = DEFAULT_RETENTION,
     new_class_board: str = CLASS_DEFAULT,
     retention_days: int | None = None,
+    admission: Admission | None = None,
 ) -> AsyncIterator[Bot]:
     """Load and validate the content, open and upgrade the database, sync the bank, and build the parts.
 
@@ -60,6 +63,8 @@ async def open_bot(
     """
     bank = load_bank(content_dir)
     engine = create_engine(database_url, sqlite_synchronous=sqlite_synchronous)
+    # /metrics' studybot_db_pool_in_use (a pool without the count, such as SQLite's in memory, shows 0).
+    stop_counting = metrics.watch_pool(lambda: getattr(engine.pool, "checkedout", int)())
     try:
         try:
             async with engine.connect() as connection:
@@ -85,6 +90,7 @@ async def open_bot(
             review_retention=review_retention,
             new_class_board=new_class_board,
             retention_days=retention_days,
+            admission=admission,
         )
         publishers = Publishers(on_change=schedule_changed.set)
         scheduler = Scheduler(
@@ -98,6 +104,7 @@ async def open_bot(
         finally:
             await service.close()
     finally:
+        stop_counting()
         await engine.dispose()
 
 
@@ -110,6 +117,7 @@ async def open_service(
     sqlite_synchronous: str = "FULL",
     new_class_board: str = CLASS_DEFAULT,
     retention_days: int | None = None,
+    admission: Admission | None = None,
 ) -> AsyncIterator[StudyService]:
     """The service alone (tests, the benchmark), built exactly as `open_bot` builds it."""
     async with open_bot(
@@ -119,6 +127,7 @@ async def open_service(
         sqlite_synchronous=sqlite_synchronous,
         new_class_board=new_class_board,
         retention_days=retention_days,
+        admission=admission,
     ) as bot:
         yield bot.service
 

@@ -100,11 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
     slack.add_argument(
         "url", nargs="?", help="with `manifest`: the public base URL for HTTP mode (default: Socket Mode)"
     )
+    slack.add_argument(
+        "--distributed", metavar="URL", help="with `manifest`: for an app any workspace installs, served at URL"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade the database to the latest schema")
+    from bot.content.imports import FORMATS as IMPORT_FORMATS
+
     content = commands.add_parser("content", help="content tools")
-    content.add_argument("action", choices=["check"], help="validate every content file and report coverage")
+    content.add_argument(
+        "action", choices=["check", "import"], help="check: validate every file and report coverage; import: see FILE"
+    )
     content.add_argument("--dir", type=Path, default=None, help="content directory (default: STUDYBOT_CONTENT_DIR)")
+    content.add_argument("file", nargs="?", type=Path, help="with `import`: the quiz file to convert")
+    content.add_argument("--format", choices=IMPORT_FORMATS, help="with `import`: the file's format (default: guessed)")
+    content.add_argument("--topic", default="", help="with `import`: the topic of questions without a topic column")
+    content.add_argument("--out", type=Path, help="with `import`: the folder (default: DIR/questions/imported)")
+    content.add_argument("--skip-bad", action="store_true", help="with `import`: write the good questions anyway")
     report = commands.add_parser("report", help="a class's report: chart (PNG), summary (Markdown) and answers (CSV)")
     report.add_argument("--platform", choices=["discord", "slack", "console"], required=True)
     report.add_argument("--community", required=True, help="the Discord server id, Slack team id, or `local`")
@@ -130,18 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     quiet = command == "console" or (command == "run" and not settings.front_ends)
     level = (settings.log_level or ("WARNING" if quiet else "INFO")).upper()
-    logging.basicConfig(
-        level=level if level in logging.getLevelNamesMapping() else "INFO",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    from bot.ops import logs
+
+    logs.configure(
+        level if level in logging.getLevelNamesMapping() else "INFO", settings.log_format, settings.secret_values()
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if command == "content" and args.action == "import":
+        return import_questions(args, args.dir or settings.content_dir)
     if command == "content":
         return check_content(args.dir or settings.content_dir)
     if command == "slack" and args.action == "manifest":
         from bot.adapters import slack
 
-        print(slack.manifest_text(args.url))
+        print(slack.manifest_text(args.distributed or args.url, distributed=bool(args.distributed)))
         return 0
     if command == "db":
         return _run(upgrade_database(settings))
@@ -159,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     front_ends = [command] if command in {"discord", "slack"} else settings.front_ends
     missing = [name for name in front_ends if name not in settings.front_ends]
     if missing:
-        token = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}[missing[0]]
+        token = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)"}[
+            missing[0]
+        ]
         print(f"The {missing[0]} front end needs {token} in the environment (or .env). See README.md.", file=sys.stderr)
         return 2
     if "slack" in front_ends:
@@ -176,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 def check_content(directory: Path) -> int:
     from bot.content import ContentError, load_bank
     from bot.content.coverage import measure, summary
+    from bot.content.lint import lint
 
     try:
         bank = load_bank(directory)
@@ -185,11 +202,39 @@ def check_content(directory: Path) -> int:
         return 1
     report = measure(bank)
     print(summary(bank, report))
+    warnings = lint(bank)
+    if warnings:  # a reviewer's call, so they never fail the check
+        print(f"\n{len(warnings)} warning(s) to review (keep one on purpose under allowed_warnings, with a reason):")
+        print("\n".join(f"  - {warning.check}: {warning}" for warning in warnings))
     if report.failures:
         print("\nCoverage below the minimums in coverage.yaml:")
         print("\n".join(f"  - {failure}" for failure in report.failures))
         return 1
     print(f"\nContent OK: {len(bank.questions)} questions in {directory}.")
+    return 0
+
+
+def import_questions(args: argparse.Namespace, directory: Path) -> int:
+    """`content import FILE`: one bank file from a teacher's quiz file, or nothing and every reason why."""
+    from bot.content.imports import import_file
+
+    if args.file is None:
+        print("Name the file to import: python -m bot content import FILE [--topic T]", file=sys.stderr)
+        return 2
+    outcome = import_file(
+        args.file, directory, out=args.out, format=args.format, topic=args.topic, skip_bad=args.skip_bad
+    )
+    for note in outcome.notes:
+        print(f"note: {note}")
+    for problem in outcome.problems:
+        print(f"not converted: {problem}")
+    if outcome.written is None:
+        advice = "no question could be converted" if args.skip_bad else "fix them, or pass --skip-bad for the rest"
+        print(f"\nNothing written: {len(outcome.problems)} problem(s) in {args.file}; {advice}.")
+        return 1
+    print(f"\nWrote {outcome.count} question(s) to {outcome.written}.")
+    if not outcome.written.resolve().is_relative_to(directory.resolve()):
+        print(f"It is outside the bank at {directory}: move it there, or the bot will not ask these questions.")
     return 0
 
 
@@ -236,6 +281,7 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
     Stopping takes no new work, lets the posts and answers under way finish (up to
     STUDYBOT_SHUTDOWN_GRACE seconds), gives unsent posts back, closes the database and exits 0."""
     from bot.bootstrap import open_bot
+    from bot.service.admission import Admission
 
     report_database(settings.database_url)
     async with open_bot(
@@ -246,6 +292,7 @@ async def serve(settings: Settings, front_end: Callable[..., Awaitable[None]]) -
         review_retention=settings.review_retention,
         new_class_board=settings.board_default,
         retention_days=settings.data_retention_days,
+        admission=Admission(settings.max_in_flight, settings.max_waiting),
     ) as bot:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -283,16 +330,29 @@ async def run_front_ends(bot, settings: Settings, names: list[str]) -> None:  # 
     """Run the chosen chat front ends and the scheduler together over one service.
 
     Each front end adds its publisher to `bot.publishers` once connected, so scheduled posts for its
-    channels start then. If any of them stops, the rest are stopped too.
+    channels start then. If any of them stops, the rest are stopped too. /healthz, /readyz (and /metrics
+    with METRICS=on) are served on $PORT: by Slack's server in HTTP mode, else by one of their own.
     """
-    runners = []
+    from bot.ops import health
+
+    readiness = health.Readiness(bot.service.db.ping, lambda: health.connected(bot.publishers, names))
+    endpoints = health.routes(readiness, metrics=settings.metrics)
+    runners, slack_serves_them = [], False
     for name in names:
         if name == "discord":
-            from bot.adapters import discord as front_end
+            from bot.adapters import discord
+
+            runners.append(discord.run(bot.service, settings, publishers=bot.publishers))
         else:
-            from bot.adapters import slack as front_end
-        runners.append(front_end.run(bot.service, settings, publishers=bot.publishers))
-    await _with_the_scheduler(bot.scheduler, *runners)
+            from bot.adapters import slack
+
+            slack_serves_them = slack.serves_http(settings)
+            runners.append(slack.run(bot.service, settings, publishers=bot.publishers, routes=endpoints))
+    if slack_serves_them:
+        await _with_the_scheduler(bot.scheduler, *runners)
+        return
+    async with health.serving(settings.port, endpoints):
+        await _with_the_scheduler(bot.scheduler, *runners)
 
 
 async def _with_the_scheduler(scheduler, *front_ends: Awaitable[None]) -> None:  # noqa: ANN001 - a Scheduler
@@ -315,6 +375,7 @@ async def _with_the_scheduler(scheduler, *front_ends: Awaitable[None]) -> None: 
 
 def _run(coroutine: Awaitable[int]) -> int:
     from bot.content import ContentError
+    from bot.ops.health import PortUnavailable
     from bot.store.db import DatabaseUnavailable
 
     try:
@@ -323,7 +384,7 @@ def _run(coroutine: Awaitable[int]) -> int:
         print("The content is invalid, so the bot will not start:", file=sys.stderr)
         print(error.report(), file=sys.stderr)
         return 1
-    except DatabaseUnavailable as error:
+    except (DatabaseUnavailable, PortUnavailable) as error:
         print(str(error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

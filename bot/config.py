@@ -5,8 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -33,9 +34,16 @@ class Settings(BaseSettings):
     studybot_content_dir: Path = SHIPPED_CONTENT
     discord_token: SecretStr | None = None
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Discord's shards: how many the bot has, and the ones this process runs (0,1 here and 2,3 in another);
+    # unset: discord.py asks Discord how many (one for a small bot) and runs them all.
+    discord_shard_count: int | None = Field(default=None, gt=0)
+    discord_shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
+    # "Add to Slack" for any workspace (OAuth v2, HTTP mode), instead of one workspace's SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL  # GovSlack: https://slack-gov.com/api/
     port: int = 3000
     sqlite_synchronous: Literal["FULL", "NORMAL", "EXTRA"] = "FULL"  # NORMAL: faster, may lose the last answers
@@ -48,9 +56,14 @@ class Settings(BaseSettings):
     board_default: Literal["named", "pseudonym", "hidden"] = "pseudonym"
     # Answers older than this many days are deleted each day (scores recomputed); unset: kept.
     data_retention_days: int | None = Field(default=None, gt=0)
+    # Back-pressure: use cases run at once per process, and how many may wait their turn (then: "busy").
+    max_in_flight: int = Field(default=256, gt=0)
+    max_waiting: int = Field(default=2048, ge=0)
     log_level: str | None = None  # INFO for the chat front ends, WARNING in the console
+    log_format: Literal["keyvalue", "json"] = "keyvalue"  # one line per event: key=value fields, or JSON
+    metrics: bool = False  # METRICS=on serves /metrics (Prometheus) beside /healthz and /readyz on $PORT
 
-    @field_validator("discord_guild_ids", mode="before")
+    @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -59,6 +72,16 @@ class Settings(BaseSettings):
                 raise ValueError("comma-separated server ids (numbers)")
             return [int(part) for part in parts]
         return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _of_the_count(cls, ids: list[int], info: ValidationInfo) -> list[int]:
+        if not ids or "discord_shard_count" not in info.data:  # none named, or the count is bad (said already)
+            return ids
+        count = info.data["discord_shard_count"]
+        if count is None or len(set(ids)) != len(ids) or max(ids) >= count:
+            raise ValueError("different shard numbers below DISCORD_SHARD_COUNT, which must be set too")
+        return ids
 
     @field_validator("slack_api_url")
     @classmethod
@@ -72,12 +95,20 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator(
         "discord_token",
         "slack_bot_token",
         "slack_app_token",
         "slack_signing_secret",
+        "slack_client_id",
+        "slack_client_secret",
         "data_retention_days",
+        "discord_shard_count",
         mode="before",
     )
     @classmethod
@@ -88,13 +119,29 @@ class Settings(BaseSettings):
     def content_dir(self) -> Path:
         return self.studybot_content_dir
 
+    def secret_values(self) -> list[str]:
+        """The tokens, the signing secret and the database password: what no log line may show."""
+        tokens = (
+            self.discord_token,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+            self.slack_client_secret,
+        )
+        values = [token.get_secret_value() for token in tokens if token is not None]
+        try:
+            password = urlsplit(self.database_url).password
+        except ValueError:  # a malformed URL: reported when the database is opened
+            password = None
+        return [value for value in (*values, password) if value]
+
     @property
     def front_ends(self) -> list[str]:
         """The chat front ends whose tokens are set, in start order."""
         enabled = []
         if self.discord_token:
             enabled.append("discord")
-        if self.slack_bot_token:
+        if self.slack_bot_token or (self.slack_client_id and self.slack_client_secret):
             enabled.append("slack")
         return enabled
 
@@ -104,13 +151,18 @@ EXPECTED = {
     "database_url": "a database URL such as sqlite:///studybot.db or postgresql://user:password@host/db",
     "studybot_content_dir": "a folder laid out like content/",
     "discord_guild_ids": "comma-separated Discord server ids (numbers)",
+    "discord_shard_count": "the number of shards the bot runs as, such as 4",
+    "discord_shard_ids": "the shards this process runs, such as 0,1: different numbers from 0 to "
+    "DISCORD_SHARD_COUNT - 1, with DISCORD_SHARD_COUNT set",
     "port": "a port number such as 3000",
     "log_level": "DEBUG, INFO, WARNING or ERROR",
     "studybot_shutdown_grace": "a number of seconds such as 20",
     "studybot_post_lease": "a number of seconds such as 120",
     "sqlite_synchronous": "FULL (the default) or NORMAL",
+    "log_format": "keyvalue (the default) or json",
+    "metrics": "on or off",
 }
-SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret"}
+SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_client_secret"}
 
 
 def describe_error(error: ValidationError) -> str:

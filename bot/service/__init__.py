@@ -14,6 +14,7 @@
     schedules.py   teachers' schedule commands;  one_off_posts.py  `schedule now` and `schedule skip`'s rows
     teaching.py    the topics a class has been taught so far, and Discord's teachers' role
     posts.py       the scheduler's side: claim_due, build_posts, mark_sent / mark_failed, next_wake
+    installations.py  the Slack workspaces that installed the app ("Add to Slack"), and installs under way
 
 The parts depend one way (catalogue <- members <- questions, review <- answers; boards, schedules and posts
 take the parts they need, never this facade). One transaction per use case, except answers: those go
@@ -24,6 +25,7 @@ member per daily question, one question per community per day) is enforced by th
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,11 +36,14 @@ from bot.core.clock import Clock, utc_now
 from bot.core.privacy import CLASS_DEFAULT
 from bot.core.replies import AskedQuestion
 from bot.core.review import DEFAULT_RETENTION
+from bot.ops.metrics import instrument
+from bot.service.admission import Admission
 from bot.service.answers import Answers
 from bot.service.assignments import Assignments
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
 from bot.service.classes import Classes
+from bot.service.installations import SlackInstallations
 from bot.service.members import Members
 from bot.service.posts import LEASE, Claim, ScheduledPosts
 from bot.service.privacy import Privacy
@@ -54,6 +59,13 @@ from bot.store.db import Database
 __all__ = ["Claim", "ScheduleCommands", "ScheduledPosts", "StudyService"]
 
 WEAKEST = "weak"  # `quiz weak`: the topic the student knows least well now
+# The groups' use cases the front ends call through `schedules` and `assignments`. One use case calling
+# another (an overview reading the class's list) is counted once, as the one the front end called.
+SCHEDULE_COMMANDS = (
+    *("set", "show", "list_all", "pause", "resume", "now", "skip", "off"),
+    *("add_teacher", "teachers", "remove_teacher"),
+)
+ASSIGNMENT_COMMANDS = ("create", "announced", "overview", "class_list", "close", "my_list", "start")
 
 
 class StudyService:
@@ -72,6 +84,7 @@ class StudyService:
         review_retention: float = DEFAULT_RETENTION,
         new_class_board: str = CLASS_DEFAULT,
         retention_days: int | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.clock = clock
         self.db = Database(engine)
@@ -97,6 +110,8 @@ class StudyService:
         )
         self._questions, self._reviews = questions, reviews
         self._reports = Reports(self.db, self.catalogue, self.members, clock, review_retention)
+        # Slack workspaces installed through OAuth: the Slack adapter's installation and state stores keep them here
+        self.slack_installations = SlackInstallations(self.db, clock)
 
         # What the front ends call, one hop from here to the use case.
         self.daily_question = questions.daily_question
@@ -128,6 +143,19 @@ class StudyService:
         self.teacher_role = teaching.teacher_role
         self.set_teacher_role = teaching.set_teacher_role
         self.complete_topic = self.catalogue.complete_topic
+        # Every use case the front ends call waits its turn (bounded: a busy reply beyond it), and is counted,
+        # timed, and named in the log lines it writes (bot/ops), its wait included.
+        use_cases = [name for name, part in vars(self).items() if inspect.iscoroutinefunction(part)]
+        self.admission = admission or Admission()
+        for part, names in (
+            (self, [*use_cases, "practice_question"]),
+            (self.schedules, SCHEDULE_COMMANDS),
+            (self.assignments, ASSIGNMENT_COMMANDS),
+        ):
+            self.admission.admit(part, names)
+        instrument(self, [*use_cases, "practice_question"])
+        instrument(self.schedules, SCHEDULE_COMMANDS, prefix="schedule_")
+        instrument(self.assignments, ASSIGNMENT_COMMANDS, prefix="assignment_")
 
     async def practice_question(
         self, actor: Actor, topic: str | None = None, *, figure: str | None = None

@@ -294,6 +294,11 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    async def ping(self) -> None:
+        """Return once the database answers a trivial query; raise when it cannot (readiness checks)."""
+        async with self.engine.connect() as connection:
+            await connection.execute(sqlalchemy.text("SELECT 1"))
+
     async def close(self) -> None:
         await self.direct_reads.close()
         await self.direct_writes.close()

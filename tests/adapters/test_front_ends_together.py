@@ -39,6 +39,7 @@ async def test_discord_slack_and_the_scheduler_run_together(fake, fake_slack, sq
         slack_bot_token=SecretStr(BOT_TOKEN),
         slack_app_token=SecretStr(APP_TOKEN),
         slack_api_url=fake_slack.api_url,
+        port=0,  # the health checks' server: any free port
     )
     clock.now = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
     async with open_bot(sqlite_url, FIXTURE_CONTENT, clock=clock) as bot:

@@ -55,6 +55,7 @@ def start_bot(url: str, fake: FakeDiscord, tmp_path: Path, name: str) -> subproc
         "STUDYBOT_CONTENT_DIR": str(FIXTURE_CONTENT),
         "STUDYBOT_POST_LEASE": str(LEASE),
         "LOG_LEVEL": "INFO",
+        "PORT": "0",  # each process's health checks on a port of its own
     }
     for unset in ("SLACK_BOT_TOKEN", "DISCORD_GUILD_IDS"):
         env.pop(unset, None)

@@ -202,9 +202,9 @@ def test_logs_go_to_stderr_and_the_default_level_stays_warning(tmp_path):
     # A database in a temporary directory is warned about: on stderr, never among the JSON lines.
     found, stderr = run_json(b"stats\n", tmp_path / "x.db", cwd=tmp_path)
     assert [obj["kind"] for obj in found] == ["message", "stats"]
-    assert "WARNING" in stderr and "temporary directory" in stderr and " INFO " not in stderr
+    assert "WARNING" in stderr and "temporary directory" in stderr and "level=INFO" not in stderr
     found, stderr = run_json(b"stats\n", tmp_path / "x.db", cwd=tmp_path, LOG_LEVEL="DEBUG")
-    assert [obj["kind"] for obj in found] == ["message", "stats"] and " DEBUG " in stderr
+    assert [obj["kind"] for obj in found] == ["message", "stats"] and "level=DEBUG" in stderr
 
 
 @pytest.mark.parametrize("seed", [1, 2])
