@@ -22,6 +22,8 @@ from collections.abc import Awaitable, Callable
 from bot.core.errors import first_line
 from bot.core.publishing import FindsPosts, PublishError, Publishers, SendsReminders
 from bot.core.replies import DailyPost, ReviewReminder
+from bot.ops import metrics
+from bot.ops.logs import in_context
 from bot.service.posts import Claim, ScheduledPosts
 from bot.store.db import cause_of_failure
 
@@ -117,9 +119,13 @@ class Scheduler:
         platforms = self.publishers.platforms()
         if not platforms or self._stopping:
             return []
-        claims = await self.posts.claim_due(self.posts.now(), platforms, self.owner)
+        # Discord run as shards across processes: only the posts of this process's servers.
+        shards = self.publishers.shards()
+        claims = await self.posts.claim_due(self.posts.now(), platforms, self.owner, shards=shards)
         if not claims:
             return []
+        for claim in claims:
+            metrics.post(claim.platform, "claimed")
         finished = asyncio.Event()
         keeping = asyncio.create_task(self._keep_leases(claims, finished), name="scheduler-leases")
         try:
@@ -128,9 +134,13 @@ class Scheduler:
             except Exception as error:
                 log.exception("building %d scheduled posts failed; they will be retried", len(claims))
                 for claim in claims:
+                    metrics.post(claim.platform, "failed")
                     await self.posts.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
                 return [(claim, False) for claim in claims]
-            sends = (self._send(claim, post) for claim, post in zip(claims, posts, strict=True))
+            sends = (
+                in_context(self._send(claim, post), platform=claim.platform, use_case="scheduled_post")
+                for claim, post in zip(claims, posts, strict=True)
+            )
             results = await asyncio.gather(*sends)
         finally:
             finished.set()  # never cancelled: a renewal under way completes rather than being cut off
@@ -205,6 +215,7 @@ class Scheduler:
                 found = await self._already_posted(publisher, claim, post)
                 reference = found or await publisher.publish(claim.channel_id, post)
             except PublishError as error:
+                metrics.post(claim.platform, "failed")
                 retried = await self.posts.mark_failed(claim, str(error), permanent=error.permanent)
                 log.warning(
                     "post to %s failed (attempt %d%s): %s",
@@ -215,9 +226,11 @@ class Scheduler:
                 )
                 return False
             except Exception as error:
+                metrics.post(claim.platform, "failed")
                 log.exception("post to %s failed unexpectedly", where)
                 await self.posts.mark_failed(claim, f"{type(error).__name__}: {error}", permanent=False)
                 return False
+            metrics.post(claim.platform, "sent")
             await self._mark_sent(claim, reference, where)
             log.info("posted the daily question to %s for %s", where, claim.local_date)
             return True
@@ -246,6 +259,6 @@ class Scheduler:
 
     async def _until_next(self) -> float:
         now = self.posts.now()
-        upcoming = await self.posts.next_wake(now, self.publishers.platforms())
+        upcoming = await self.posts.next_wake(now, self.publishers.platforms(), shards=self.publishers.shards())
         wait = min(upcoming - now, MAX_SLEEP) if upcoming else MAX_SLEEP
         return max(wait.total_seconds(), 0.05)

@@ -39,7 +39,12 @@ def test_piped_commands_still_run_the_console(tmp_path):
 
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
-    [("PORT", "abc", "PORT should be a port number"), ("DISCORD_GUILD_IDS", "one,two", "DISCORD_GUILD_IDS should be")],
+    [
+        ("PORT", "abc", "PORT should be a port number"),
+        ("DISCORD_GUILD_IDS", "one,two", "DISCORD_GUILD_IDS should be"),
+        ("DISCORD_SHARD_IDS", "0,1", "DISCORD_SHARD_IDS should be the shards this process runs"),  # no count
+        ("DISCORD_SHARD_COUNT", "0", "DISCORD_SHARD_COUNT should be the number of shards"),
+    ],
 )
 def test_a_bad_setting_is_named_with_the_form_it_takes(tmp_path, variable, value, expected):
     result = bot("console", env={variable: value}, cwd=tmp_path, input="quit\n")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
 
 from bot.core.replies import DailyPost, ReviewReminder
+from bot.core.shards import Shards
 
 
 class PublishError(Exception):
@@ -43,6 +44,17 @@ class SendsReminders(Protocol):
         ...
 
 
+@runtime_checkable
+class Sharded(Protocol):
+    """A publisher whose connection reaches only some of its platform's communities: Discord run as shards
+    across processes. The scheduler claims only the posts of those communities."""
+
+    @property
+    def shards(self) -> Shards | None:
+        """The shards this process serves; None when it serves them all."""
+        ...
+
+
 class Publishers:
     """The front ends that can post right now, by platform name.
 
@@ -70,6 +82,15 @@ class Publishers:
 
     def platforms(self) -> list[str]:
         return list(self._by_platform)
+
+    def shards(self) -> dict[str, Shards]:
+        """The platforms whose publisher reaches only some communities, with the shards it serves."""
+        found = {}
+        for platform, publisher in self._by_platform.items():
+            some = publisher.shards if isinstance(publisher, Sharded) else None
+            if some is not None:
+                found[platform] = some
+        return found
 
     def __contains__(self, platform: object) -> bool:
         return platform in self._by_platform

@@ -319,6 +319,7 @@ class DailyPost:
     leaderboard: Leaderboard | None = None
     reviews_waiting: int = 0  # how many of the class have reviews due (a count; never names)
     goal: ClassGoal | None = None  # on the weekly board's day: the class goal, shown before the board
+    community_id: str = ""  # the platform's id of the class (guild, team): whose token posts it
 
 
 @dataclass(frozen=True, slots=True)

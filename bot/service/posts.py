@@ -6,20 +6,23 @@ one scheduler (its `owner`) under a lease the owner renews while its posts wait 
 checks the owner, so a scheduler that lost its lease can neither send nor mark. A claim whose lease ran
 out is taken over; one taken over while "sending" may already be in the channel (its sender died
 between the platform's answer and "sent"), so its new owner looks there before sending again.
+Where Discord runs as shards across processes, each scheduler claims the posts of its own shards' servers
+only (`reachable`), so no post waits in a process that cannot send it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, cast, false, func, or_, select, update
 
 from bot.core import schedules as rules
 from bot.core.clock import Clock, local_date
 from bot.core.replies import DailyPost, QuestionRef, ReviewReminder
+from bot.core.shards import SNOWFLAKE_TIME_SHIFT, Shards
 from bot.core.vocabulary import Mode
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
@@ -37,8 +40,27 @@ OPEN = ("pending", "sending")  # a claim in these states is still someone's to f
 KEEP = object()  # leave the schedule's last error as it is
 
 
-def active_schedules(platforms: list[str]) -> Select:
-    """The schedules not paused on these platforms, with what `rule_of` needs, in the community's zone."""
+def reachable(platforms: list[str], shards: Mapping[str, Shards]) -> ColumnElement[bool]:
+    """The communities on these platforms that this process posts to: on a platform in `shards` (Discord run
+    across processes), only the servers on this process's shards. Filtered in the query, so a post of
+    another process's shard is never claimed here, where it could not be sent and would only wait."""
+    conditions = []
+    whole = [platform for platform in platforms if platform not in shards]
+    if whole:
+        conditions.append(Community.platform.in_(whole))
+    for platform, some in shards.items():
+        if platform in platforms:
+            # The CASE keeps PostgreSQL from casting other platforms' ids (a Slack team id is not a number).
+            server_id = cast(Community.external_id, BigInteger)
+            # Floor division by 2**22 is the shift, written so PostgreSQL has an operator for it (bigint >> int only).
+            shard = case((Community.platform == platform, (server_id // (1 << SNOWFLAKE_TIME_SHIFT)) % some.count))
+            conditions.append(and_(Community.platform == platform, shard.in_(sorted(some.ids))))
+    return or_(*conditions) if conditions else false()
+
+
+def active_schedules(platforms: list[str], shards: Mapping[str, Shards] | None = None) -> Select:
+    """The schedules not paused on these platforms (and shards), with what `rule_of` needs, in the
+    community's zone."""
     return (
         select(
             Schedule.id,
@@ -49,7 +71,7 @@ def active_schedules(platforms: list[str]) -> Select:
             Community.timezone,
         )
         .join(Community, Community.id == Schedule.community_id)
-        .where(Community.platform.in_(platforms), Schedule.paused.is_(False))
+        .where(reachable(platforms, shards or {}), Schedule.paused.is_(False))
     )
 
 
@@ -89,14 +111,18 @@ class ScheduledPosts:
         self.now = clock
         self.lease = lease
 
-    async def claim_due(self, now: dt.datetime, platforms: Iterable[str], owner: str) -> list[Claim]:
-        """Claim every post due now on these platforms: new ones, retries whose time has come, and stale
-        claims a crashed scheduler left behind. The unique (schedule, local date) constraint makes the claim
-        exactly-once across restarts and processes."""
-        platforms = list(platforms)
+    async def claim_due(
+        self, now: dt.datetime, platforms: Iterable[str], owner: str, *, shards: Mapping[str, Shards] | None = None
+    ) -> list[Claim]:
+        """Claim every post due now on these platforms (on a platform in `shards`, of the communities on
+        those shards only): new ones, retries whose time has come, and stale claims a crashed scheduler left
+        behind. The unique (schedule, local date) constraint makes the claim exactly-once across restarts
+        and processes."""
+        platforms, shards = list(platforms), shards or {}
         owner = f"{owner}:{uuid.uuid4().hex[:8]}"  # per call: two ticks of one scheduler never share a claim
+        ours = reachable(platforms, shards)
         async with self.db.sessions.begin() as session:
-            rows = await session.execute(active_schedules(platforms))  # plain rows: there may be ten thousand
+            rows = await session.execute(active_schedules(platforms, shards))  # plain rows: there may be ten thousand
             due = []
             for row in rows:
                 day = rule_of(row, row.timezone).due_now(now)
@@ -116,6 +142,9 @@ class ScheduledPosts:
                     ScheduledPost.status.in_(OPEN),
                     ScheduledPost.next_try_at <= now,
                     or_(ScheduledPost.owner.is_(None), abandoned),
+                    ScheduledPost.schedule_id.in_(
+                        select(Schedule.id).join(Community, Community.id == Schedule.community_id).where(ours)
+                    ),
                 )
                 .values(owner=owner, claimed_at=now)
             )
@@ -136,7 +165,7 @@ class ScheduledPosts:
                     ScheduledPost.owner == owner,
                     ScheduledPost.status.in_(OPEN),
                     ScheduledPost.claimed_at == now,
-                    Community.platform.in_(platforms),
+                    ours,
                 )
             )
             claims, expired = [], []
@@ -192,7 +221,10 @@ class ScheduledPosts:
         for claim in claims:
             key = (schedules[claim.schedule_id].community_id, claim.local_date)
             question = self.catalogue.asked(QuestionRef(questions[key], Mode.DAILY, claim.local_date))
-            posts.append(DailyPost(question, reveals.get(key), boards.get(key), waiting.get(key, 0), goals.get(key)))
+            community = communities[key[0]].external_id
+            posts.append(
+                DailyPost(question, reveals.get(key), boards.get(key), waiting.get(key, 0), goals.get(key), community)
+            )
         return posts
 
     async def claim_reminders(self, sent: list[Claim]) -> list[tuple[str, ReviewReminder]]:
@@ -301,18 +333,21 @@ class ScheduledPosts:
                 )
         return held
 
-    async def next_wake(self, now: dt.datetime, platforms: Iterable[str]) -> dt.datetime | None:
-        """The soonest moment anything could become due: a slot, a retry, or a claim whose lease runs out."""
-        platforms = list(platforms)
+    async def next_wake(
+        self, now: dt.datetime, platforms: Iterable[str], *, shards: Mapping[str, Shards] | None = None
+    ) -> dt.datetime | None:
+        """The soonest moment anything this process may claim could become due: a slot, a retry, or a claim
+        whose lease runs out."""
+        platforms, shards = list(platforms), shards or {}
         open_posts = (
             select(ScheduledPost.next_try_at, ScheduledPost.claimed_at, ScheduledPost.owner)
             .join(Schedule, Schedule.id == ScheduledPost.schedule_id)
             .join(Community, Community.id == Schedule.community_id)
-            .where(ScheduledPost.status.in_(OPEN), Community.platform.in_(platforms))
+            .where(ScheduledPost.status.in_(OPEN), reachable(platforms, shards))
             .subquery()
         )
         async with self.db.read_sessions() as session:
-            schedules = (await session.execute(active_schedules(platforms))).all()
+            schedules = (await session.execute(active_schedules(platforms, shards))).all()
             # A retry nobody holds is due at its time; a held one only once its lease lapses (its holder died).
             retry, held_since = (
                 await session.execute(

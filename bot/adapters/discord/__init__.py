@@ -21,7 +21,9 @@ __all__ = ["DiscordPublisher", "StudyBot", "create_bot", "run"]
 
 
 def create_bot(service: StudyService, settings: Settings, **options: Any) -> StudyBot:
-    return StudyBot(service, guild_ids=settings.discord_guild_ids, **options)
+    """Unless DISCORD_SHARD_COUNT is set, discord.py asks Discord how many shards to run (and runs them all)."""
+    shards = {"shard_count": settings.discord_shard_count, "shard_ids": settings.discord_shard_ids or None}
+    return StudyBot(service, guild_ids=settings.discord_guild_ids, **shards, **options)
 
 
 async def run(service: StudyService, settings: Settings, *, publishers: Publishers | None = None) -> None:

@@ -1,4 +1,10 @@
-"""The discord.py client: no privileged intents, app commands synced at start-up, persistent buttons."""
+"""The discord.py client: no privileged intents, app commands synced at start-up, persistent buttons.
+
+It is discord.py's AutoShardedClient: one gateway connection per shard, as many as Discord asks for
+(one for a small bot), or the DISCORD_SHARD_IDS of DISCORD_SHARD_COUNT when the shards are spread over
+several processes. Interactions reach the process whose shard holds their server; scheduled posts are
+claimed per shard too (the publisher tells the scheduler its shards).
+"""
 
 from __future__ import annotations
 
@@ -43,7 +49,7 @@ class StudyTree(app_commands.CommandTree):
         await report_error(interaction, error)
 
 
-class StudyBot(discord.Client):
+class StudyBot(discord.AutoShardedClient):
     def __init__(
         self,
         service: StudyService,
@@ -122,6 +128,10 @@ class StudyBot(discord.Client):
         if self._calling_off is not None and not self._calling_off.done():
             self._calling_off.cancel()
             await asyncio.gather(self._calling_off, return_exceptions=True)
+        if not isinstance(self.loop, asyncio.AbstractEventLoop):
+            # Never started: AutoShardedClient.close() needs the queue its start-up makes; nothing is connected.
+            await discord.Client.close(self)
+            return
         await super().close()
 
     def stop_publishing(self) -> None:

@@ -22,6 +22,7 @@ from bot.adapters.discord.respond import NO_PINGS
 from bot.adapters.discord.views import build_view
 from bot.core.publishing import PublishError
 from bot.core.replies import DailyPost, ReviewReminder
+from bot.core.shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,26 @@ class DiscordPublisher:
 
     def __init__(self, client: discord.Client) -> None:
         self.client = client
+
+    @property
+    def connected(self) -> bool:
+        """Whether the gateway connection is up now (the host's readiness check): false while reconnecting.
+        A sharded client has one connection per shard, and is connected when each of them is."""
+        if not self.client.is_ready() or self.client.is_closed():
+            return False
+        if isinstance(self.client, discord.AutoShardedClient):
+            shards = self.client.shards.values()
+            return bool(shards) and not any(shard.is_closed() for shard in shards)
+        return self.client.ws is not None and self.client.ws.open
+
+    @property
+    def shards(self) -> Shards | None:
+        """The shards this process runs when they are some of the bot's (DISCORD_SHARD_IDS); None for all."""
+        count, ids = self.client.shard_count, getattr(self.client, "shard_ids", None)
+        if count is None or not ids:
+            return None
+        some = Shards(count, frozenset(ids))
+        return None if some.all else some
 
     async def find_post(self, channel_id: str, post: DailyPost, since: dt.datetime) -> str | None:
         """The id of our own question message for this post in the channel since `since`, if it is there.

@@ -11,7 +11,12 @@ from a server and added back (`remove_bot`/`add_bot`: GUILD_DELETE / GUILD_CREAT
 Direct messages: the bot opens a DM channel with `POST /users/@me/channels` and posts into it; a user
 can close their DMs (`close_dms`: Discord's 403 50007) and clicks in a DM come without a server. Who
 is in which server is known from who used the bot there (`join`/`leave` change it): the bot can ask
-with `GET /guilds/{id}/members/{user}` (404 10007 Unknown Member for someone who left)."""
+with `GET /guilds/{id}/members/{user}` (404 10007 Unknown Member for someone who left).
+
+Shards: `GET /gateway/bot` recommends `recommended_shards`; a connection that IDENTIFYs as shard
+[id, count] gets READY and GUILD_CREATE for the servers on that shard only ((server id >> 22) % count),
+and each server's events (interactions, the bot removed or added, channels deleted) go to the connection
+of its shard alone, as Discord sends them; direct messages go to shard 0."""
 
 from __future__ import annotations
 
@@ -199,6 +204,9 @@ class FakeDiscord:
         self.public_replies: dict[str, tuple[str, dict]] = {}  # message id -> (channel id, interaction metadata)
         self._seq = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
+        self._shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}  # connection -> (shard id, count)
+        self.identified: list[dict] = []  # every IDENTIFY's data, in order (its `shard` says which)
+        self.recommended_shards = 1  # what GET /gateway/bot tells a client that was not given a shard count
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.send_delay = 0.0  # seconds before answering a post into a channel (it is stored at once)
@@ -312,6 +320,9 @@ class FakeDiscord:
                 "owner": BOT_USER,
                 "flags": 0,
             }
+        if path == "/gateway/bot":
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            return {"url": str(self.gateway_url), "shards": self.recommended_shards, "session_start_limit": limit}
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             scope = parts[3] if "guilds" in parts else "global"
             self.commands[scope] = [dict(c, id=self.snowflake(), application_id=APP_ID) for c in body]
@@ -383,7 +394,7 @@ class FakeDiscord:
     async def remove_bot(self, guild: Guild) -> None:
         """The server removes the bot (kicked, or the server deleted): GUILD_DELETE without `unavailable`."""
         self.guilds = [g for g in self.guilds if g.id != guild.id]
-        for ws in list(self._sockets):
+        for ws in self._sockets_for(guild.id):
             await self._send(ws, "GUILD_DELETE", {"id": guild.id})
 
     async def add_bot(self, guild: Guild) -> None:
@@ -392,7 +403,7 @@ class FakeDiscord:
         if all(g.id != guild.id for g in self.guilds):
             self.guilds.append(guild)
         data = {k: v for k, v in _guild(guild, self.deleted).items() if k != "unavailable"}
-        for ws in list(self._sockets):
+        for ws in self._sockets_for(guild.id):
             await self._send(ws, "GUILD_CREATE", data)
 
     # -- channels -------------------------------------------------------------------------------
@@ -428,7 +439,7 @@ class FakeDiscord:
     async def delete_channel(self, guild: Guild, channel_id: str) -> None:
         """Delete a channel as Discord does: gone from REST (404 Unknown Channel), CHANNEL_DELETE on the gateway."""
         self.deleted.add(channel_id)
-        for ws in list(self._sockets):
+        for ws in self._sockets_for(guild.id):
             await self._send(ws, "CHANNEL_DELETE", guild.channel(channel_id))
         await asyncio.sleep(0.02)
 
@@ -491,24 +502,38 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif frame["op"] == 2:
                 self.identify = frame["d"]
-                await self._send(
-                    ws,
-                    "READY",
-                    {
-                        "v": 10,
-                        "user": BOT_USER,
-                        "session_id": "fake-session",
-                        "resume_gateway_url": str(self.gateway_url),
-                        "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
-                        "application": {"id": APP_ID, "flags": 0},
-                    },
-                )
-                for g in self.guilds:
+                self.identified.append(frame["d"])
+                ready = {
+                    "v": 10,
+                    "user": BOT_USER,
+                    "session_id": "fake-session",
+                    "resume_gateway_url": str(self.gateway_url),
+                    "application": {"id": APP_ID, "flags": 0},
+                }
+                if "shard" in frame["d"]:
+                    shard_id, count = frame["d"]["shard"]
+                    self._shard_of[ws] = (shard_id, count)
+                    ready["shard"] = [shard_id, count]
+                guilds = [g for g in self.guilds if ws in self._sockets_for(g.id)]
+                ready["guilds"] = [{"id": g.id, "unavailable": True} for g in guilds]
+                await self._send(ws, "READY", ready)
+                for g in guilds:
                     await self._send(ws, "GUILD_CREATE", _guild(g, self.deleted))
             elif frame["op"] == 6:
                 await self._send(ws, "RESUMED", {})
         self._sockets.remove(ws)
+        self._shard_of.pop(ws, None)
         return ws
+
+    def _sockets_for(self, guild_id: str | None) -> list[web.WebSocketResponse]:
+        """The connections a server's events go to: its shard's (a connection without a shard gets them
+        all); those of a direct message, without a server, go to shard 0."""
+        found = []
+        for ws in self._sockets:
+            shard_id, count = self._shard_of.get(ws, (0, 1))
+            if (int(guild_id) >> 22 if guild_id else 0) % count == shard_id:
+                found.append(ws)
+        return found
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
@@ -623,7 +648,7 @@ class FakeDiscord:
             self._source[token] = payload["message"]["id"]
         sent_at = time.monotonic()
         first: float | None = None
-        for ws in list(self._sockets):
+        for ws in self._sockets_for(payload.get("guild_id")):
             await self._send(ws, "INTERACTION_CREATE", payload)
         while time.monotonic() - sent_at < timeout:
             mine = [c for c in self.calls[start:] if token in c.path]
