@@ -316,6 +316,68 @@ class AssignmentProgress(Base):
     asked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+# Slack's "Add to Slack" (OAuth v2): the workspaces that installed the app, and the installs under way. A key
+# Slack leaves out (no Enterprise Grid; an org-wide install has no team) is stored as "", not NULL: NULLs never
+# clash in a unique constraint, and one bot per team and enterprise is what the constraint is for.
+
+
+class SlackBot(Base):
+    """A workspace's bot token from its latest install: what every request and scheduled post there uses."""
+
+    __tablename__ = "slack_bots"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "team_id", name="uq_slack_bots_enterprise_team"),
+        Index("ix_slack_bots_team_id", "team_id"),  # the scheduler finds a class's bot by its team alone
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), default="")
+    team_id: Mapped[str] = mapped_column(String(32), default="")
+    app_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    enterprise_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    bot_token: Mapped[str] = mapped_column(Text)
+    bot_id: Mapped[str] = mapped_column(String(32))
+    bot_user_id: Mapped[str] = mapped_column(String(32))
+    bot_scopes: Mapped[str] = mapped_column(Text, default="")  # comma-separated, as Slack gives them
+    # With token rotation on: the token lasts 12 hours and the refresh token gets the next one.
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bot_token_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    installed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class SlackInstaller(Base):
+    """Who installed the app in a workspace (one row each), with a user token only if the app asked for
+    one; the workspace's bot token is its SlackBot's, kept once."""
+
+    __tablename__ = "slack_installations"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "team_id", "user_id", name="uq_slack_installations_enterprise_team_user"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), default="")
+    team_id: Mapped[str] = mapped_column(String(32), default="")
+    user_id: Mapped[str] = mapped_column(String(32))
+    enterprise_url: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    user_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user_scopes: Mapped[str] = mapped_column(Text, default="")
+    user_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user_token_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    token_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    installed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class SlackOAuthState(Base):
+    """An install under way: the state Slack's redirect must bring back, good once and until it expires."""
+
+    __tablename__ = "slack_oauth_states"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 __all__ = [
     "Assignment",
     "AssignmentProgress",
@@ -331,6 +393,9 @@ __all__ = [
     "Schedule",
     "ScheduledPost",
     "Score",
+    "SlackBot",
+    "SlackInstaller",
+    "SlackOAuthState",
     "Teacher",
     "Topic",
     "func",

@@ -4,11 +4,14 @@
   on $PORT at /slack/events, verified with SLACK_SIGNING_SECRET. Runs until cancelled. Once connected
   it adds its `SlackPublisher` to `publishers` as "slack", so the scheduler starts posting to Slack.
 - `create_app(service, settings, client=None)`: the bolt app with every listener registered.
-- `build_web_app(app)` / `web_runner(app)`: its HTTP server. verify.py's `Gate` stands in front of bolt's
+- `build_web_app(app, routes)` / `web_runner(app, routes)`: its HTTP server (with the host's health routes,
+  when given, on the same port). verify.py's `Gate` stands in front of bolt's
   handler: 413 over 1 MiB, 401 unless Slack signed it, 400 for a signed body bolt or our listeners could
   not read, each with a short rate-limited line; bolt never parses an unauthenticated body.
-- `manifest_text(request_url=None)`: the app manifest shipped in this package (in HTTP mode the slash command,
-  interactivity and the event subscriptions, app_uninstalled and tokens_revoked, all go to the one URL).
+- `manifest_text(request_url=None, distributed=False)`: the app manifest (manifest.py).
+- With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead of SLACK_BOT_TOKEN, any workspace installs the app
+  ("Add to Slack" at /slack/install, OAuth v2: installations.py); each request and each scheduled post
+  is then sent with its own workspace's token.
 """
 
 from __future__ import annotations
@@ -17,18 +20,18 @@ import asyncio
 import logging
 import secrets
 import weakref
-from collections.abc import Callable
-from importlib import resources
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-import yaml
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack import installations
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.logs import BoltLogFilter, redact
+from bot.adapters.slack.manifest import EVENTS_PATH, manifest_text
 from bot.adapters.slack.publisher import SlackPublisher
 from bot.adapters.slack.verify import LINGERING_TIME, MAX_BODY_BYTES, Gate, Refused
 
@@ -54,8 +57,8 @@ _filter_logger(BOLT_LOGGER)
 _filter_logger(logging.getLogger("slack_sdk.web.async_base_client"))
 _filter_logger(logging.getLogger("slack_sdk.webhook.async_client"), all_urls=True)
 _gates: weakref.WeakKeyDictionary[AsyncApp, Gate] = weakref.WeakKeyDictionary()
+_workspaces: weakref.WeakKeyDictionary[AsyncApp, installations.Workspaces] = weakref.WeakKeyDictionary()
 
-EVENTS_PATH = "/slack/events"
 _NO_BOT_TOKEN = "SLACK_BOT_TOKEN is not set."
 
 
@@ -65,6 +68,8 @@ class SlackSettings(Protocol):
     slack_bot_token: Any
     slack_app_token: Any
     slack_signing_secret: Any
+    slack_client_id: str | None
+    slack_client_secret: Any
     slack_api_url: str
     port: int
 
@@ -80,8 +85,16 @@ def _secret(value: Any) -> str | None:
     return text.strip() or None
 
 
+def distributed(settings: SlackSettings) -> bool:
+    """Installable by any workspace ("Add to Slack"): SLACK_CLIENT_ID or SLACK_CLIENT_SECRET is set."""
+    return bool(settings.slack_client_id or _secret(settings.slack_client_secret))
+
+
 def check_settings(settings: SlackSettings, *, need_bot_token: bool = True) -> None:
     """Raise SlackConfigError when these settings cannot work (cheap: call it before start-up)."""
+    if distributed(settings):
+        _check_distributed(settings)
+        return
     if need_bot_token and not _secret(settings.slack_bot_token):
         raise SlackConfigError(_NO_BOT_TOKEN)
     app_token = _secret(settings.slack_app_token)
@@ -93,6 +106,24 @@ def check_settings(settings: SlackSettings, *, need_bot_token: bool = True) -> N
         )
 
 
+def _check_distributed(settings: SlackSettings) -> None:
+    # bolt itself turns to OAuth when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the environment, and
+    # then ignores SLACK_BOT_TOKEN: the two ways cannot be mixed.
+    if _secret(settings.slack_bot_token):
+        raise SlackConfigError(
+            "Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (any workspace), not both."
+        )
+    wanted = {
+        "SLACK_CLIENT_ID": settings.slack_client_id,
+        "SLACK_CLIENT_SECRET": _secret(settings.slack_client_secret),
+        "SLACK_SIGNING_SECRET": _secret(settings.slack_signing_secret),
+    }
+    if missing := [name for name, value in wanted.items() if not value]:
+        raise SlackConfigError(f"An app any workspace can install also needs {' and '.join(missing)}.")
+    if _secret(settings.slack_app_token):
+        raise SlackConfigError("An app any workspace can install runs in HTTP mode: unset SLACK_APP_TOKEN.")
+
+
 def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebClient | None = None) -> AsyncApp:
     """The bolt app. Pass `client` to point the Web API somewhere else (tests).
 
@@ -100,8 +131,13 @@ def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebC
     client itself and does not warn that "`token` will be unused" (it warns when it is given a client
     while SLACK_BOT_TOKEN is also in the environment); SLACK_API_URL is then set on that client, and
     bolt copies it into the client of every request. bolt logs through `BOLT_LOGGER`, whose filter
-    keeps request bodies, tokens and response_urls out of its lines."""
-    token = None
+    keeps request bodies, tokens and response_urls out of its lines. Installable by any workspace, the
+    app authorizes each request with its workspace's bot from the database (installations.py)."""
+    token, oauth = None, None
+    if distributed(settings):
+        client = client or AsyncWebClient(base_url=settings.slack_api_url)
+        secret = _secret(settings.slack_client_secret) or ""
+        oauth = installations.distribution(service.slack_installations, settings.slack_client_id or "", secret, client)
     if client is None:
         token = _secret(settings.slack_bot_token)
         if not token:
@@ -115,16 +151,26 @@ def create_app(service: StudyService, settings: SlackSettings, client: AsyncWebC
         signing_secret=signing_secret,
         process_before_response=False,  # ack() returns at once; the work runs after it
         name="studybot.slack",
+        oauth_settings=oauth and oauth.settings,
+        authorize=oauth and oauth.authorize,
     )
     if client is None:
         app.client.base_url = settings.slack_api_url
     register(app, service)
     _gates[app] = Gate(signing_secret)
+    if oauth is not None:
+        _workspaces[app] = oauth.workspaces
     return app
 
 
-def build_web_app(app: AsyncApp) -> web.Application:
-    """The aiohttp app: POST /slack/events, plus GET /healthz for the host's checks.
+def publisher_for(app: AsyncApp) -> SlackPublisher:
+    """What the scheduler posts with: the app's one token, or each class's own workspace's."""
+    return SlackPublisher(app.client, _workspaces.get(app))
+
+
+def build_web_app(app: AsyncApp, routes: Sequence[web.RouteDef] = ()) -> web.Application:
+    """The aiohttp app: POST /slack/events, plus `routes` (the host's /healthz, /readyz, /metrics), or
+    a bare GET /healthz without them; installable by any workspace, GET /slack/install and the redirect.
 
     In front of bolt's handler (slack_bolt.adapter.aiohttp, what `app.web_app()` serves) stands the
     `Gate` of verify.py: bodies over 1 MiB get 413, requests Slack did not sign 401, signed ones
@@ -152,7 +198,9 @@ def build_web_app(app: AsyncApp) -> web.Application:
     # aiohttp's own limit is a backstop; the Gate refuses at MAX_BODY_BYTES while reading.
     web_app = web.Application(client_max_size=MAX_BODY_BYTES + 1)
     web_app.router.add_post(EVENTS_PATH, events)
-    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_routes(routes or [web.get("/healthz", healthz)])
+    if app.oauth_flow is not None:
+        web_app.router.add_routes(installations.oauth_routes(app.oauth_flow))
     return web_app
 
 
@@ -162,14 +210,15 @@ async def run(
     *,
     publishers: Publishers | None = None,
     client: AsyncWebClient | None = None,
+    routes: Sequence[web.RouteDef] = (),
 ) -> None:
     """Serve Slack until cancelled. Once connected, this front end's publisher is added to `publishers`
-    as "slack" (which wakes the scheduler), and removed when it stops. `client` points the Web API
-    elsewhere (tests only)."""
+    as "slack" (which wakes the scheduler), and removed when it stops. In HTTP mode `routes` are served
+    beside /slack/events. `client` points the Web API elsewhere (tests only)."""
     check_settings(settings, need_bot_token=client is None)
     app_token = _secret(settings.slack_app_token)
     app = create_app(service, settings, client)
-    publisher = SlackPublisher(app.client)
+    publisher = publisher_for(app)
 
     def ready() -> None:
         if publishers is not None:
@@ -179,7 +228,7 @@ async def run(
         if app_token:
             await _run_socket_mode(app, app_token, ready)
         else:
-            await _run_http(app, settings.port, ready)
+            await _run_http(app, settings.port, ready, routes)
     finally:
         if publishers is not None:
             publishers.remove("slack", publisher)
@@ -199,15 +248,20 @@ async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[], No
         await handler.close_async()
 
 
-def web_runner(app: AsyncApp) -> web.AppRunner:
+def serves_http(settings: SlackSettings) -> bool:
+    """HTTP mode (a server on $PORT), rather than Socket Mode."""
+    return not _secret(settings.slack_app_token)
+
+
+def web_runner(app: AsyncApp, routes: Sequence[web.RouteDef] = ()) -> web.AppRunner:
     """The runner for build_web_app(app), lingering only briefly over refused (unread) bodies, and
     without aiohttp's access log: a line per request would let anyone who can reach the URL fill the
     log (refusals get the gate's rate-limited lines; hosts' routers log requests themselves)."""
-    return web.AppRunner(build_web_app(app), lingering_time=LINGERING_TIME, access_log=None)
+    return web.AppRunner(build_web_app(app, routes), lingering_time=LINGERING_TIME, access_log=None)
 
 
-async def _run_http(app: AsyncApp, port: int, ready: Callable[[], None]) -> None:
-    runner = web_runner(app)
+async def _run_http(app: AsyncApp, port: int, ready: Callable[[], None], routes: Sequence[web.RouteDef]) -> None:
+    runner = web_runner(app, routes)
     await runner.setup()
     try:
         await web.TCPSite(runner, "0.0.0.0", port).start()
@@ -218,23 +272,6 @@ async def _run_http(app: AsyncApp, port: int, ready: Callable[[], None]) -> None
         await runner.cleanup()
 
 
-def manifest_text(request_url: str | None = None) -> str:
-    """The app manifest (YAML). With `request_url` (https://host) it is set up for HTTP mode."""
-    text = resources.files(__package__).joinpath("manifest.yaml").read_text(encoding="utf-8")
-    if not request_url:
-        return text
-    manifest = yaml.safe_load(text)
-    url = request_url.rstrip("/")
-    if not url.endswith(EVENTS_PATH):
-        url += EVENTS_PATH
-    for command in manifest["features"]["slash_commands"]:
-        command["url"] = url
-    manifest["settings"]["interactivity"]["request_url"] = url
-    manifest["settings"]["event_subscriptions"]["request_url"] = url
-    manifest["settings"]["socket_mode_enabled"] = False
-    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000)
-
-
 __all__ = [
     "EVENTS_PATH",
     "SlackConfigError",
@@ -242,7 +279,10 @@ __all__ = [
     "build_web_app",
     "check_settings",
     "create_app",
+    "distributed",
     "manifest_text",
+    "publisher_for",
     "run",
+    "serves_http",
     "web_runner",
 ]

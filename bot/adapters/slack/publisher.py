@@ -5,13 +5,16 @@ puts it in the app's Messages tab, which the manifest turns on, read-only).
 Each question message carries Slack message metadata naming its post (`POST_EVENT`, with the question's
 ref), so a scheduler that took over a claim whose sender died mid-send can find the message in the
 channel's history (`find_post`) instead of posting it a second time.
+
+With one SLACK_BOT_TOKEN every post goes out with it. Installable by any workspace, each goes out with its
+class's own workspace's bot (`Workspaces`, installations.py), never another workspace's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -20,6 +23,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import render
 from bot.core.publishing import PublishError
 from bot.core.replies import DailyPost, ReviewReminder
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.installations import Workspaces
 
 log = logging.getLogger(__name__)
 
@@ -81,18 +87,23 @@ def publish_error(error: Exception, permanent: dict[str, str] = PERMANENT) -> Pu
 class SlackPublisher:
     """Posts a DailyPost with chat.postMessage; returns the question message's ts. `find_post` finds it again."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, workspaces: Workspaces | None = None) -> None:
         self.client = client
+        self.workspaces = workspaces  # None: one workspace, `client`'s token
         self._me: tuple[str, str] | None = None  # (bot_id, user_id) from auth.test, asked once
 
+    async def _client_for(self, community_id: str) -> AsyncWebClient:
+        return self.client if self.workspaces is None else await self.workspaces.client_for(community_id)
+
     async def publish(self, channel_id: str, post: DailyPost) -> str:
+        client = await self._client_for(post.community_id)
         first, *rest = render.daily_post(post)
-        ts = await self._post(channel_id, {**first, "metadata": post_metadata(post)})
+        ts = await self._post(client, channel_id, {**first, "metadata": post_metadata(post)})
         for message in rest:
             # The question is out: a failed follow-up (the weekly board) must not make the
             # scheduler retry, which would post the question a second time.
             try:
-                await self._post(channel_id, message)
+                await self._post(client, channel_id, message)
             except PublishError as error:
                 log.warning("slack: the weekly leaderboard for %s was not posted: %s", channel_id, error)
         return ts
@@ -101,8 +112,9 @@ class SlackPublisher:
         """A direct message to the student: how many reviews wait, "Start review" and "Turn off reminders".
         PublishError (permanent when the member cannot be messaged at all) when Slack refuses it."""
         message = render.reminder(reminder)
+        client = await self._client_for(reminder.community_id)
         try:
-            await self.client.chat_postMessage(
+            await client.chat_postMessage(
                 channel=reminder.user_id,  # a user id: Slack posts it into the app's DM with them
                 text=message["text"],
                 blocks=message["blocks"],
@@ -122,9 +134,10 @@ class SlackPublisher:
         ref = post.question.ref.encode()
         cursor: str | None = None
         try:
-            bot_id, user_id = await self._identity()
+            client = await self._client_for(post.community_id)
+            bot_id, user_id = await self._identity(post.community_id)
             for _ in range(HISTORY_PAGES):
-                response = await self.client.conversations_history(
+                response = await client.conversations_history(
                     channel=channel_id,
                     oldest=f"{since.timestamp():.6f}",
                     include_all_metadata=True,
@@ -149,16 +162,19 @@ class SlackPublisher:
         )
         return None
 
-    async def _identity(self) -> tuple[str, str]:
+    async def _identity(self, community_id: str) -> tuple[str, str]:
+        if self.workspaces is not None:  # an installed workspace's bot is stored with its ids
+            bot = await self.workspaces.bot(community_id)
+            return bot.bot_id, bot.bot_user_id
         if self._me is None:
             response = await self.client.auth_test()
             self._me = (str(response.get("bot_id") or ""), str(response.get("user_id") or ""))
         return self._me
 
-    async def _post(self, channel_id: str, message: dict[str, Any]) -> str:
+    async def _post(self, client: AsyncWebClient, channel_id: str, message: dict[str, Any]) -> str:
         """One chat.postMessage: the message's text and blocks, and its metadata if it has any."""
         try:
-            response = await self.client.chat_postMessage(
+            response = await client.chat_postMessage(
                 channel=channel_id,
                 text=message["text"],
                 blocks=message["blocks"],

@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
 
+from tests.adapters.slack.fake_oauth import FakeInstalls
+
 BOT_TOKEN = "xoxb-test-bot-token-0000"
 APP_TOKEN = "xapp-1-test-app-token-0000"
 SIGNING_SECRET = "test-signing-secret-0000"
@@ -50,6 +52,8 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     # (method, channel or None) -> the Slack error code that call gets
     failures: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    # "Add to Slack": oauth.v2.access, and the bot each installed workspace's token belongs to
+    installs: FakeInstalls = field(default_factory=FakeInstalls)
     channel_messages: list[dict[str, Any]] = field(default_factory=list)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     # When set, messages get their `ts` from this clock (as Slack's own time), so conversations.history's
@@ -155,8 +159,11 @@ class FakeSlack:
             extra = {"needed": "chat:write", "provided": "commands"} if error == "missing_scope" else {}
             return web.json_response({"ok": False, "error": error, **extra})
         answer: dict[str, Any] = {"ok": True}
+        if method == "oauth.v2.access":
+            return web.json_response(self.installs.access(body, headers))
+        bot = self.installs.identity(headers.get("Authorization"))
         if method == "auth.test":
-            answer |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "studybot", "team": "Test"}
+            answer |= bot
         elif method == "apps.connections.open":
             answer |= {"url": self.base.replace("http://", "ws://") + "/socket"}
         elif method == "views.open":
@@ -172,8 +179,8 @@ class FakeSlack:
                 "text": body.get("text", ""),
                 "blocks": body.get("blocks", []),
                 "ts": ts,
-                "bot_id": "BBOT",
-                "user": "UBOT",
+                "bot_id": bot["bot_id"],
+                "user": bot["user_id"],
             }
             if isinstance(body.get("metadata"), dict):
                 message["metadata"] = body["metadata"]

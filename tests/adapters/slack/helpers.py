@@ -19,6 +19,8 @@ def make_settings(**overrides: Any) -> SimpleNamespace:
         "slack_bot_token": SecretStr(BOT_TOKEN),
         "slack_app_token": None,
         "slack_signing_secret": SecretStr(SIGNING_SECRET),
+        "slack_client_id": None,
+        "slack_client_secret": None,
         "slack_api_url": "https://slack.com/api/",
         "port": 3000,
     }

@@ -274,12 +274,12 @@ async def test_publisher_returns_the_question_ts_and_survives_a_failed_board(fak
     real = publisher._post
     calls = 0
 
-    async def board_fails(channel, message):
+    async def board_fails(client, channel, message):
         nonlocal calls
         calls += 1
         if calls == 2:
             raise PublishError("ratelimited")
-        return await real(channel, message)
+        return await real(client, channel, message)
 
     monkeypatch.setattr(publisher, "_post", board_fails)
     assert await publisher.publish("C2", DailyPost(card, None, board)) == fake_slack.posted("C2")[0]["ts"]

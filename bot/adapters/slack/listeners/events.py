@@ -1,6 +1,8 @@
 """The Events API: the app was uninstalled from a workspace, or its bot token revoked (both mean the bot
 was removed: the class's data is deleted in 30 days unless it returns). bolt acknowledges an event before
-its listener runs, and skips its auth.test for these two (the token no longer works).
+its listener runs, and skips its auth.test for these two (the token no longer works). Installable by any
+workspace, the app also forgets the workspace's installation (bolt's own listeners for these events do it:
+its bot for a revoked bot token, the user's installation for a revoked user token, everything on uninstall).
 
 There is no "installed" event: a request from a workspace (a command, a click, a form) shows the app is
 installed there, so the first one after start-up, and the first after a removal, calls off the deletion."""
@@ -62,12 +64,18 @@ def register(app: AsyncApp, service: StudyService) -> Presence:
         log.info("slack %s: the class's data will be deleted in 30 days unless the app returns", what)
         await presence.removed(community)
 
+    forget_installation = app.installation_store is not None
+
     @app.event("app_uninstalled")
-    async def on_app_uninstalled(body):
+    async def on_app_uninstalled(body, context):
+        if forget_installation:
+            await app.default_app_uninstalled_event_listener()(context=context)
         await removed(body, "app_uninstalled")
 
     @app.event("tokens_revoked")
-    async def on_tokens_revoked(body, event):
+    async def on_tokens_revoked(body, event, context):
+        if forget_installation:
+            await app.default_tokens_revoked_event_listener()(event=event, context=context)
         # Only the bot's token matters (the app holds no user tokens); a user's revoked token is not a removal.
         if (event.get("tokens") or {}).get("bot"):
             await removed(body, "tokens_revoked")
