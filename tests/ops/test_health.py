@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
+from bot.adapters import slack as slack_adapter
 from bot.bootstrap import open_bot
 from bot.config import Settings
 from bot.core.publishing import Publishers
@@ -51,6 +52,7 @@ async def test_discord_only_serves_health_and_readiness_on_port(fake, database_u
 
 async def test_socket_mode_serves_health_and_readiness_on_port(fake_slack, sqlite_url, clock, monkeypatch):
     slack_through(monkeypatch, fake_slack.api_url)
+    monkeypatch.setattr(slack_adapter, "SOCKET_PING_INTERVAL", 0.2)  # reconnect attempts 0.2 s apart, not 10
     port = free_port()
     settings = Settings(
         _env_file=None,
@@ -66,6 +68,17 @@ async def test_socket_mode_serves_health_and_readiness_on_port(fake_slack, sqlit
             status, body = await until(session, base + "/readyz", lambda status, _: status == 200)
             assert json.loads(body) == READY | {"slack": "connected"}
             assert fake_slack.api_calls("apps.connections.open")  # in Socket Mode: nothing listens for Slack
+
+            # Slack drops the websocket: not ready until the SDK has reconnected by itself.
+            opened = len(fake_slack.api_calls("apps.connections.open"))
+            fake_slack.refuse_sockets = True
+            await fake_slack.drop_sockets()
+            status, body = await until(session, base + "/readyz", lambda status, _: status == 503)
+            assert json.loads(body) == {"status": "not ready", "database": "ok", "slack": "not connected"}
+            fake_slack.refuse_sockets = False
+            status, body = await until(session, base + "/readyz", lambda status, _: status == 200)
+            assert json.loads(body) == READY | {"slack": "connected"}
+            assert len(fake_slack.api_calls("apps.connections.open")) > opened
 
 
 async def test_slack_http_mode_serves_events_and_health_on_one_port(fake_slack, sqlite_url, clock, monkeypatch):

@@ -60,6 +60,9 @@ _gates: weakref.WeakKeyDictionary[AsyncApp, Gate] = weakref.WeakKeyDictionary()
 _workspaces: weakref.WeakKeyDictionary[AsyncApp, installations.Workspaces] = weakref.WeakKeyDictionary()
 
 _NO_BOT_TOKEN = "SLACK_BOT_TOKEN is not set."
+# Seconds between Socket Mode pings, and between attempts to connect again after Slack dropped the socket
+# (slack_bolt's default; tests make it short).
+SOCKET_PING_INTERVAL = 10.0
 
 
 class SlackSettings(Protocol):
@@ -220,7 +223,9 @@ async def run(
     app = create_app(service, settings, client)
     publisher = publisher_for(app)
 
-    def ready() -> None:
+    def ready(is_connected: Callable[[], bool] | None = None) -> None:
+        if is_connected is not None:
+            publisher.is_connected = is_connected
         if publishers is not None:
             publishers.add("slack", publisher)  # posts due for Slack channels go out now
 
@@ -234,18 +239,25 @@ async def run(
             publishers.remove("slack", publisher)
 
 
-async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[], None]) -> None:
+async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[Callable[[], bool]], None]) -> None:
     # Imported and created here: with aiohttp 3.14 the handler needs a running event loop.
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-    handler = AsyncSocketModeHandler(app, app_token)
+    handler = AsyncSocketModeHandler(app, app_token, ping_interval=SOCKET_PING_INTERVAL)
     try:
         await handler.connect_async()
         log.info("slack: connected in Socket Mode")
-        ready()
+        ready(lambda: _socket_up(handler.client))
         await asyncio.Event().wait()
     finally:
         await handler.close_async()
+
+
+def _socket_up(client: Any) -> bool:
+    """Whether the Socket Mode websocket is up now: slack_sdk's `is_connected()` without its awaited
+    ping-pong check, as /readyz asks synchronously (the SDK itself reconnects a stale socket)."""
+    session = client.current_session
+    return not client.closed and not client.stale and session is not None and not session.closed
 
 
 def serves_http(settings: SlackSettings) -> bool:

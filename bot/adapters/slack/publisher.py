@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -91,6 +92,12 @@ class SlackPublisher:
         self.client = client
         self.workspaces = workspaces  # None: one workspace, `client`'s token
         self._me: tuple[str, str] | None = None  # (bot_id, user_id) from auth.test, asked once
+        # In Socket Mode, whether its websocket is up now (for /readyz); HTTP mode has no connection to lose.
+        self.is_connected: Callable[[], bool] = lambda: True
+
+    @property
+    def connected(self) -> bool:
+        return self.is_connected()
 
     async def _client_for(self, community_id: str) -> AsyncWebClient:
         return self.client if self.workspaces is None else await self.workspaces.client_for(community_id)

@@ -48,6 +48,7 @@ class FakeSlack:
     _outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes for the websocket
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    refuse_sockets: bool = False  # while True, a websocket upgrade gets 503 (Slack unreachable)
     # users.info and users.list answers: user id -> fields of its `user` object (is_admin, profile, ...)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     # (method, channel or None) -> the Slack error code that call gets
@@ -79,8 +80,7 @@ class FakeSlack:
         self.base = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
-        for ws in self._sockets:
-            await ws.close()
+        await self.drop_sockets()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -289,7 +289,15 @@ class FakeSlack:
         await self._record(Call(request.path, await request.json(), dict(request.headers)))
         return web.Response(status=404, text="expired_url")
 
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode websocket, as Slack does now and then (the SDK connects again)."""
+        sockets, self._sockets = self._sockets, []
+        for ws in sockets:
+            await ws.close()
+
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        if self.refuse_sockets:
+            raise web.HTTPServiceUnavailable()
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._sockets.append(ws)
