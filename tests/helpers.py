@@ -20,6 +20,7 @@ from bot.core.replies import DailyPost
 from bot.core.vocabulary import QuestionKind
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+ARRANGED_CONTENT = Path(__file__).parent / "fixtures" / "arranged"  # one order item, one match item
 SHIPPED_CONTENT = Path(__file__).parent.parent / "content"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -55,6 +56,16 @@ def wrong_answer(service, card) -> str:  # noqa: ANN001
     if card.kind is QuestionKind.TRUE_FALSE:
         return "false" if question.answer else "true"
     return "something else entirely"
+
+
+def an_answer(shown: str) -> str:
+    """An answer (right or wrong) the question the console showed takes: a console subprocess asks the real
+    date's daily question, which may be of any kind."""
+    if "Answer with: answer <" in shown and "your answer>" not in shown:
+        return "answer A"  # multiple choice
+    if "answer true" in shown:
+        return "answer true"
+    return "answer Stalin"
 
 
 class RecordingPublisher:

@@ -42,6 +42,7 @@ from bot.core.actor import Actor, Platform
 from bot.core.grading import normalise
 from bot.core.replies import QuestionRef
 from bot.core.vocabulary import Mode, Period, QuestionKind
+from bot.service.catalogue import arrangement_key
 
 # As the bot runs (FULL unless SQLITE_SYNCHRONOUS says otherwise), so the cost of durability shows here.
 SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
@@ -77,6 +78,9 @@ def answer_texts(question: Question) -> tuple[str, str]:
         return right, wrong
     if question.kind is QuestionKind.TRUE_FALSE:
         return ("true", "false") if question.answer else ("false", "true")
+    if question.kind in (QuestionKind.ORDER, QuestionKind.MATCH):
+        right = arrangement_key(question).arrangement
+        return " ".join(right), " ".join(reversed(right))  # 3 to 5 different items: reversed is wrong
     wrong = question.wrong[0] if question.wrong else "Nobody at all"
     return str(question.answer), wrong
 

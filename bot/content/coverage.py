@@ -62,7 +62,13 @@ def measure(bank: Bank) -> CoverageReport:
 
 def summary(bank: Bank, report: CoverageReport) -> str:
     kinds = list(QuestionKind)
-    short = {QuestionKind.MULTIPLE_CHOICE: "choice", QuestionKind.TRUE_FALSE: "t/f", QuestionKind.SHORT_ANSWER: "short"}
+    short = {
+        QuestionKind.MULTIPLE_CHOICE: "choice",
+        QuestionKind.TRUE_FALSE: "t/f",
+        QuestionKind.SHORT_ANSWER: "short",
+        QuestionKind.ORDER: "order",
+        QuestionKind.MATCH: "match",
+    }
     lines = [f"{'topic':<24}{''.join(f'{short[k]:>8}' for k in kinds)}{'total':>8}"]
     for topic_id in bank.topics:
         counts = report.per_topic_kind.get(topic_id, Counter())

@@ -78,6 +78,10 @@ def _stem(word: str) -> str:
 def fact_words(question: Question) -> frozenset[str]:
     """The words that carry a question's fact: its prompt and, where it is text, its right answer."""
     answer = question.answer_text if question.kind in _TEXT_ANSWERS else ""
+    if question.kind in (QuestionKind.ORDER, QuestionKind.MATCH):  # the events or pairs are the fact
+        answer = " ".join(
+            [*(event.event for event in question.events), *(f"{p.left} {p.right}" for p in question.pairs)]
+        )
     words = normalise(f"{question.prompt} {answer}").split()
     return frozenset(_stem(word) for word in words if len(word) > 1 and word not in _STOP)  # not the 'E. H.' of Carr
 

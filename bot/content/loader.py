@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.content.schema import (
+    ARRANGED,
     MAX_PROMPT,
     Allowance,
     Area,
@@ -22,9 +25,11 @@ from bot.content.schema import (
     Term,
     Topic,
 )
+from bot.core.dates import parse_date, years_in
 from bot.core.grading import match_short_answer, normalise, with_other_names
 from bot.core.vocabulary import QuestionKind
 
+_SHORT_RANGE = re.compile(r"\b(\d{4})\s*[-\u2013]\s*(\d{2})\b")
 BANNED_OPTIONS = ("all of the above", "none of the above", "both a and b")
 
 
@@ -236,7 +241,24 @@ def _check_question(collector: _Collector, item: _Item, figure_names: list[tuple
     def add(key: str, message: str) -> None:
         collector.add(item.file, item.at(key), f"{label}: {message}")
 
-    if question.kind is QuestionKind.MULTIPLE_CHOICE:
+    arranged = question.kind in (QuestionKind.ORDER, QuestionKind.MATCH)
+    if arranged and (question.answer is not None or question.options or question.accept or question.wrong):
+        add(
+            "answer",
+            f"{question.kind} items take no answer, options, accept or wrong: the right answer is in "
+            f"their {'events' if question.kind is QuestionKind.ORDER else 'pairs'}",
+        )
+    if not arranged and question.answer is None:
+        add("kind", "the question has no answer")
+    if question.kind is not QuestionKind.ORDER and question.events:
+        add("events", "only order items take events")
+    if question.kind is not QuestionKind.MATCH and question.pairs:
+        add("pairs", "only match items take pairs")
+    if question.kind is QuestionKind.ORDER:
+        _check_order(add, question)
+    elif question.kind is QuestionKind.MATCH:
+        _check_match(add, question)
+    elif question.kind is QuestionKind.MULTIPLE_CHOICE:
         if not 3 <= len(question.options) <= 5:
             add("options", f"multiple choice needs 3 to 5 options, has {len(question.options)}")
         folded = [normalise(option) for option in question.options]
@@ -268,6 +290,53 @@ def _check_question(collector: _Collector, item: _Item, figure_names: list[tuple
                 add("accept", f"alias '{alias}' also matches a wrong answer")
     if len(question.prompt) >= MAX_PROMPT:
         add("prompt", f"prompt is {len(question.prompt)} characters; keep it under {MAX_PROMPT}")
+
+
+def _check_order(add: Callable[[str, str], None], question: Question) -> None:
+    """3 to 5 different events, each dated, listed earliest first, no two whose order the dates leave open."""
+    events = question.events
+    if len(events) not in ARRANGED:
+        add("events", f"an order item needs 3 to 5 events, has {len(events)}")
+    if len({normalise(event.event) for event in events}) != len(events):
+        add("events", "two events are the same")
+    for event in events:
+        if years_in(normalise(event.event)):
+            add("events", f"the event '{event.event}' gives its year away: keep the year in its date")
+    for earlier, later in itertools.pairwise(events):
+        if not _before(earlier.date, later.date):
+            add("events", f"'{earlier.event}' ({earlier.date}) is not clearly before '{later.event}' ({later.date})")
+
+
+def _before(earlier: str, later: str) -> bool:
+    """Whether the first date is plainly before the second: by year, else month, else day, where both say it;
+    for a date the grader cannot read ("1923-24", "late 1927") by its first year alone."""
+    first, second = parse_date(normalise(earlier)), parse_date(normalise(later))
+    if first is None or second is None:
+        first_years, second_years = _years(earlier), _years(later)
+        return bool(first_years and second_years) and max(first_years) < min(second_years)
+    for mine, theirs in ((first.year, second.year), (first.month, second.month), (first.day, second.day)):
+        if mine is None or theirs is None:
+            return False
+        if mine != theirs:
+            return mine < theirs
+    return False
+
+
+def _years(date: str) -> set[int]:
+    """The years a date names, a range's short end too ("1923-24" is 1923 and 1924)."""
+    years = set(years_in(normalise(date)))
+    for start, end in _SHORT_RANGE.findall(date):
+        years.add(int(start[:2] + end))
+    return years
+
+
+def _check_match(add: Callable[[str, str], None], question: Question) -> None:
+    pairs = question.pairs
+    if len(pairs) not in ARRANGED:
+        add("pairs", f"a match item needs 3 to 5 pairs, has {len(pairs)}")
+    for side in ("left", "right"):
+        if len({normalise(getattr(pair, side)) for pair in pairs}) != len(pairs):
+            add("pairs", f"two {side}-hand items are the same")
 
 
 def _check_lookup_names(collector: _Collector, indexed: dict[str, dict[str, _Item]]) -> None:

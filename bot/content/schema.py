@@ -12,6 +12,8 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9:._-]*$", max_
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 MAX_PROMPT = 300
+MAX_ITEM = 100  # an order item's event, a match item's left or right: one line on a phone
+ARRANGED = range(3, 6)  # an order item's events, a match item's pairs: 3 to 5
 TAGS = frozenset({"why-how", "chronology", "historians", "which-figure", "misconception", "judgement"})
 
 
@@ -49,13 +51,29 @@ class Coverage(Strict):
     terms: int = 0
 
 
+class Event(Strict):
+    """One event of an order item, with the date shown once the student has answered."""
+
+    event: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ITEM)]
+    date: Text
+
+
+class Pair(Strict):
+    """One pair of a match item: a numbered left-hand item and its lettered right-hand one."""
+
+    left: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ITEM)]
+    right: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ITEM)]
+
+
 class Question(Strict):
     id: Slug
     topic: Slug
     kind: QuestionKind
     prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PROMPT)]
     options: list[Text] = Field(default_factory=list)
-    answer: str | bool
+    answer: str | bool | None = None  # order and match items have none: the order of `events`, the `pairs`
+    events: list[Event] = Field(default_factory=list)  # an order item's, earliest first
+    pairs: list[Pair] = Field(default_factory=list)  # a match item's
     accept: list[Text] = Field(default_factory=list)
     wrong: list[Text] = Field(default_factory=list)
     explanation: Text
@@ -75,6 +93,10 @@ class Question(Strict):
     def answer_text(self) -> str:
         if self.kind is QuestionKind.TRUE_FALSE:
             return "True" if self.answer is True else "False"
+        if self.kind is QuestionKind.ORDER:
+            return " \u2192 ".join(f"{event.event} ({event.date})" for event in self.events)
+        if self.kind is QuestionKind.MATCH:
+            return "; ".join(f"{pair.left}: {pair.right}" for pair in self.pairs)
         return str(self.answer)
 
 

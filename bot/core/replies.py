@@ -57,11 +57,14 @@ class AskedQuestion:
     topic: str  # the topic's title
     kind: QuestionKind
     prompt: str
+    # Multiple choice: lettered options; true/false: True and False; order: the events, numbered in a
+    # shuffled order; match: the right-hand items, lettered, beside `lefts`.
     options: tuple[Option, ...] = ()
     figures: tuple[FigureLink, ...] = ()
     already_answered: bool = False  # the daily question this member has already answered
     reviews_due: int = 0  # asked by `review`: how many are due today, this one included
     assignment: AssignmentStanding | None = None  # an assignment's question: the student's way through it so far
+    lefts: tuple[str, ...] = ()  # a match item's left-hand items, numbered 1, 2, 3 ... in this order
 
     @property
     def is_daily(self) -> bool:

@@ -46,6 +46,16 @@ def choose_practice(candidates: Sequence[str], times_seen: Mapping[str, int], ex
     return _rng("practice", seed).choice(pool)
 
 
+def arranged(question_id: str, items: Sequence[str]) -> list[str]:
+    """An order item's events, or a match item's right-hand items, shuffled in an order fixed per question
+    id, and never in the order the author wrote them (which is the answer)."""
+    shuffled = list(items)
+    _rng("arranged", question_id).shuffle(shuffled)
+    if shuffled == list(items) and len(items) > 1:
+        shuffled = shuffled[1:] + shuffled[:1]
+    return shuffled
+
+
 def option_order(question_id: str, options: Sequence[str]) -> list[tuple[str, str]]:
     """Options in an order fixed per question id, lettered A, B, C ... (authors may write the answer first)."""
     shuffled = list(options)

@@ -12,6 +12,16 @@ class QuestionKind(StrEnum):
     MULTIPLE_CHOICE = "multiple_choice"
     TRUE_FALSE = "true_false"
     SHORT_ANSWER = "short_answer"
+    ORDER = "order"  # put 3-5 events in time order: answered "3 1 4 2"
+    MATCH = "match"  # pair 3-5 items with 3-5 lettered ones: answered "C A B" or "1C 2A 3B"
+
+    @property
+    def typed(self) -> bool:
+        """Answered by typing (a modal, or the answer command) rather than by tapping one option."""
+        return self in _TYPED
+
+
+_TYPED = frozenset({QuestionKind.SHORT_ANSWER, QuestionKind.ORDER, QuestionKind.MATCH})
 
 
 class Mode(StrEnum):

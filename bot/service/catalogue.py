@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.schema import Bank, Question
 from bot.core import selection
+from bot.core.arrangement import in_place, read_match, read_order
 from bot.core.errors import InvalidInput, NoQuestionsAvailable, NotFound, UnknownTopic
 from bot.core.grading import (
     ShortAnswer,
@@ -37,10 +38,11 @@ TYPED_ANSWER_WANTED = (
 class AnswerKey:
     """What grading and display need of one question."""
 
-    options: tuple[tuple[str, str], ...]  # (letter, text) in display order; empty unless multiple choice
+    options: tuple[tuple[str, str], ...]  # (letter or number, text) in display order: choices, events, rights
     answer_letter: str | None
     correct_display: str
     short_answer: ShortAnswer
+    arrangement: tuple[str, ...] = ()  # order: the numbers in time order; match: each left's letter in turn
 
 
 class Catalogue:
@@ -72,7 +74,7 @@ class Catalogue:
     def asked(self, ref: QuestionRef, *, already_answered: bool = False, reviews_due: int = 0) -> AskedQuestion:
         """The question as a student is shown it."""
         question = self.question(ref.question_id)
-        if question.kind is QuestionKind.MULTIPLE_CHOICE:
+        if question.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.ORDER, QuestionKind.MATCH):
             options = tuple(Option(letter, text) for letter, text in self.answer_key(question).options)
         elif question.kind is QuestionKind.TRUE_FALSE:
             options = (Option("True", "True"), Option("False", "False"))
@@ -87,6 +89,7 @@ class Catalogue:
             self.figure_links(question),
             already_answered,
             reviews_due,
+            lefts=tuple(pair.left for pair in question.pairs),
         )
 
     def figure_links(self, question: Question) -> tuple[FigureLink, ...]:
@@ -116,6 +119,14 @@ class Catalogue:
             if verdict is None:
                 raise InvalidInput("Answer True or False.")
             return verdict is question.answer, "True" if verdict else "False"
+        if question.kind is QuestionKind.ORDER:
+            numbers = tuple(str(n) for n in read_order(given, len(key.arrangement)))
+            return _arranged(numbers, key.arrangement, "in the right place")
+        if question.kind is QuestionKind.MATCH:
+            letters = read_match(given, [letter for letter, _ in key.options])
+            pairs = tuple(f"{n}{letter}" for n, letter in enumerate(letters, start=1))
+            right = tuple(f"{n}{letter}" for n, letter in enumerate(key.arrangement, start=1))
+            return _arranged(pairs, right, "paired right")
         if is_choice_not_text(given):
             raise InvalidInput(TYPED_ANSWER_WANTED)
         return key.short_answer.match(given).matched, given
@@ -126,6 +137,8 @@ class Catalogue:
         and the wrong ones (its own plus every figure name not accepted, so 'Kamenev' never passes for
         'Zinoviev')."""
         key = self._answer_keys.get(question.id)
+        if key is None and question.kind in (QuestionKind.ORDER, QuestionKind.MATCH):
+            key = self._answer_keys[question.id] = arrangement_key(question)
         if key is None:
             options = tuple(selection.option_order(question.id, question.options))
             answer = normalise(str(question.answer))
@@ -247,3 +260,30 @@ class Catalogue:
         if not folded:
             return topics[:limit]
         return [t for t in topics if folded in normalise(t.title) or folded in normalise(t.topic_id)][:limit]
+
+
+def arrangement_key(question: Question) -> AnswerKey:
+    """An order item's events numbered in a shuffled order, and the numbers in time order; or a match
+    item's right-hand items lettered in a shuffled order, and each left's letter in turn."""
+    no_text = ShortAnswer(())
+    if question.kind is QuestionKind.ORDER:
+        shown = selection.arranged(question.id, [event.event for event in question.events])
+        number = {event: str(n) for n, event in enumerate(shown, start=1)}
+        order = tuple(number[event.event] for event in question.events)
+        display = f"{' '.join(order)}: {question.answer_text}"
+        return AnswerKey(tuple((number[event], event) for event in shown), None, display, no_text, order)
+    rights = selection.arranged(question.id, [pair.right for pair in question.pairs])
+    letter = dict(zip(rights, selection.LETTERS, strict=False))
+    answer = tuple(letter[pair.right] for pair in question.pairs)
+    display = "; ".join(
+        f"{n}{letter[pair.right]} {pair.left}: {pair.right}" for n, pair in enumerate(question.pairs, 1)
+    )
+    return AnswerKey(tuple((letter[right], right) for right in rights), None, display, no_text, answer)
+
+
+def _arranged(given: tuple[str, ...], right: tuple[str, ...], placed: str) -> tuple[bool, str]:
+    """(right?, the answer as shown back: with how many were right when not all were)."""
+    shown = " ".join(given)
+    if given == right:
+        return True, shown
+    return False, f"{shown} ({in_place(given, right)} of {len(right)} {placed})"

@@ -24,7 +24,6 @@ from bot.core.actor import Actor
 from bot.core.clock import Clock, day_bounds, zone
 from bot.core.errors import InvalidInput, NotAllowed, NotFound, UnknownTopic
 from bot.core.reports import ChoiceShare, ClassReport, ExportDone, HardQuestion, ReportPeriod, StudentLine, TopicLine
-from bot.core.vocabulary import QuestionKind
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members
@@ -165,7 +164,7 @@ class Reports:
         question = self.catalogue.question(question_id)
         answered, right = counts
         mine = [(answer, correct, count) for q, answer, correct, count in given if q == question_id]
-        if question.kind is QuestionKind.SHORT_ANSWER:
+        if question.kind.typed:  # typed answers vary: the commonest wrong ones
             wrong: Counter[str] = Counter()
             for answer, correct, count in mine:
                 if not correct:

@@ -9,7 +9,7 @@ import sys
 import textwrap
 import time
 
-from tests.helpers import FIXTURE_CONTENT
+from tests.helpers import FIXTURE_CONTENT, an_answer
 
 # Run in its own process: a hang here must fail this test, not freeze the whole suite.
 STOP_MID_QUERY = textwrap.dedent(
@@ -70,10 +70,14 @@ def test_sigterm_lets_answers_finish_and_exits_cleanly(database_url: str, tmp_pa
         cwd=tmp_path,
     )
     try:
-        bot.stdin.write("daily\nanswer A\n")
+        bot.stdin.write("daily\n")
         bot.stdin.flush()
         seen = ""
         deadline = time.monotonic() + 30
+        while "Answer with" not in seen and time.monotonic() < deadline:
+            seen += bot.stdout.readline()
+        bot.stdin.write(an_answer(seen) + "\n")
+        bot.stdin.flush()
         while "Correct!" not in seen and "Not quite." not in seen and time.monotonic() < deadline:
             seen += bot.stdout.readline()
         assert "Correct!" in seen or "Not quite." in seen, seen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.adapters.console import assignments
+from bot.core.arrangement import example
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
@@ -52,6 +53,13 @@ def question(card: AskedQuestion) -> str:
         hint = f"Answer with: answer <{'/'.join(option.letter for option in card.options)}>"
     elif card.kind is QuestionKind.TRUE_FALSE:
         hint = "Answer with: answer true  or  answer false"
+    elif card.kind is QuestionKind.ORDER:
+        lines += [_wrap(f"{option.letter}. {option.text}", "  ") for option in card.options]
+        hint = f"Answer with the numbers in time order, earliest first: answer {example(card.kind, len(card.options))}"
+    elif card.kind is QuestionKind.MATCH:
+        lines += [_wrap(f"{n}. {left}", "  ") for n, left in enumerate(card.lefts, start=1)]
+        lines += [_wrap(f"{option.letter}) {option.text}", "  ") for option in card.options]
+        hint = f"Answer with a letter for each number: answer {example(card.kind, len(card.lefts))}"
     else:
         hint = "Answer with: answer <your answer>"
     if card.already_answered:
@@ -63,6 +71,8 @@ def feedback(result: AnswerFeedback) -> str:
     verdict = "\u2714 Correct!" if result.correct else "\u2718 Not quite."
     lines = [verdict if not result.repeated else f"{verdict} (your first answer: {result.given})"]
     if not result.correct:
+        if not result.repeated:
+            lines.append(_wrap(f"Your answer: {result.given}"))  # an order or match answer says how much was right
         lines.append(f"The answer: {result.correct_answer}")
     lines.append(_wrap(result.explanation))
     if result.ref.mode.value == "daily":

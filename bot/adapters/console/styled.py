@@ -14,6 +14,7 @@ from rich.text import Text
 from bot.adapters.console import assignments, render
 from bot.adapters.console.styled_reports import export_written, report_written  # noqa: F401 - RichView looks here
 from bot.adapters.console.views import ScheduleList, TopicList
+from bot.core.arrangement import example
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
@@ -46,6 +47,20 @@ def question(card: AskedQuestion) -> RenderableType:
         hint = f"answer <{'/'.join(option.letter for option in card.options)}>  (or just the letter)"
     elif card.kind is QuestionKind.TRUE_FALSE:
         hint = "answer true  or  answer false"
+    elif card.kind is QuestionKind.ORDER:
+        for option in card.options:
+            body.append("\n")
+            body.append(f"{option.letter}. ", style="bold cyan")
+            body.append(option.text)
+        hint = f"answer {example(card.kind, len(card.options))}  (the numbers in time order, earliest first)"
+    elif card.kind is QuestionKind.MATCH:
+        for n, left in enumerate(card.lefts, start=1):
+            body.append(f"\n{n}. ", style="bold cyan")
+            body.append(left)
+        for option in card.options:
+            body.append(f"\n   {option.letter}) ", style="bold magenta")
+            body.append(option.text)
+        hint = f"answer {example(card.kind, len(card.lefts))}  (a letter for each number, in turn)"
     else:
         hint = "answer <your answer>  (type it: a name, a date or a term)"
     if card.already_answered:
@@ -63,6 +78,8 @@ def feedback(result: AnswerFeedback) -> RenderableType:
         verdict.append(f" (your first answer: {result.given})", style="dim")
     lines: list[RenderableType] = [verdict]
     if not result.correct:
+        if not result.repeated:
+            lines.append(Text.assemble(("Your answer: ", "dim"), result.given))
         lines.append(Text.assemble(("The answer: ", "dim"), (result.correct_answer, "bold")))
     lines.append(Text(result.explanation))
     if result.ref.mode.value == "daily":

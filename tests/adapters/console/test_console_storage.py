@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, Proxy, fill, reset_postgres
+from tests.helpers import FIXTURE_CONTENT, POSTGRES_URL, Proxy, an_answer, fill, reset_postgres
 
 
 def read_until(bot: subprocess.Popen, marker: str, timeout: float = 30) -> str:
@@ -38,15 +38,6 @@ def console(database_url: str, cwd: Path) -> subprocess.Popen:
         env=env,
         cwd=cwd,
     )
-
-
-def an_answer(shown: str) -> str:
-    """An answer the question shown takes (right or wrong): today's question depends on the real date."""
-    if "Answer with: answer <" in shown and "your answer>" not in shown:
-        return "answer A"  # multiple choice
-    if "answer true" in shown:
-        return "answer true"
-    return "answer Stalin"
 
 
 def say(bot: subprocess.Popen, *lines: str) -> None:

@@ -28,6 +28,7 @@ from bot.adapters.discord.render.base import (
     set_footer,
     user_text,
 )
+from bot.core.arrangement import example
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
@@ -52,10 +53,19 @@ def question(card: AskedQuestion) -> Reply:
     lines = [card.prompt]
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
         lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
+    elif card.kind is QuestionKind.ORDER:
+        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
+    elif card.kind is QuestionKind.MATCH:
+        lines += [""] + [f"**{n}.** {left}" for n, left in enumerate(card.lefts, start=1)]
+        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
     embed = new_embed(title, "\n".join(lines))
-    if card.kind is QuestionKind.SHORT_ANSWER:
+    if card.kind.typed:
         buttons = (Button("Type your answer", custom_ids.typed(card.ref), discord.ButtonStyle.primary),)
         how = "Tap \u201cType your answer\u201d."
+        if card.kind is QuestionKind.ORDER:
+            how += f" Give the numbers in time order, earliest first, e.g. {example(card.kind, len(card.options))}."
+        elif card.kind is QuestionKind.MATCH:
+            how += f" Give a letter for each number in turn, e.g. {example(card.kind, len(card.lefts))}."
     else:
         buttons = tuple(
             Button(

@@ -28,9 +28,19 @@ from bot.adapters.slack.render.blocks import (
     truncate,
 )
 from bot.adapters.slack.render.review import feedback_buttons, review_note
+from bot.core.arrangement import example
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName, UnknownTopic
 from bot.core.grading import MAX_INPUT
-from bot.core.replies import AnswerFeedback, AskedQuestion, Forgotten, Leaderboard, QuestionRef, ReferenceCard, Stats
+from bot.core.replies import (
+    AnswerFeedback,
+    AskedQuestion,
+    Forgotten,
+    Leaderboard,
+    Option,
+    QuestionRef,
+    ReferenceCard,
+    Stats,
+)
 from bot.core.vocabulary import Mode, QuestionKind
 
 HELP_LINES: tuple[tuple[str, str], ...] = (
@@ -96,7 +106,16 @@ def question(card: AskedQuestion) -> Message:
         context(f"*{label}* \u00b7 {escape(card.topic)}{due}"),
         section(f"*{escape(card.prompt)}*"),
     ]
-    if card.options:  # multiple choice (letters) or true/false
+    if card.kind.typed:
+        listing = arrangement_text(card)
+        if listing:
+            blocks.append(section(listing))
+        plain = arrangement_text(card, plain=True)
+        value = ids.modal_value(card.ref, "\n".join(filter(None, (card.prompt, plain))))  # cut to the limit
+        blocks += actions([button("Type your answer", ids.OPEN_MODAL_ACTION, value, style="primary")])
+        example_answer = example(card.kind, len(card.lefts or card.options)) if listing else "<your answer>"
+        blocks.append(context(f"or reply with `{COMMAND} answer {example_answer}`"))
+    elif card.options:  # multiple choice (letters) or true/false
         multiple_choice = card.kind is QuestionKind.MULTIPLE_CHOICE
         if multiple_choice:
             blocks.append(section("\n".join(f"*{escape(o.letter)}.* {escape(o.text)}" for o in card.options)))
@@ -110,13 +129,32 @@ def question(card: AskedQuestion) -> Message:
                 for o in card.options
             ]
         )
-    else:
-        value = ids.modal_value(card.ref, card.prompt)  # cut to the value limit by button()
-        blocks += actions([button("Type your answer", ids.OPEN_MODAL_ACTION, value, style="primary")])
-        blocks.append(context(f"or reply with `{COMMAND} answer <your answer>`"))
     if card.already_answered:
         blocks.append(context("You have already answered today's question: answering again shows your first result."))
     return message(f"{label}: {card.prompt}", blocks)
+
+
+def arrangement_text(card: AskedQuestion, *, plain: bool = False) -> str:
+    """An order item's numbered events, or a match item's numbered and lettered items, with how to answer
+    (mrkdwn, or `plain` text for the modal, which escapes it itself); "" for other kinds."""
+    if card.kind is QuestionKind.ORDER:
+        items = [*card.options]
+        how = "Give the numbers in time order, earliest first"
+    elif card.kind is QuestionKind.MATCH:
+        items = [Option(str(n), left) for n, left in enumerate(card.lefts, start=1)] + [*card.options]
+        how = "Give a letter for each number, in turn"
+    else:
+        return ""
+    shape = example(card.kind, len(card.lefts or card.options))
+    if plain:
+        return "\n".join([*(f"{o.letter}. {o.text}" for o in items), f"{how}, e.g. {shape}"])
+    return "\n".join([*(f"*{o.letter}.* {escape(o.text)}" for o in items), f"_{how}, e.g. {shape}_"])
+
+
+def _modal_question(text: str) -> str:
+    """The question in bold, and an order or match item's items under it as they are."""
+    prompt, *items = text.split("\n")
+    return "\n".join([f"*{escape(prompt)}*", *map(escape, items)])
 
 
 def answer_modal(card_prompt: str, ref: QuestionRef, *, response_url: str | None, channel_id: str | None) -> dict:
@@ -129,7 +167,7 @@ def answer_modal(card_prompt: str, ref: QuestionRef, *, response_url: str | None
         "submit": {"type": "plain_text", "text": truncate("Submit", MODAL_BUTTON)},
         "close": {"type": "plain_text", "text": truncate("Cancel", MODAL_BUTTON)},
         "blocks": [
-            section(f"*{escape(card_prompt)}*") if card_prompt else section("Type your answer below."),
+            section(_modal_question(card_prompt)) if card_prompt else section("Type your answer below."),
             {
                 "type": "input",
                 "block_id": ids.ANSWER_BLOCK,

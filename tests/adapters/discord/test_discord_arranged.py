@@ -1,0 +1,66 @@
+"""An order item and a match item through the real discord.py against the fake Discord: /quiz shows the
+numbered and lettered items, the "Type your answer" modal takes an order or a set of pairs, and the reply
+gives partial credit, the right answer with its dates, or "Correct"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.bootstrap import open_service
+from tests.adapters.discord.helpers import ANNA, SCHOOL_A, assert_private, question_of
+from tests.conftest import NAMED
+from tests.helpers import ARRANGED_CONTENT
+
+
+@pytest.fixture
+async def service(sqlite_url, clock):
+    async with open_service(sqlite_url, ARRANGED_CONTENT, clock=clock, new_class_board=NAMED) as study:
+        yield study
+
+
+async def open_modal(fake, service, topic: str):  # noqa: ANN001, ANN201
+    shown = await fake.slash("quiz", ANNA, SCHOOL_A, topic=topic)
+    ref, question = question_of(shown, service)
+    opened = await fake.click(shown.message, f"typed|{ref.encode()}", ANNA, SCHOOL_A)
+    assert opened.callback["type"] == 9, opened.callback  # the modal
+    return shown, question, opened.callback["data"]
+
+
+async def test_an_order_item_in_the_modal_wrong_with_partial_credit_then_right(fake, bot, service):
+    shown, question, modal = await open_modal(fake, service, "order-drill")
+    key = service.catalogue.answer_key(question)
+    for number, event in key.options:
+        assert f"**{number}.** {event}" in shown.text
+    assert "Give the numbers in time order, earliest first" in shown.text
+
+    refused = await fake.submit(modal, "1 2 3", ANNA, SCHOOL_A)
+    assert_private(refused)
+    assert "Put the numbers 1 to 4 in the order the events happened" in refused.text
+
+    swapped = " ".join((key.arrangement[1], key.arrangement[0], *key.arrangement[2:]))
+    wrong = await fake.submit(modal, swapped, ANNA, SCHOOL_A)
+    assert_private(wrong)
+    assert "Not quite" in wrong.text and "(2 of 4 in the right place)" in wrong.text
+    assert "Lenin dies (21 January 1924) \u2192 Trotsky is removed as Commissar for War (January 1925)" in wrong.text
+
+    right = await fake.submit(modal, ", ".join(key.arrangement), ANNA, SCHOOL_A)
+    assert "Correct" in right.text and "in the right place" not in right.text
+
+
+async def test_a_match_item_in_the_modal_wrong_then_right_as_pairs(fake, bot, service):
+    shown, question, modal = await open_modal(fake, service, "match-drill")
+    key = service.catalogue.answer_key(question)
+    for n, pair in enumerate(question.pairs, start=1):
+        assert f"**{n}.** {pair.left}" in shown.text
+    for letter, right in key.options:
+        assert f"**{letter}.** {right}" in shown.text
+
+    rotated = key.arrangement[1:] + key.arrangement[:1]
+    wrong = await fake.submit(modal, "".join(rotated), ANNA, SCHOOL_A)
+    assert "Not quite" in wrong.text and "(0 of 3 paired right)" in wrong.text
+    assert "Bukharin: Editor of Pravda" in wrong.text
+
+    pairs = ", ".join(f"{n}-{letter}" for n, letter in reversed(list(enumerate(key.arrangement, start=1))))
+    right = await fake.submit(modal, pairs, ANNA, SCHOOL_A)
+    assert "Correct" in right.text
+    assert "**Answered:** 0 daily, 2 practice" in (await fake.slash("stats", ANNA, SCHOOL_A)).text

@@ -1,0 +1,64 @@
+"""An order item and a match item over the wire through bolt: `/study quiz` shows the numbered and lettered
+items, a typed order (by command and in the answer modal) is marked with partial credit, and right."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.slack import ids
+from bot.bootstrap import open_service
+from tests.adapters.slack.fake_slack import all_text, button
+from tests.conftest import NAMED
+from tests.helpers import ARRANGED_CONTENT
+
+
+@pytest.fixture
+async def service(sqlite_url, clock):
+    async with open_service(sqlite_url, ARRANGED_CONTENT, clock=clock, new_class_board=NAMED) as study:
+        yield study
+
+
+async def test_an_order_item_by_command_wrong_with_partial_credit_then_right(slack, service, fake_slack):
+    asked = await slack.ask("quiz order-drill")
+    key = service.catalogue.answer_key(service.catalogue.question("ord-t1"))
+    shown = all_text(asked)
+    for number, event in key.options:
+        assert f"*{number}.* {event}" in shown
+    assert "Give the numbers in time order, earliest first" in shown and "answer 2 3 4 1" in shown
+    assert fake_slack.limit_errors == []
+
+    swapped = " ".join((key.arrangement[1], key.arrangement[0], *key.arrangement[2:]))
+    wrong = all_text(await slack.ask(f"answer {swapped}"))
+    assert "Not quite" in wrong and "(2 of 4 in the right place)" in wrong
+    assert "Lenin dies (21 January 1924) \u2192 Trotsky is removed" in wrong  # the right order, with dates
+
+    await slack.ask("quiz order-drill")
+    right = all_text(await slack.ask(f"answer {''.join(key.arrangement)}"))
+    assert "Correct!" in right and "in the right place" not in right
+
+
+async def test_a_match_item_in_the_answer_modal_refused_wrong_and_right(slack, service, fake_slack):
+    asked = await slack.ask("quiz match-drill")
+    question = service.catalogue.question("mat-t1")
+    key = service.catalogue.answer_key(question)
+    shown = all_text(asked)
+    for n, pair in enumerate(question.pairs, start=1):
+        assert f"*{n}.* {pair.left}" in shown
+    for letter, right in key.options:
+        assert f"*{letter}.* {right}" in shown
+    url = await slack.click(button(asked, ids.OPEN_MODAL_ACTION))
+    view = (await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")))[0].body["view"]
+    assert "1. Zinoviev" in all_text(view) and "Give a letter for each number, in turn" in all_text(view)
+
+    assert (await slack.submit(view, "A A A"))[0] == 200  # not a different letter each: refused
+    assert "a different letter" in all_text(await fake_slack.reply(url))
+    rotated = key.arrangement[1:] + key.arrangement[:1]
+    assert (await slack.submit(view, " ".join(rotated)))[0] == 200
+    wrong = all_text((await fake_slack.wait_for(lambda: fake_slack.replies_to(url)[1:]))[0])
+    assert "Not quite" in wrong and "(0 of 3 paired right)" in wrong and "Zinoviev: Head of the Comintern" in wrong
+
+    pairs = " ".join(f"{n}{letter}" for n, letter in enumerate(key.arrangement, start=1))
+    assert (await slack.submit(view, pairs))[0] == 200
+    right = all_text((await fake_slack.wait_for(lambda: fake_slack.replies_to(url)[2:]))[0])
+    assert "Correct!" in right
+    assert "2 answered, 1 correct" in all_text(await slack.ask("stats"))  # the refused answer was not recorded
