@@ -20,7 +20,7 @@ from bot.core.replies import DailyPost
 from bot.core.vocabulary import QuestionKind
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-ARRANGED_CONTENT = Path(__file__).parent / "fixtures" / "arranged"  # one order item, one match item
+EXAM_SHAPES_CONTENT = Path(__file__).parent / "fixtures" / "exam-shapes"  # an order, a match and a source item
 SHIPPED_CONTENT = Path(__file__).parent.parent / "content"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -254,6 +254,8 @@ def _check_question(collector: _Collector, item: _Item, figure_names: list[tuple
         add("events", "only order items take events")
     if question.kind is not QuestionKind.MATCH and question.pairs:
         add("pairs", "only match items take pairs")
+    if question.kind is not QuestionKind.MULTIPLE_CHOICE and question.why_wrong:
+        add("why_wrong", "only multiple-choice items take why_wrong")
     if question.kind is QuestionKind.ORDER:
         _check_order(add, question)
     elif question.kind is QuestionKind.MATCH:
@@ -270,6 +272,10 @@ def _check_question(collector: _Collector, item: _Item, figure_names: list[tuple
             add("answer", f"answer {question.answer!r} is not among the options")
         if question.accept:
             add("accept", "'accept' is only for short answers")
+        wrong_options = {normalise(option) for option in question.options} - {normalise(str(question.answer))}
+        for option in question.why_wrong:
+            if normalise(option) not in wrong_options:
+                add("why_wrong", f"why_wrong names '{option}', which is not one of the wrong options")
     elif question.kind is QuestionKind.TRUE_FALSE:
         if not isinstance(question.answer, bool):
             add("answer", "a true/false answer must be true or false")

@@ -12,6 +12,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9:._-]*$", max_
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 MAX_PROMPT = 300
+MAX_EXTRACT = 900  # a source item's extract: a short paragraph
 MAX_ITEM = 100  # an order item's event, a match item's left or right: one line on a phone
 ARRANGED = range(3, 6)  # an order item's events, a match item's pairs: 3 to 5
 TAGS = frozenset({"why-how", "chronology", "historians", "which-figure", "misconception", "judgement"})
@@ -65,6 +66,16 @@ class Pair(Strict):
     right: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ITEM)]
 
 
+class Extract(Strict):
+    """A source a question is about: a short extract (or a faithful paraphrase), and its provenance."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_EXTRACT)]
+    who: Text  # who wrote or said it, and their position then
+    when: Text
+    audience: str = ""  # for whom: it bears on how far the source can be trusted
+    note: str = ""  # where it comes from, and whether it is a paraphrase
+
+
 class Question(Strict):
     id: Slug
     topic: Slug
@@ -74,6 +85,11 @@ class Question(Strict):
     answer: str | bool | None = None  # order and match items have none: the order of `events`, the `pairs`
     events: list[Event] = Field(default_factory=list)  # an order item's, earliest first
     pairs: list[Pair] = Field(default_factory=list)  # a match item's
+    # Multiple choice: why a wrong option is wrong, keyed by its text; shown to a student who picks it.
+    why_wrong: dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]] = (
+        Field(default_factory=dict)
+    )
+    extract: Extract | None = None  # a source item's extract, shown above the prompt
     accept: list[Text] = Field(default_factory=list)
     wrong: list[Text] = Field(default_factory=list)
     explanation: Text

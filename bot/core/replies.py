@@ -49,6 +49,23 @@ class FigureLink:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceExtract:
+    """The source a question asks about, as the student reads it: the extract and who, when and for whom."""
+
+    text: str
+    who: str
+    when: str
+    audience: str = ""
+    note: str = ""  # e.g. "Paraphrase of ..."
+
+    @property
+    def attribution(self) -> str:
+        """ "Nikita Khrushchev, 25 February 1956, to delegates of the 20th Party Congress"."""
+        to = f", to {self.audience[0].lower()}{self.audience[1:]}" if self.audience else ""
+        return f"{self.who}, {self.when}{to}"
+
+
+@dataclass(frozen=True, slots=True)
 class AskedQuestion:
     """A question as a student is asked it (the options in their order, the figures it names); "cards"
     are only the figure and glossary cards (ReferenceCard)."""
@@ -65,6 +82,7 @@ class AskedQuestion:
     reviews_due: int = 0  # asked by `review`: how many are due today, this one included
     assignment: AssignmentStanding | None = None  # an assignment's question: the student's way through it so far
     lefts: tuple[str, ...] = ()  # a match item's left-hand items, numbered 1, 2, 3 ... in this order
+    extract: SourceExtract | None = None  # a source item's source, shown before the prompt
 
     @property
     def is_daily(self) -> bool:
@@ -84,6 +102,7 @@ class AnswerFeedback:
     repeated: bool = False  # a second answer to the same daily question: first result, no points
     figure: FigureLink | None = None
     note: str = ""  # e.g. "yesterday's question counts as practice"
+    why_wrong: str = ""  # why the option the student picked is wrong, when the item says
     reviews_due: int | None = None  # after a review: how many more are due today
     assignment: AssignmentStanding | None = None  # after an assignment's question: the student's standing now
 

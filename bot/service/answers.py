@@ -109,4 +109,5 @@ class Answers:
             repeated=outcome.repeated,
             figure=links[0] if links else None,
             note=note,
+            why_wrong="" if outcome.correct else self.catalogue.why_wrong(question, outcome.answer_given),
         )

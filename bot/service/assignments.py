@@ -336,5 +336,6 @@ class Assignments:
             repeated=repeated,
             figure=links[0] if links else None,
             note="You had answered this one already: that answer counts, nothing was added." if repeated else "",
+            why_wrong="" if right else self.catalogue.why_wrong(question, given),
             assignment=self._standing(row, community, found),
         )

@@ -24,7 +24,7 @@ from bot.core.grading import (
     with_other_names,
 )
 from bot.core.lookup import Entry, NameIndex
-from bot.core.replies import AskedQuestion, FigureLink, Option, QuestionRef, TopicInfo
+from bot.core.replies import AskedQuestion, FigureLink, Option, QuestionRef, SourceExtract, TopicInfo
 from bot.core.vocabulary import QuestionKind
 from bot.store.members import CommunityRow
 
@@ -90,6 +90,7 @@ class Catalogue:
             already_answered,
             reviews_due,
             lefts=tuple(pair.left for pair in question.pairs),
+            extract=_extract(question),
         )
 
     def figure_links(self, question: Question) -> tuple[FigureLink, ...]:
@@ -98,6 +99,15 @@ class Catalogue:
     def correct_answer(self, question: Question) -> str:
         """The answer as students saw it: 'C) 3 April 1922' for multiple choice."""
         return self.answer_key(question).correct_display
+
+    def why_wrong(self, question: Question, shown: str) -> str:
+        """Why the option shown back ("B) ...") is wrong, if the item says; "" otherwise."""
+        if not question.why_wrong or question.kind is not QuestionKind.MULTIPLE_CHOICE:
+            return ""
+        letter, _, _ = shown.partition(")")
+        picked = dict(self.answer_key(question).options).get(letter.strip())
+        reasons = {normalise(option): reason for option, reason in question.why_wrong.items()}
+        return reasons.get(normalise(picked), "") if picked else ""
 
     def answer_forms(self, question: Question) -> list[str]:
         """Every answer a multiple-choice or true/false question can be given, as `grade` shows it back."""
@@ -287,3 +297,8 @@ def _arranged(given: tuple[str, ...], right: tuple[str, ...], placed: str) -> tu
     if given == right:
         return True, shown
     return False, f"{shown} ({in_place(given, right)} of {len(right)} {placed})"
+
+
+def _extract(question: Question) -> SourceExtract | None:
+    source = question.extract
+    return source and SourceExtract(source.text, source.who, source.when, source.audience, source.note)

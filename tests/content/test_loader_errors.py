@@ -59,6 +59,21 @@ def test_answer_not_among_the_options(content):
     assert problems == ["content/questions/extra.yaml:7: x-1: answer 'A fourth thing' is not among the options"]
 
 
+def test_why_wrong_must_name_a_wrong_option(content):
+    reasons = '    why_wrong:\n      "A thing": "It is the answer."\n      "A fifth thing": "Not an option."\n'
+    problems = problems_for(content, QUESTION + reasons)
+    assert problems == [
+        "content/questions/extra.yaml:10: x-1: why_wrong names 'A thing', which is not one of the wrong options",
+        "content/questions/extra.yaml:10: x-1: why_wrong names 'A fifth thing', which is not one of the wrong options",
+    ]
+    assert load_bank_with(content, QUESTION + '    why_wrong:\n      "Another thing": "It came second."\n')
+
+
+def load_bank_with(content: Path, text: str):  # noqa: ANN201
+    (content / "questions" / "extra.yaml").write_text(text, encoding="utf-8")
+    return load_bank(content)
+
+
 def test_short_answer_alias_that_matches_a_wrong_answer(content):
     text = """questions:
   - id: x-2

@@ -14,7 +14,7 @@ from bot.core.arrangement import in_place, read_match, read_order
 from bot.core.errors import InvalidInput
 from bot.core.selection import arranged
 from bot.service.catalogue import Catalogue
-from tests.helpers import ARRANGED_CONTENT
+from tests.helpers import EXAM_SHAPES_CONTENT
 
 
 @pytest.mark.parametrize("typed", ["3 1 4 2", "3,1,4,2", "3, 1, 4, 2", "3142", " 3-1-4-2 ", "3 > 1 > 4 > 2", "3→1→4→2"])
@@ -56,7 +56,7 @@ def test_items_are_never_shown_in_the_order_that_is_the_answer(items, question_i
 
 
 def test_grading_is_right_only_for_the_whole_order_and_shows_how_many_were_in_place():
-    catalogue = Catalogue(load_bank(ARRANGED_CONTENT))
+    catalogue = Catalogue(load_bank(EXAM_SHAPES_CONTENT))
     question = catalogue.question("ord-t1")
     right = catalogue.answer_key(question).arrangement
     assert catalogue.grade(question, " ".join(right)) == (True, " ".join(right))
@@ -69,7 +69,7 @@ def test_grading_is_right_only_for_the_whole_order_and_shows_how_many_were_in_pl
 
 
 def test_grading_a_match_shows_how_many_pairs_were_right():
-    catalogue = Catalogue(load_bank(ARRANGED_CONTENT))
+    catalogue = Catalogue(load_bank(EXAM_SHAPES_CONTENT))
     question = catalogue.question("mat-t1")
     key = catalogue.answer_key(question)
     rights = dict(key.options)
@@ -82,7 +82,7 @@ def test_grading_a_match_shows_how_many_pairs_were_right():
 
 def write_bank(tmp_path: Path, item: dict) -> Path:
     (tmp_path / "questions").mkdir()
-    (tmp_path / "topics.yaml").write_text((ARRANGED_CONTENT / "topics.yaml").read_text())
+    (tmp_path / "topics.yaml").write_text((EXAM_SHAPES_CONTENT / "topics.yaml").read_text())
     (tmp_path / "questions" / "q.yaml").write_text(yaml.safe_dump({"questions": [item]}))
     return tmp_path
 

@@ -47,7 +47,11 @@ def question_title(card: AskedQuestion) -> str:
 
 def question(card: AskedQuestion) -> str:
     title = question_title(card)
-    lines = [f"{title} \u00b7 {card.topic}", _wrap(card.prompt)]
+    lines = [f"{title} \u00b7 {card.topic}"]
+    if card.extract is not None:
+        lines += [_wrap(card.extract.text, "  \u2502 "), _wrap(f"\u2014 {card.extract.attribution}", "    ")]
+        lines += [_wrap(f"({card.extract.note})", "    ")] if card.extract.note else []
+    lines.append(_wrap(card.prompt))
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
         lines += [_wrap(f"{option.letter}) {option.text}", "  ") for option in card.options]
         hint = f"Answer with: answer <{'/'.join(option.letter for option in card.options)}>"
@@ -74,6 +78,8 @@ def feedback(result: AnswerFeedback) -> str:
         if not result.repeated:
             lines.append(_wrap(f"Your answer: {result.given}"))  # an order or match answer says how much was right
         lines.append(f"The answer: {result.correct_answer}")
+        if result.why_wrong:
+            lines.append(_wrap(f"Why not yours: {result.why_wrong}"))
     lines.append(_wrap(result.explanation))
     if result.ref.mode.value == "daily":
         lines.append(f"+{result.points} points \u00b7 streak {result.streak} \u00b7 total {result.total_points}")

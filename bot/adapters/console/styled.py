@@ -38,7 +38,14 @@ from bot.core.vocabulary import QuestionKind
 
 def question(card: AskedQuestion) -> RenderableType:
     title = render.question_title(card)
-    body = Text(card.prompt, style="bold")
+    body = Text()
+    if card.extract is not None:
+        body.append(f"\u201c{card.extract.text}\u201d\n", style="italic")
+        body.append(f"\u2014 {card.extract.attribution}\n", style="dim")
+        if card.extract.note:
+            body.append(f"({card.extract.note})\n", style="dim")
+        body.append("\n")
+    body.append(card.prompt, style="bold")
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
         for option in card.options:
             body.append("\n")
@@ -81,6 +88,8 @@ def feedback(result: AnswerFeedback) -> RenderableType:
         if not result.repeated:
             lines.append(Text.assemble(("Your answer: ", "dim"), result.given))
         lines.append(Text.assemble(("The answer: ", "dim"), (result.correct_answer, "bold")))
+        if result.why_wrong:
+            lines.append(Text.assemble(("Why not yours: ", "dim"), result.why_wrong))
     lines.append(Text(result.explanation))
     if result.ref.mode.value == "daily":
         lines.append(

@@ -51,6 +51,14 @@ def question(card: AskedQuestion) -> Reply:
     )
     title = f"{kind} \u00b7 {card.topic}"
     lines = [card.prompt]
+    if card.extract is not None:
+        source = card.extract
+        lines = [
+            f"> *{source.text}*",
+            f"\u2014 {source.attribution}",
+            *filter(None, [source.note and f"({source.note})"]),
+        ]
+        lines += ["", f"**{card.prompt}**"]
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
         lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
     elif card.kind is QuestionKind.ORDER:
@@ -98,6 +106,8 @@ def feedback(result: AnswerFeedback) -> Reply:
     embed = new_embed(title, result.explanation, GREEN if result.correct else RED)
     add_field(embed, "Your answer", user_text(result.given), inline=True)
     add_field(embed, "Correct answer", result.correct_answer, inline=True)
+    if result.why_wrong:
+        add_field(embed, "Why not yours", result.why_wrong)
     if result.ref.mode is Mode.DAILY and not result.repeated:
         add_field(embed, "Points", f"+{result.points} (total {result.total_points})", inline=True)
     else:

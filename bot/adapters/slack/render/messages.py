@@ -102,10 +102,11 @@ def question(card: AskedQuestion) -> Message:
     due = f" \u00b7 {card.reviews_due} due today" if card.ref.mode is Mode.REVIEW and card.reviews_due else ""
     if card.assignment is not None:
         due = f" \u00b7 #{card.assignment.assignment.assignment_id}: {card.assignment.progress}"
-    blocks: list[dict[str, Any]] = [
-        context(f"*{label}* \u00b7 {escape(card.topic)}{due}"),
-        section(f"*{escape(card.prompt)}*"),
-    ]
+    blocks: list[dict[str, Any]] = [context(f"*{label}* \u00b7 {escape(card.topic)}{due}")]
+    if card.extract is not None:
+        blocks.append(section(quote(card.extract.text)))
+        blocks.append(context(escape(f"\u2014 {card.extract.attribution}"), *filter(None, [escape(card.extract.note)])))
+    blocks.append(section(f"*{escape(card.prompt)}*"))
     if card.kind.typed:
         listing = arrangement_text(card)
         if listing:
@@ -132,6 +133,11 @@ def question(card: AskedQuestion) -> Message:
     if card.already_answered:
         blocks.append(context("You have already answered today's question: answering again shows your first result."))
     return message(f"{label}: {card.prompt}", blocks)
+
+
+def quote(text: str) -> str:
+    """A source's words as a Slack block quote."""
+    return "\n".join(f"> {escape(line)}" for line in text.splitlines() or [""])
 
 
 def arrangement_text(card: AskedQuestion, *, plain: bool = False) -> str:
@@ -198,6 +204,8 @@ def feedback(fb: AnswerFeedback) -> Message:
     lines.append(f"You answered: *{echo(fb.given)}*")
     if not fb.correct or fb.repeated:
         lines.append(f"Correct answer: *{escape(fb.correct_answer)}*")
+    if fb.why_wrong:
+        lines.append(f"Why not yours: {escape(fb.why_wrong)}")
     blocks: list[dict[str, Any]] = [header(title), section("\n".join(lines))]
     if fb.explanation:
         blocks.append(section(escape(fb.explanation)))

@@ -1,16 +1,17 @@
-"""An order item and a match item in the console (a subprocess), answered wrong with partial credit shown,
-in a shape it cannot read (refused, nothing recorded), and right."""
+"""Order, match and source items in the console (a subprocess): an order and a match answered wrong with
+partial credit shown, in a shape it cannot read (refused, nothing recorded), and right; a source item's
+extract with its provenance, and why the option picked is wrong."""
 
 from __future__ import annotations
 
 from bot.content.loader import load_bank
 from bot.service.catalogue import Catalogue
 from tests.adapters.console.test_console_typed_answers import console
-from tests.helpers import ARRANGED_CONTENT
+from tests.helpers import EXAM_SHAPES_CONTENT
 
 
 def test_order_and_match_items_show_their_items_take_typed_orders_and_give_partial_credit(tmp_path):
-    catalogue = Catalogue(load_bank(ARRANGED_CONTENT))
+    catalogue = Catalogue(load_bank(EXAM_SHAPES_CONTENT))
     order, match = catalogue.question("ord-t1"), catalogue.question("mat-t1")
     in_time = catalogue.answer_key(order).arrangement
     swapped = " ".join((in_time[1], in_time[0], *in_time[2:]))
@@ -27,7 +28,7 @@ def test_order_and_match_items_show_their_items_take_typed_orders_and_give_parti
         "answer " + " ".join(f"{n}{letter}" for n, letter in reversed(list(enumerate(letters, start=1)))),
         "stats",
     ]
-    run = console(lines, db=tmp_path / "class.db", content=ARRANGED_CONTENT)
+    run = console(lines, db=tmp_path / "class.db", content=EXAM_SHAPES_CONTENT)
     out = run.stdout
     assert run.returncode == 0 and "Traceback" not in out + run.stderr, run.stderr
 
@@ -43,3 +44,14 @@ def test_order_and_match_items_show_their_items_take_typed_orders_and_give_parti
     assert "(0 of 3 paired right)" in out
     assert out.count("Correct!") == 2 and out.count("Not quite.") == 2
     assert "Answered 4 (0 daily, 4 practice, 0 review)" in out  # the refused one was not recorded
+
+
+def test_a_source_item_shows_its_extract_and_says_why_the_option_picked_is_wrong(tmp_path):
+    catalogue = Catalogue(load_bank(EXAM_SHAPES_CONTENT))
+    options = dict(catalogue.answer_key(catalogue.question("src-t1")).options)
+    wrong = next(letter for letter, text in options.items() if text.startswith("How many peasants"))
+    run = console(["quiz source-drill", f"answer {wrong}"], db=tmp_path / "class.db", content=EXAM_SHAPES_CONTENT)
+    assert run.returncode == 0, run.stderr
+    assert "\u2502 Success has turned some comrades' heads." in run.stdout
+    assert "\u2014 Joseph Stalin, 2 March 1930, to readers of Pravda" in run.stdout
+    assert "Why not yours: It gives no figures at all" in run.stdout

@@ -9,12 +9,12 @@ import pytest
 from bot.bootstrap import open_service
 from tests.adapters.discord.helpers import ANNA, SCHOOL_A, assert_private, question_of
 from tests.conftest import NAMED
-from tests.helpers import ARRANGED_CONTENT
+from tests.helpers import EXAM_SHAPES_CONTENT
 
 
 @pytest.fixture
 async def service(sqlite_url, clock):
-    async with open_service(sqlite_url, ARRANGED_CONTENT, clock=clock, new_class_board=NAMED) as study:
+    async with open_service(sqlite_url, EXAM_SHAPES_CONTENT, clock=clock, new_class_board=NAMED) as study:
         yield study
 
 
@@ -64,3 +64,16 @@ async def test_a_match_item_in_the_modal_wrong_then_right_as_pairs(fake, bot, se
     right = await fake.submit(modal, pairs, ANNA, SCHOOL_A)
     assert "Correct" in right.text
     assert "**Answered:** 0 daily, 2 practice" in (await fake.slash("stats", ANNA, SCHOOL_A)).text
+
+
+async def test_a_source_item_shows_its_extract_and_a_wrong_option_says_why(fake, bot, service):
+    shown = await fake.slash("quiz", ANNA, SCHOOL_A, topic="source-drill")
+    assert "> *Success has turned some comrades' heads." in shown.text
+    assert "\u2014 Joseph Stalin, 2 March 1930, to readers of Pravda" in shown.text
+    ref, question = question_of(shown, service)
+    key = service.catalogue.answer_key(question)
+    letter = next(letter for letter, text in key.options if text.startswith("Stalin's wish"))
+    custom_id = next(b["custom_id"] for b in shown.buttons if b["custom_id"].endswith(f"|{letter}"))
+    wrong = await fake.click(shown.message, custom_id, ANNA, SCHOOL_A)
+    assert_private(wrong)
+    assert "Why not yours" in wrong.text and "He paused the drive, not the policy" in wrong.text

@@ -9,12 +9,12 @@ from bot.adapters.slack import ids
 from bot.bootstrap import open_service
 from tests.adapters.slack.fake_slack import all_text, button
 from tests.conftest import NAMED
-from tests.helpers import ARRANGED_CONTENT
+from tests.helpers import EXAM_SHAPES_CONTENT
 
 
 @pytest.fixture
 async def service(sqlite_url, clock):
-    async with open_service(sqlite_url, ARRANGED_CONTENT, clock=clock, new_class_board=NAMED) as study:
+    async with open_service(sqlite_url, EXAM_SHAPES_CONTENT, clock=clock, new_class_board=NAMED) as study:
         yield study
 
 
@@ -62,3 +62,18 @@ async def test_a_match_item_in_the_answer_modal_refused_wrong_and_right(slack, s
     right = all_text((await fake_slack.wait_for(lambda: fake_slack.replies_to(url)[2:]))[0])
     assert "Correct!" in right
     assert "2 answered, 1 correct" in all_text(await slack.ask("stats"))  # the refused answer was not recorded
+
+
+async def test_a_source_item_shows_its_extract_and_a_wrong_option_says_why(slack, service):
+    asked = await slack.ask("quiz source-drill")
+    shown = all_text(asked)
+    assert "> Success has turned some comrades' heads." in shown
+    assert "\u2014 Joseph Stalin, 2 March 1930, to readers of Pravda" in shown
+    assert 'Paraphrase of the article "Dizzy with Success".' in shown
+    key = service.catalogue.answer_key(service.catalogue.question("src-t1"))
+    figures = next(letter for letter, text in key.options if text.startswith("How many peasants"))
+    wrong = all_text(await slack.press(button(asked, f"{figures}.")))
+    assert "Not quite" in wrong and "Why not yours: It gives no figures at all" in wrong
+    await slack.ask("quiz source-drill")
+    right = all_text(await slack.ask(f"answer {key.answer_letter}"))
+    assert "Correct!" in right and "Why not yours" not in right
