@@ -76,6 +76,10 @@ def summary(bank: Bank, report: CoverageReport) -> str:
     lines.append(f"{'all':<24}{''.join(f'{report.per_kind[k]:>8}' for k in kinds)}{len(bank.questions):>8}")
     lines.append("areas: " + ", ".join(f"{area} {report.per_area[area]}" for area in bank.areas))
     lines.append("tags: " + ", ".join(f"{tag} {count}" for tag, count in sorted(report.per_tag.items())))
+    questions = bank.questions.values()
+    with_source = sum(1 for question in questions if question.extract is not None)
+    with_reasons = sum(1 for question in questions if question.why_wrong)
+    lines.append(f"source items {with_source}; multiple choice saying why each option is wrong {with_reasons}")
     seeds = [
         f"{source.removeprefix('seed:')} {report.per_source[source]}"
         for source in bank.sources

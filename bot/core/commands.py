@@ -28,6 +28,7 @@ COMMANDS = (
     "leaderboard",
     "rival",
     "explain",
+    "timeline",
     "stats",
     "forget-me",
     "my-data",
@@ -44,6 +45,7 @@ COMMANDS = (
     "help",
 )
 SCHEDULE_ACTIONS = ("set", "show", "now", "skip", "pause", "resume", "off", "list", "teachers")
+_YEARS = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SUGGEST_CUTOFF = 55  # rapidfuzz ratio: "leaderbord" -> leaderboard, "xyzzy" -> nothing
 
 
@@ -129,6 +131,14 @@ class Rival:
 @dataclass(frozen=True, slots=True)
 class Explain:
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTimeline:
+    """`timeline [from] [to]`: the unit's key dated events in that span of years (unset: the unit's own)."""
+
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +294,7 @@ Command = (
     | ShowLeaderboard
     | Rival
     | Explain
+    | ShowTimeline
     | ShowStats
     | ForgetMe
     | Help
@@ -345,6 +356,8 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
             return Rival(_required(rest, prefix, "rival <name>, e.g. rival Trotsky"))
         case "explain":
             return Explain(_required(rest, prefix, "explain <name or term>"))
+        case "timeline":
+            return parse_timeline(rest, prefix)
         case "stats":
             return ShowStats(rest)
         case "forget-me":
@@ -368,6 +381,17 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
         case "help":
             return Help()
     return Unknown(word, closest(word, COMMANDS + also))
+
+
+def parse_timeline(text: str, prefix: str = "") -> ShowTimeline:
+    """`timeline`, `timeline 1928`, `timeline 1928 1932` or `timeline 1928-1932`: years, in either order."""
+    years = _YEARS.findall(text)
+    if _YEARS.sub("", text).strip(" -\u2013to,") or len(years) > 2:
+        raise InvalidInput(f"Give one or two years, e.g. `{prefix}timeline 1928 1932` (or `{prefix}timeline` for all).")
+    if not years:
+        return ShowTimeline()
+    first, last = int(years[0]), int(years[-1])
+    return ShowTimeline(min(first, last), max(first, last))
 
 
 def parse_privacy(text: str) -> Privacy:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bot.core.timeline import DatedEvent
 from bot.core.vocabulary import AssignmentStatus, Mode, Period, QuestionKind
 
 
@@ -484,3 +485,27 @@ class AssignmentClosed:
 
     assignment: AssignmentInfo
     already: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """`timeline [from] [to]`: the bank's dated events in that span, earliest first (at most a screen's
+    worth: `more` were left out), each with its topic's title."""
+
+    start: int | None
+    end: int | None
+    events: tuple[DatedEvent, ...]
+    more: int = 0
+
+    @property
+    def title(self) -> str:
+        if self.start is None:
+            return f"Timeline to {self.end}"
+        return f"Timeline, {self.start}" if self.start == self.end else f"Timeline, {self.start}-{self.end}"
+
+    @property
+    def more_note(self) -> str:
+        """What was left out, and how to see it; "" when nothing was."""
+        if not self.more:
+            return ""
+        return f"{self.more} more events after these: ask for fewer years, e.g. `timeline 1928 1932`."

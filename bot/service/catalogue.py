@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from bot.content.schema import Bank, Question
 from bot.core import selection
 from bot.core.arrangement import in_place, read_match, read_order
+from bot.core.dates import parse_date
 from bot.core.errors import InvalidInput, NoQuestionsAvailable, NotFound, UnknownTopic
 from bot.core.grading import (
     ShortAnswer,
@@ -25,6 +26,8 @@ from bot.core.grading import (
 )
 from bot.core.lookup import Entry, NameIndex
 from bot.core.replies import AskedQuestion, FigureLink, Option, QuestionRef, SourceExtract, TopicInfo
+from bot.core.timeline import DatedEvent
+from bot.core.timeline import build as build_timeline
 from bot.core.vocabulary import QuestionKind
 from bot.store.members import CommunityRow
 
@@ -64,6 +67,17 @@ class Catalogue:
         self.names = NameIndex(entries)
 
     # ----------------------------------------------------------------- questions
+
+    @functools.cached_property
+    def timeline(self) -> tuple[DatedEvent, ...]:
+        """Every dated event in the bank once, earliest first: order items' events, and match items'
+        date-and-event pairs; each labelled with its topic's title."""
+        found = []
+        for question in self.bank.questions.values():
+            topic = self.topic_title(question.topic)
+            found += [DatedEvent(event.date, event.event, topic) for event in question.events]
+            found += [DatedEvent(p.left, p.right, topic) for p in question.pairs if parse_date(normalise(p.left))]
+        return build_timeline(found)
 
     def question(self, question_id: str) -> Question:
         question = self.bank.questions.get(question_id) or self.retired.get(question_id)

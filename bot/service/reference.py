@@ -5,11 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 from bot.content.schema import Figure, Term
+from bot.core import timeline
 from bot.core.actor import Actor
+from bot.core.errors import NotFound
 from bot.core.grading import clean_input
-from bot.core.replies import CardSection, ReferenceCard
+from bot.core.replies import CardSection, ReferenceCard, Timeline
 from bot.service.catalogue import Catalogue
 from bot.service.review import Reviews
+
+UNIT_ENDS = 1941
+TIMELINE_LINES = 40  # fits a Discord embed and a Slack message; a narrower span shows the rest
 
 
 class ReferenceCards:
@@ -28,6 +33,17 @@ class ReferenceCards:
         if actor is not None and card.has_questions:
             card = dataclasses.replace(card, record=await self.reviews.figure_record(actor, entry.card_id))
         return card
+
+    async def timeline(self, start: int | None = None, end: int | None = None) -> Timeline:
+        """The bank's dated events from `start` to `end` (years, both within); with neither, the unit's
+        own years (to 1941: what came later belongs to the historians). A screen's worth at most."""
+        if start is None and end is None:
+            end = UNIT_ENDS
+        events = timeline.between(self.catalogue.timeline, start, end)
+        if not events:
+            span = f"{start}" if start == end else f"{start or 'the start'} to {end or 'today'}"
+            raise NotFound(f"The bank has no dated events for {span}. Try `timeline 1924 1941`.")
+        return Timeline(start, end, events[:TIMELINE_LINES], max(0, len(events) - TIMELINE_LINES))
 
     def complete_name(self, prefix: str, *, kind: str | None = None, limit: int = 25) -> list[tuple[str, str]]:
         names = self.catalogue.names.complete(prefix[:100], kind=kind, limit=limit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from bot.content import load_bank
@@ -106,3 +108,22 @@ def test_every_name_on_the_card_is_right_where_a_short_answer_is_that_figure(ban
                 for name in names:
                     assert catalogue.grade(question, name)[0], (question.id, name)
     assert checked >= 20
+
+
+def test_every_judgement_and_misconception_item_says_why_each_wrong_option_is_wrong(bank):
+    checked = 0
+    for question in bank.questions.values():
+        if question.kind is not QuestionKind.MULTIPLE_CHOICE or not {"judgement", "misconception"} & set(question.tags):
+            continue
+        wrong = {normalise(option) for option in question.options} - {normalise(question.answer)}
+        assert wrong <= {normalise(option) for option in question.why_wrong}, question.id
+        checked += 1
+    assert checked >= 60
+
+
+def test_the_bank_has_the_exam_s_shapes(bank):
+    kinds = Counter(question.kind for question in bank.questions.values())
+    assert kinds[QuestionKind.ORDER] >= 30 and kinds[QuestionKind.MATCH] >= 30
+    assert sum(1 for question in bank.questions.values() if "judgement" in question.tags) >= 40
+    sources = [question for question in bank.questions.values() if question.extract is not None]
+    assert len(sources) >= 15 and all(question.extract.note for question in sources)  # provenance stated

@@ -40,6 +40,7 @@ HELP = """Commands:
   leaderboard [week|month|all]
   rival <name>               a card on Trotsky, Zinoviev, Kamenev, Bukharin ...
   explain <name or term>     a figure card or a glossary entry (NEP, kulak ...)
+  timeline [from] [to]       the key dated events of those years, in order (e.g. timeline 1928 1932)
   stats                      your accuracy and streaks
   user <name>                act as another student of this class
   forget-me                  delete your answers and scores (asks first)
@@ -179,6 +180,8 @@ class Console:
                 return await service.explain(name, kind="figure", actor=actor)
             case grammar.Explain(name=name):
                 return await service.explain(name, actor=actor)
+            case grammar.ShowTimeline(start=start, end=end):
+                return await service.timeline(start, end)
             case grammar.ShowStats():
                 return await service.stats(actor)  # the console shows your own
             case grammar.ForgetMe():

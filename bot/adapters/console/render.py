@@ -23,6 +23,7 @@ from bot.core.replies import (
     ScheduleInfo,
     Stats,
     TaughtTopics,
+    Timeline,
     TopicInfo,
 )
 from bot.core.vocabulary import Mode, QuestionKind
@@ -305,3 +306,9 @@ def schedule(info: ScheduleInfo) -> str:
     if info.last_error:
         lines.append(f"The last post failed: {info.last_error}")
     return "\n".join(lines) + elsewhere
+
+
+def timeline(reply: Timeline) -> str:
+    lines = [reply.title]
+    lines += [_wrap(f"{event.when:>17}  {event.event}", "").replace("\n", "\n" + " " * 19) for event in reply.events]
+    return "\n".join([*lines, *filter(None, [reply.more_note])])

@@ -31,6 +31,7 @@ from bot.core.replies import (
     ScheduleInfo,
     Stats,
     TaughtTopics,
+    Timeline,
     TopicInfo,
 )
 from bot.core.vocabulary import QuestionKind
@@ -248,3 +249,12 @@ def schedule_list(replies: ScheduleList) -> RenderableType:
     if not replies.schedules:
         return Text("No daily-question schedule yet.")
     return Group(*(schedule(info) for info in replies.schedules))
+
+
+def timeline(reply: Timeline) -> RenderableType:
+    table = Table(title=reply.title, box=box.SIMPLE, show_header=False, title_justify="left")
+    table.add_column(style="bold cyan", justify="right", no_wrap=True)
+    table.add_column()
+    for event in reply.events:
+        table.add_row(event.when, event.event)
+    return Group(table, Text(reply.more_note, style="dim")) if reply.more_note else table

@@ -26,6 +26,7 @@ from bot.core.replies import (
     ScheduleInfo,
     Stats,
     TaughtTopics,
+    Timeline,
     TopicInfo,
 )
 
@@ -62,6 +63,7 @@ RENDERINGS: dict[type, tuple[Callable[[Any], str], str]] = {
     ClassDeleted: (render.class_deleted, "class_deleted"),
     TopicList: (lambda replies: render.topics(replies.topics), "topic_list"),
     TaughtTopics: (render.taught_topics, "taught_topics"),
+    Timeline: (render.timeline, "timeline"),
     ScheduleList: (_plain_schedules, "schedule_list"),
     ReportWritten: (report_text, "report_written"),
     ExportWritten: (export_text, "export_written"),

@@ -115,6 +115,20 @@ async def explain(interaction: discord.Interaction, name_or_term: app_commands.R
     await send_record(interaction, card)
 
 
+@app_commands.guild_only()
+@app_commands.rename(from_year="from", to_year="to")
+@app_commands.describe(from_year="The first year, e.g. 1928", to_year="The last year, e.g. 1932")
+async def timeline(
+    interaction: discord.Interaction,
+    from_year: app_commands.Range[int, 1900, 2030] | None = None,
+    to_year: app_commands.Range[int, 1900, 2030] | None = None,
+) -> None:
+    if from_year is not None and to_year is not None and from_year > to_year:
+        from_year, to_year = to_year, from_year
+    found = service_of(interaction).timeline(from_year, to_year if to_year is not None else from_year)
+    await deliver(interaction, found, render.timeline, ephemeral=True)
+
+
 async def send_record(interaction: discord.Interaction, card: ReferenceCard) -> None:
     """The card went to the whole channel; the asker's own record on its questions goes to them alone."""
     note = render.record_note(card)
@@ -181,6 +195,7 @@ COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("leaderboard", "The top ten in this server and your own rank", leaderboard),
     ("rival", "A card on one of Stalin's rivals", rival),
     ("explain", "A card on a person or a term from the unit", explain),
+    ("timeline", "The key dated events of the unit, in order: all of them, or from one year to another", timeline),
     ("stats", "Accuracy, streaks, mastery per topic and reviews due", stats),
     ("privacy", "How the class sees you on its boards: your name, a pseudonym or hidden", privacy),
     ("mydata", "Everything stored about you in this server, as a file only you get", mydata),

@@ -55,3 +55,18 @@ def test_a_source_item_shows_its_extract_and_says_why_the_option_picked_is_wrong
     assert "\u2502 Success has turned some comrades' heads." in run.stdout
     assert "\u2014 Joseph Stalin, 2 March 1930, to readers of Pravda" in run.stdout
     assert "Why not yours: It gives no figures at all" in run.stdout
+
+
+def test_timeline_lists_the_years_events_in_date_order_and_refuses_what_is_not_a_year(tmp_path):
+    run = console(["timeline 1932 1928", "timeline soon"], db=tmp_path / "class.db", content=EXAM_SHAPES_CONTENT)
+    assert run.returncode == 0, run.stderr
+    shown = run.stdout.split("Timeline, 1928-1932\n", 1)[1].split("\n\n", 1)[0]
+    assert [line.split("  ")[0] for line in map(str.strip, shown.splitlines())] == [
+        "January 1928",
+        "1 October 1928",  # "October 1928" too, in another item: listed once, with its more precise date
+        "1929",
+        "2 March 1930",
+        "7 August 1932",
+    ]
+    assert shown.splitlines()[-1].endswith("The law of spikelets")
+    assert "Give one or two years, e.g. `timeline 1928 1932`" in run.stdout

@@ -77,3 +77,20 @@ async def test_a_source_item_shows_its_extract_and_a_wrong_option_says_why(fake,
     wrong = await fake.click(shown.message, custom_id, ANNA, SCHOOL_A)
     assert_private(wrong)
     assert "Why not yours" in wrong.text and "He paused the drive, not the policy" in wrong.text
+
+
+async def test_timeline_lists_the_years_events_in_date_order(fake, bot):
+    shown = await fake.slash("timeline", ANNA, SCHOOL_A, **{"from": 1928, "to": 1932})
+    assert_private(shown)
+    lines = [line for line in shown.text.splitlines() if " \u00b7 " in line]
+    assert [line.split(" \u00b7 ")[0] for line in lines] == [
+        "**January 1928**",
+        "**1 October 1928**",
+        "**1929**",
+        "**2 March 1930**",
+        "**7 August 1932**",
+    ]
+    one_year = await fake.slash("timeline", ANNA, SCHOOL_A, **{"from": 1941})
+    assert "Germany invades the USSR" in one_year.text and "1928" not in one_year.text
+    none = await fake.slash("timeline", ANNA, SCHOOL_A, **{"from": 1950})
+    assert "no dated events for 1950" in none.text

@@ -30,7 +30,7 @@ from tests.helpers import FIXTURE_CONTENT, FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 COMMANDS = {
-    "daily", "review", "quiz", "leaderboard", "rival", "explain", "stats", "privacy", "mydata", "forgetme",
+    "daily", "review", "quiz", "leaderboard", "rival", "explain", "timeline", "stats", "privacy", "mydata", "forgetme",
     "schedule", "goal", "class", "assign", "assignments", "teacher", "report", "export",
 }  # fmt: skip
 # hidden from members without Manage Server
@@ -57,6 +57,8 @@ async def test_start_up_identifies_without_privileged_intents_and_syncs_commands
     rival_name = synced["rival"]["options"][0]
     assert rival_name.items() >= {"name": "name", "required": True, "autocomplete": True, "max_length": 100}.items()
     assert synced["explain"]["options"][0]["name"] == "name_or_term"
+    years = [(o["name"], o["type"], o.get("required", False), o["min_value"]) for o in synced["timeline"]["options"]]
+    assert years == [("from", 4, False, 1900), ("to", 4, False, 1900)]  # integers, both optional
     assert [c["value"] for c in synced["leaderboard"]["options"][0]["choices"]] == ["week", "month", "all"]
     assert synced["stats"]["options"][0]["type"] == 6  # a member
     assert not synced["daily"]["options"] and not synced["forgetme"]["options"] and not synced["mydata"]["options"]

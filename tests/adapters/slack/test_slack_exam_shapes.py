@@ -77,3 +77,22 @@ async def test_a_source_item_shows_its_extract_and_a_wrong_option_says_why(slack
     await slack.ask("quiz source-drill")
     right = all_text(await slack.ask(f"answer {key.answer_letter}"))
     assert "Correct!" in right and "Why not yours" not in right
+
+
+async def test_timeline_lists_the_years_events_in_date_order(slack):
+    shown = all_text(await slack.ask("timeline 1928 1932"))
+    order = [
+        "*January 1928* \u00b7 Stalin's Siberian trip",
+        "*1 October 1928* \u00b7 The First Five-Year Plan officially begins",  # the more precise of the two
+        "*1929* \u00b7 Trotsky is expelled from the USSR",
+        "*2 March 1930* \u00b7 Stalin's Dizzy with Success",
+        "*7 August 1932* \u00b7 The law of spikelets",
+    ]
+    assert [shown.index(line) for line in order] == sorted(shown.index(line) for line in order)
+    assert (
+        "Lenin dies" not in shown
+        and "Germany invades" not in shown
+        and "October 1928* \u00b7 The First" not in (shown.replace("*1 October 1928*", ""))
+    )
+    refused = all_text(await slack.ask("timeline soon"))
+    assert "Give one or two years, e.g. `/study timeline 1928 1932`" in refused

@@ -62,6 +62,7 @@ from bot.adapters.discord.render.messages import (
     record_note,
     reference,
     stats,
+    timeline,
 )
 from bot.adapters.discord.render.privacy import named, own_rank, privacy_settings
 from bot.adapters.discord.render.review import (
@@ -136,6 +137,7 @@ __all__ = [
     "record_line",
     "record_note",
     "reference",
+    "timeline",
     "reminder",
     "reminders_setting",
     "reveal",

@@ -37,6 +37,7 @@ from bot.core.replies import (
     Leaderboard,
     ReferenceCard,
     Stats,
+    Timeline,
     TopicMastery,
 )
 from bot.core.vocabulary import Mode, QuestionKind
@@ -292,3 +293,11 @@ def error(exc: BaseException) -> Reply:
             if custom_ids.fits(name)
         )[:5]
     return Reply(content=clip(exc.message, CONTENT), buttons=buttons)
+
+
+def timeline(reply: Timeline) -> Reply:
+    lines = [f"**{event.when}** \u00b7 {user_text(event.event, 200)}" for event in reply.events]
+    embed = new_embed(reply.title, "\n".join(lines))
+    if reply.more_note:
+        set_footer(embed, reply.more_note.replace("`timeline 1928 1932`", "/timeline from:1928 to:1932"))
+    return Reply(embed=fit(embed))

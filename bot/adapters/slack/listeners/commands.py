@@ -74,6 +74,8 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
                 return render.reference_card(await service.explain(name, kind="figure", actor=actor))
             case grammar.Explain(name=name):
                 return render.reference_card(await service.explain(name, actor=actor))
+            case grammar.ShowTimeline(start=start, end=end):
+                return render.timeline(await service.timeline(start, end))
             case grammar.ShowStats(who=who):
                 mention = _MENTION.search(who)
                 member = mention.group(1) if mention else None

@@ -54,6 +54,7 @@ from bot.adapters.slack.render.messages import (
     question,
     reference_card,
     stats,
+    timeline,
 )
 from bot.adapters.slack.render.privacy import CLASSMATES_NOT_TEACHER, DEFAULT_USAGE, privacy_settings
 from bot.adapters.slack.render.privacy import NOT_TEACHER as NOT_TEACHER_PRIVACY
@@ -129,6 +130,7 @@ __all__ = [
     "rate_by_button",
     "rating_noted",
     "reference_card",
+    "timeline",
     "reminder",
     "reminders_setting",
     "reviews_done",

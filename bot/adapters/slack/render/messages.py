@@ -40,6 +40,7 @@ from bot.core.replies import (
     QuestionRef,
     ReferenceCard,
     Stats,
+    Timeline,
 )
 from bot.core.vocabulary import Mode, QuestionKind
 
@@ -54,6 +55,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("leaderboard [week|month|all]", "the top ten and your own rank"),
     ("rival <name>", "a card on one of Stalin's rivals (Trotsky, Bukharin, ...)"),
     ("explain <name or term>", "a card on a person or a term (NEP, kulak, ...)"),
+    ("timeline [from] [to]", "the key dated events of those years, in order (e.g. timeline 1928 1932)"),
     ("stats", "your answers, accuracy and streaks"),
     ("stats @name", "teachers: a student's stats"),
     ("privacy [named|pseudonym|hidden]", "how the class sees you on boards: your name, a made-up name, or not at all"),
@@ -369,3 +371,11 @@ def error(err: StudyError | None) -> Message:
     if isinstance(err, UnknownName) and err.suggestions:
         blocks += actions([button(name, ids.SHOW_CARD_ACTION, name) for name in err.suggestions[:5]])
     return message(err.message, blocks)
+
+
+def timeline(reply: Timeline) -> Message:
+    lines = [f"*{escape(event.when)}* \u00b7 {escape(event.event)}" for event in reply.events]
+    blocks = [header(reply.title), *(section("\n".join(lines[i : i + 20])) for i in range(0, len(lines), 20))]
+    if reply.more_note:
+        blocks.append(context(escape(reply.more_note).replace("`timeline", f"`{COMMAND} timeline")))
+    return message(f"{reply.title}: {len(reply.events)} events", blocks)
