@@ -224,6 +224,9 @@ def _check_references(collector: _Collector, indexed: dict[str, dict[str, _Item]
         for figure in question.figures:
             if figure not in indexed["figures"]:
                 collector.add(item.file, item.at("figures"), f"{question.id}: unknown figure '{figure}'")
+        for term in question.terms:
+            if term not in indexed["terms"]:
+                collector.add(item.file, item.at("terms"), f"{question.id}: unknown glossary term '{term}'")
         if "which-figure" in question.tags and not question.figures:
             collector.add(
                 item.file, item.at("tags"), f"{question.id}: a 'which-figure' question must link a figure card"

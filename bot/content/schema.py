@@ -95,6 +95,7 @@ class Question(Strict):
     explanation: Text
     source: Slug
     figures: list[Slug] = Field(default_factory=list)
+    terms: list[Slug] = Field(default_factory=list)  # glossary cards a wrong answer points to
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("tags")

@@ -102,6 +102,7 @@ class AnswerFeedback:
     total_points: int
     repeated: bool = False  # a second answer to the same daily question: first result, no points
     figure: FigureLink | None = None
+    term: FigureLink | None = None  # the glossary card the question names, if any
     note: str = ""  # e.g. "yesterday's question counts as practice"
     why_wrong: str = ""  # why the option the student picked is wrong, when the item says
     reviews_due: int | None = None  # after a review: how many more are due today

@@ -108,6 +108,7 @@ class Answers:
             total_points=outcome.total_points,
             repeated=outcome.repeated,
             figure=links[0] if links else None,
+            term=self.catalogue.term_link(question),
             note=note,
             why_wrong="" if outcome.correct else self.catalogue.why_wrong(question, outcome.answer_given),
         )

@@ -335,6 +335,7 @@ class Assignments:
             total_points=member.total_points,
             repeated=repeated,
             figure=links[0] if links else None,
+            term=self.catalogue.term_link(question),
             note="You had answered this one already: that answer counts, nothing was added." if repeated else "",
             why_wrong="" if right else self.catalogue.why_wrong(question, given),
             assignment=self._standing(row, community, found),

@@ -60,8 +60,8 @@ class Catalogue:
         ]
         self.questions_about: dict[str, list[str]] = {}  # figure or term id -> question ids
         for question in bank.questions.values():
-            for figure in question.figures:
-                self.questions_about.setdefault(figure, []).append(question.id)
+            for card in (*question.figures, *question.terms):
+                self.questions_about.setdefault(card, []).append(question.id)
         entries = [Entry(figure.id, "figure", figure.name, tuple(figure.aliases)) for figure in bank.figures.values()]
         entries += [Entry(term.id, "term", term.term, tuple(term.aliases)) for term in bank.terms.values()]
         self.names = NameIndex(entries)
@@ -109,6 +109,11 @@ class Catalogue:
 
     def figure_links(self, question: Question) -> tuple[FigureLink, ...]:
         return tuple(FigureLink(f, self.bank.figures[f].name) for f in question.figures if f in self.bank.figures)
+
+    def term_link(self, question: Question) -> FigureLink | None:
+        """The first glossary card the question names, for the feedback's "explain" link."""
+        terms = [FigureLink(t, self.bank.terms[t].term) for t in question.terms if t in self.bank.terms]
+        return terms[0] if terms else None
 
     def correct_answer(self, question: Question) -> str:
         """The answer as students saw it: 'C) 3 April 1922' for multiple choice."""

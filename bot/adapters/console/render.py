@@ -90,6 +90,8 @@ def feedback(result: AnswerFeedback) -> str:
         lines.append(_wrap(result.note))
     if result.figure:
         lines.append(f"More: rival {result.figure.name}")
+    if result.term:
+        lines.append(f"More: explain {result.term.name}")
     return "\n".join(lines + review_footer(result) + assignments.footer(result))
 
 

@@ -102,6 +102,8 @@ def feedback(result: AnswerFeedback) -> RenderableType:
         lines.append(Text(result.note, style="italic"))
     if result.figure:
         lines.append(Text(f"More: rival {result.figure.name}", style="dim"))
+    if result.term:
+        lines.append(Text(f"More: explain {result.term.name}", style="dim"))
     lines += [Text(line, style="cyan") for line in render.review_footer(result)]
     lines += [Text(line, style="bold yellow") for line in assignments.footer(result)]
     return Group(*lines)

@@ -55,6 +55,15 @@ def test_a_source_item_shows_its_extract_and_says_why_the_option_picked_is_wrong
     assert "\u2502 Success has turned some comrades' heads." in run.stdout
     assert "\u2014 Joseph Stalin, 2 March 1930, to readers of Pravda" in run.stdout
     assert "Why not yours: It gives no figures at all" in run.stdout
+    assert "More: explain Collectivisation" in run.stdout  # the term the question names
+
+    quizzed = console(
+        ["explain Collectivisation", "quiz --about collectivisation"],
+        db=tmp_path / "class.db",
+        content=EXAM_SHAPES_CONTENT,
+    )
+    assert "Quiz yourself: quiz --about collectivisation" in quizzed.stdout
+    assert quizzed.stdout.count("Success has turned some comrades' heads") == 1  # the question it names
 
 
 def test_timeline_lists_the_years_events_in_date_order_and_refuses_what_is_not_a_year(tmp_path):

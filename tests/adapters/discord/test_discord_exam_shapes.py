@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.bootstrap import open_service
-from tests.adapters.discord.helpers import ANNA, SCHOOL_A, assert_private, question_of
+from tests.adapters.discord.helpers import ANNA, SCHOOL_A, assert_private, button, question_of
 from tests.conftest import NAMED
 from tests.helpers import EXAM_SHAPES_CONTENT
 
@@ -94,3 +94,16 @@ async def test_timeline_lists_the_years_events_in_date_order(fake, bot):
     assert "Germany invades the USSR" in one_year.text and "1928" not in one_year.text
     none = await fake.slash("timeline", ANNA, SCHOOL_A, **{"from": 1950})
     assert "no dated events for 1950" in none.text
+
+
+async def test_a_wrong_answer_links_the_term_card_which_quizzes_on_its_questions(fake, bot, service):
+    shown = await fake.slash("quiz", ANNA, SCHOOL_A, topic="source-drill")
+    _, question = question_of(shown, service)
+    key = service.catalogue.answer_key(question)
+    wrong_letter = next(letter for letter, _ in key.options if letter != key.answer_letter)
+    custom_id = next(b["custom_id"] for b in shown.buttons if b["custom_id"].endswith(f"|{wrong_letter}"))
+    wrong = await fake.click(shown.message, custom_id, ANNA, SCHOOL_A)
+    card = await fake.click(wrong.message, button(wrong, "Card: Collectivisation"), ANNA, SCHOOL_A)
+    assert "Merging the peasants' own farms into collective farms" in card.text
+    quizzed = await fake.click(card.message, button(card, "Quiz me on this"), ANNA, SCHOOL_A)
+    assert "Success has turned some comrades' heads" in quizzed.text

@@ -96,3 +96,14 @@ async def test_timeline_lists_the_years_events_in_date_order(slack):
     )
     refused = all_text(await slack.ask("timeline soon"))
     assert "Give one or two years, e.g. `/study timeline 1928 1932`" in refused
+
+
+async def test_a_wrong_answer_links_the_term_card_which_quizzes_on_its_questions(slack, service):
+    asked = await slack.ask("quiz source-drill")
+    key = service.catalogue.answer_key(service.catalogue.question("src-t1"))
+    wrong_letter = next(letter for letter, _ in key.options if letter != key.answer_letter)
+    wrong = await slack.press(button(asked, f"{wrong_letter}."))
+    card = await slack.press(button(wrong, "Show card: Collectivisation"))
+    assert "Merging the peasants' own farms into collective farms" in all_text(card)
+    quizzed = await slack.press(button(card, "Quiz me on this"))
+    assert "Success has turned some comrades' heads" in all_text(quizzed)  # its one linked question

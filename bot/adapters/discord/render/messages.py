@@ -128,9 +128,8 @@ def feedback(result: AnswerFeedback) -> Reply:
         notes.append("Was it a guess, or too easy? Say so below: it comes back sooner, or later.")
     set_footer(embed, *notes)
     buttons: list[Button] = []
-    if result.figure is not None:
-        label = clip(f"Card: {result.figure.name}", BUTTON_LABEL)
-        buttons.append(Button(label, custom_ids.card(result.figure.card_id)))
+    for card in filter(None, (result.figure, result.term)):
+        buttons.append(Button(clip(f"Card: {card.name}", BUTTON_LABEL), custom_ids.card(card.card_id)))
     if result.correct:
         buttons += [
             Button("I guessed", custom_ids.rate(result.ref.question_id, "guessed")),

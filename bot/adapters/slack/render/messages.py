@@ -221,7 +221,7 @@ def feedback(fb: AnswerFeedback) -> Message:
         score = f"+{points(fb.points)} \u00b7 streak {fb.streak} \u00b7 total {points(fb.total_points)}"
         notes = [score, *([escape(fb.note)] if fb.note else [])]
     blocks.append(context(*notes))
-    card = [button(f"Show card: {fb.figure.name}", ids.SHOW_CARD_ACTION, fb.figure.card_id)] if fb.figure else []
+    card = [button(f"Show card: {c.name}", ids.SHOW_CARD_ACTION, c.card_id) for c in filter(None, (fb.figure, fb.term))]
     blocks += actions(feedback_buttons(fb, card))
     summary = "Correct" if fb.correct else f"Not quite. The answer is {fb.correct_answer}"
     return message(f"{summary}. {fb.explanation}".strip(), blocks)
