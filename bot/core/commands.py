@@ -29,6 +29,7 @@ COMMANDS = (
     "rival",
     "explain",
     "timeline",
+    "summary",
     "stats",
     "forget-me",
     "my-data",
@@ -139,6 +140,13 @@ class ShowTimeline:
 
     start: int | None = None
     end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """`summary <topic>`: the topic's knowledge organiser."""
+
+    topic: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +303,7 @@ Command = (
     | Rival
     | Explain
     | ShowTimeline
+    | Summary
     | ShowStats
     | ForgetMe
     | Help
@@ -358,6 +367,8 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
             return Explain(_required(rest, prefix, "explain <name or term>"))
         case "timeline":
             return parse_timeline(rest, prefix)
+        case "summary":
+            return Summary(_required(rest, prefix, "summary <topic>, e.g. summary collectivisation"))
         case "stats":
             return ShowStats(rest)
         case "forget-me":

@@ -510,3 +510,25 @@ class Timeline:
         if not self.more:
             return ""
         return f"{self.more} more events after these: ask for fewer years, e.g. `timeline 1928 1932`."
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSummary:
+    """`summary <topic>`: a one-screen knowledge organiser, from the bank and the student's own answers."""
+
+    topic: TopicInfo
+    description: str
+    dates: tuple[DatedEvent, ...]  # the topic's key dated events, in order
+    people: tuple[FigureLink, ...]  # the figures its questions are most about
+    terms: tuple[FigureLink, ...]  # the glossary cards its questions name
+    missed: tuple[str, ...] = ()  # prompts of the student's questions in it whose last answer was wrong
+    answered: int = 0  # how many of its questions the student has answered
+
+    @property
+    def record(self) -> str:
+        """The student's own line: how much of the topic they have met, and whether anything was missed."""
+        count = self.topic.question_count
+        if not self.answered:
+            return f"You haven't answered any of its {count} questions yet."
+        met = f"You've answered {self.answered} of its {count} questions"
+        return f"{met}; last time you missed:" if self.missed else f"{met}, and got your last go at each right."

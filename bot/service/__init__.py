@@ -134,6 +134,7 @@ class StudyService:
         self.forget_me = boards.forget_me
         self.explain = reference.explain
         self.timeline = reference.timeline
+        self.summary = reference.summary
         self.class_report = self._reports.report
         self.export_answers = self._reports.export
         self.complete_name = reference.complete_name

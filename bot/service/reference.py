@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 from bot.content.schema import Figure, Term
 from bot.core import timeline
 from bot.core.actor import Actor
 from bot.core.errors import NotFound
 from bot.core.grading import clean_input
-from bot.core.replies import CardSection, ReferenceCard, Timeline
+from bot.core.replies import CardSection, FigureLink, ReferenceCard, Timeline, TopicSummary
 from bot.service.catalogue import Catalogue
 from bot.service.review import Reviews
 
 UNIT_ENDS = 1941
+SUMMARY_DATES, SUMMARY_CARDS, SUMMARY_MISSED = 10, 6, 3  # one screen
 TIMELINE_LINES = 40  # fits a Discord embed and a Slack message; a narrower span shows the rest
 
 
@@ -44,6 +46,32 @@ class ReferenceCards:
             span = f"{start}" if start == end else f"{start or 'the start'} to {end or 'today'}"
             raise NotFound(f"The bank has no dated events for {span}. Try `timeline 1924 1941`.")
         return Timeline(start, end, events[:TIMELINE_LINES], max(0, len(events) - TIMELINE_LINES))
+
+    async def summary(self, topic: str, actor: Actor | None = None) -> TopicSummary:
+        """A topic's knowledge organiser: its key dates, the people and terms its questions are about, and
+        (asked by `actor`) the student's questions in it whose last answer was wrong."""
+        catalogue = self.catalogue
+        topic_id = catalogue.resolve_topic(topic)
+        info = next(t for t in catalogue.topics() if t.topic_id == topic_id)
+        questions = [q for q in catalogue.bank.questions.values() if q.topic == topic_id]
+        people = Counter(figure for q in questions for figure in q.figures if figure in catalogue.bank.figures)
+        terms = Counter(term for q in questions for term in q.terms if term in catalogue.bank.terms)
+        dates = [event for event in catalogue.timeline if event.topic == info.title]
+        missed: tuple[str, ...] = ()
+        answered = 0
+        if actor is not None:
+            last = await self.reviews.last_answers(actor, [q.id for q in questions])
+            answered = len(last)
+            missed = tuple(q.prompt for q in questions if last.get(q.id) is False)[:SUMMARY_MISSED]
+        return TopicSummary(
+            info,
+            catalogue.bank.topics[topic_id].description,
+            tuple(dates[:SUMMARY_DATES]),
+            tuple(FigureLink(f, catalogue.bank.figures[f].name) for f, _ in people.most_common(SUMMARY_CARDS)),
+            tuple(FigureLink(t, catalogue.bank.terms[t].term) for t, _ in terms.most_common(SUMMARY_CARDS)),
+            missed,
+            answered,
+        )
 
     def complete_name(self, prefix: str, *, kind: str | None = None, limit: int = 25) -> list[tuple[str, str]]:
         names = self.catalogue.names.complete(prefix[:100], kind=kind, limit=limit)

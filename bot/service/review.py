@@ -269,6 +269,24 @@ class Reviews:
                 correct += int(row[1] or 0)
         return FigureRecord(answered, correct)
 
+    async def last_answers(self, actor: Actor, question_ids: list[str]) -> dict[str, bool]:
+        """Whether the student's latest answer to each of these questions was right (those answered only)."""
+        latest: dict[str, tuple[dt.datetime, int, bool]] = {}
+        async with self.db.read_sessions() as session:
+            _, member = await self.members.find(session, actor)
+            if member is None:
+                return {}
+            for chunk in chunks(sorted(question_ids)):
+                rows = await session.execute(
+                    select(Attempt.question_id, Attempt.created_at, Attempt.id, Attempt.correct).where(
+                        Attempt.member_id == member.id, Attempt.question_id.in_(chunk)
+                    )
+                )
+                for question_id, created_at, attempt_id, correct in rows:
+                    if question_id not in latest or (created_at, attempt_id) > latest[question_id][:2]:
+                        latest[question_id] = (created_at, attempt_id, bool(correct))
+        return {question_id: right for question_id, (_, _, right) in latest.items()}
+
     # ------------------------------------------------------------- re-grading a right answer
 
     @database_trouble()

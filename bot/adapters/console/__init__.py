@@ -41,6 +41,7 @@ HELP = """Commands:
   rival <name>               a card on Trotsky, Zinoviev, Kamenev, Bukharin ...
   explain <name or term>     a figure card or a glossary entry (NEP, kulak ...)
   timeline [from] [to]       the key dated events of those years, in order (e.g. timeline 1928 1932)
+  summary <topic>            the topic on one screen: key dates, people, terms and what you missed
   stats                      your accuracy and streaks
   user <name>                act as another student of this class
   forget-me                  delete your answers and scores (asks first)
@@ -182,6 +183,8 @@ class Console:
                 return await service.explain(name, actor=actor)
             case grammar.ShowTimeline(start=start, end=end):
                 return await service.timeline(start, end)
+            case grammar.Summary(topic=topic):
+                return await service.summary(topic, actor)
             case grammar.ShowStats():
                 return await service.stats(actor)  # the console shows your own
             case grammar.ForgetMe():

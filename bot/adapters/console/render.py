@@ -25,6 +25,7 @@ from bot.core.replies import (
     TaughtTopics,
     Timeline,
     TopicInfo,
+    TopicSummary,
 )
 from bot.core.vocabulary import Mode, QuestionKind
 
@@ -314,3 +315,19 @@ def timeline(reply: Timeline) -> str:
     lines = [reply.title]
     lines += [_wrap(f"{event.when:>17}  {event.event}", "").replace("\n", "\n" + " " * 19) for event in reply.events]
     return "\n".join([*lines, *filter(None, [reply.more_note])])
+
+
+def summary(reply: TopicSummary) -> str:
+    lines = [f"Summary \u00b7 {reply.topic.title}"]
+    if reply.description:
+        lines.append(_wrap(reply.description))
+    if reply.dates:
+        lines += ["", "Key dates:"] + [f"  {event.when}: {event.event}" for event in reply.dates]
+    if reply.people:
+        lines += ["", "People: " + ", ".join(person.name for person in reply.people) + "  (rival <name>)"]
+    if reply.terms:
+        lines += ["Terms: " + ", ".join(term.name for term in reply.terms) + "  (explain <term>)"]
+    lines += ["", reply.record]
+    lines += [_wrap(f"- {prompt}", "  ") for prompt in reply.missed]
+    lines.append(f"Practise it: quiz {reply.topic.topic_id}")
+    return "\n".join(lines)

@@ -33,6 +33,7 @@ from bot.core.replies import (
     TaughtTopics,
     Timeline,
     TopicInfo,
+    TopicSummary,
 )
 from bot.core.vocabulary import QuestionKind
 
@@ -260,3 +261,32 @@ def timeline(reply: Timeline) -> RenderableType:
     for event in reply.events:
         table.add_row(event.when, event.event)
     return Group(table, Text(reply.more_note, style="dim")) if reply.more_note else table
+
+
+def summary(reply: TopicSummary) -> RenderableType:
+    body = Text()
+    if reply.description:
+        body.append(reply.description + "\n")
+    if reply.dates:
+        body.append("\nKey dates\n", style="bold")
+        for event in reply.dates:
+            body.append(f"  {event.when}", style="cyan")
+            body.append(f"  {event.event}\n")
+    if reply.people:
+        body.append("\nPeople ", style="bold")
+        body.append(", ".join(person.name for person in reply.people))
+        body.append("  (rival <name>)\n", style="dim")
+    if reply.terms:
+        body.append("Terms ", style="bold")
+        body.append(", ".join(term.name for term in reply.terms))
+        body.append("  (explain <term>)\n", style="dim")
+    body.append("\n" + reply.record + "\n", style="italic")
+    for prompt in reply.missed:
+        body.append(f"  - {prompt}\n")
+    return Panel(
+        body,
+        title=Text(f"Summary \u00b7 {reply.topic.title}"),
+        subtitle=Text(f"quiz {reply.topic.topic_id}"),
+        border_style="cyan",
+        expand=False,
+    )

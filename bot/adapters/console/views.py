@@ -28,6 +28,7 @@ from bot.core.replies import (
     TaughtTopics,
     Timeline,
     TopicInfo,
+    TopicSummary,
 )
 
 
@@ -64,6 +65,7 @@ RENDERINGS: dict[type, tuple[Callable[[Any], str], str]] = {
     TopicList: (lambda replies: render.topics(replies.topics), "topic_list"),
     TaughtTopics: (render.taught_topics, "taught_topics"),
     Timeline: (render.timeline, "timeline"),
+    TopicSummary: (render.summary, "summary"),
     ScheduleList: (_plain_schedules, "schedule_list"),
     ReportWritten: (report_text, "report_written"),
     ExportWritten: (export_text, "export_written"),

@@ -129,6 +129,14 @@ async def timeline(
     await deliver(interaction, found, render.timeline, ephemeral=True)
 
 
+@app_commands.guild_only()
+@app_commands.describe(topic="A topic of the unit, e.g. collectivisation")
+@app_commands.autocomplete(topic=topics)
+async def summary(interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
+    actor = actor_from(interaction)
+    await deliver(interaction, service_of(interaction).summary(topic, actor), render.summary, ephemeral=True)
+
+
 async def send_record(interaction: discord.Interaction, card: ReferenceCard) -> None:
     """The card went to the whole channel; the asker's own record on its questions goes to them alone."""
     note = render.record_note(card)
@@ -196,6 +204,7 @@ COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("rival", "A card on one of Stalin's rivals", rival),
     ("explain", "A card on a person or a term from the unit", explain),
     ("timeline", "The key dated events of the unit, in order: all of them, or from one year to another", timeline),
+    ("summary", "A topic on one screen: key dates, people, terms and the questions you missed", summary),
     ("stats", "Accuracy, streaks, mastery per topic and reviews due", stats),
     ("privacy", "How the class sees you on its boards: your name, a pseudonym or hidden", privacy),
     ("mydata", "Everything stored about you in this server, as a file only you get", mydata),

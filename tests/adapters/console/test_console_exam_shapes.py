@@ -79,3 +79,16 @@ def test_timeline_lists_the_years_events_in_date_order_and_refuses_what_is_not_a
     ]
     assert shown.splitlines()[-1].endswith("The law of spikelets")
     assert "Give one or two years, e.g. `timeline 1928 1932`" in run.stdout
+
+
+def test_summary_shows_the_topic_s_dates_and_terms_and_what_the_student_missed(tmp_path):
+    catalogue = Catalogue(load_bank(EXAM_SHAPES_CONTENT))
+    key = catalogue.answer_key(catalogue.question("src-t1"))
+    wrong = next(letter for letter, _ in key.options if letter != key.answer_letter)
+    lines = ["summary source-drill", "quiz source-drill", f"answer {wrong}", "summary source-drill", "summary dates"]
+    out = console(lines, db=tmp_path / "class.db", content=EXAM_SHAPES_CONTENT).stdout
+    first, _, rest = out.partition("Practise it: quiz source-drill")
+    assert "You haven't answered any of its 1 questions yet." in first and "Terms: Collectivisation" in first
+    assert "You've answered 1 of its 1 questions; last time you missed:" in rest
+    assert "- What is the extract most useful as evidence for?" in rest
+    assert rest.index("January 1928: Stalin's Siberian trip") < rest.index("22 June 1941: Germany invades")

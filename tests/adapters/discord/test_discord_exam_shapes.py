@@ -107,3 +107,23 @@ async def test_a_wrong_answer_links_the_term_card_which_quizzes_on_its_questions
     assert "Merging the peasants' own farms into collective farms" in card.text
     quizzed = await fake.click(card.message, button(card, "Quiz me on this"), ANNA, SCHOOL_A)
     assert "Success has turned some comrades' heads" in quizzed.text
+
+
+async def test_summary_shows_the_topic_s_dates_terms_and_what_the_student_missed(fake, bot, service):
+    shown = await fake.slash("quiz", ANNA, SCHOOL_A, topic="source-drill")
+    key = service.catalogue.answer_key(question_of(shown, service)[1])
+    wrong_letter = next(letter for letter, _ in key.options if letter != key.answer_letter)
+    await fake.click(
+        shown.message,
+        next(b["custom_id"] for b in shown.buttons if b["custom_id"].endswith(f"|{wrong_letter}")),
+        ANNA,
+        SCHOOL_A,
+    )
+
+    summary = await fake.slash("summary", ANNA, SCHOOL_A, topic="source-drill")
+    assert_private(summary)
+    assert "Summary \u00b7 Source drill" in summary.text and "Collectivisation" in summary.text
+    assert "last time you missed:" in summary.text and "\u2022 What is the extract most useful" in summary.text
+    assert button(summary, "Card: Collectivisation")
+    dated = (await fake.slash("summary", ANNA, SCHOOL_A, topic="dates")).text
+    assert dated.index("**January 1928**: Stalin's Siberian trip") < dated.index("**22 June 1941**: Germany")

@@ -107,3 +107,22 @@ async def test_a_wrong_answer_links_the_term_card_which_quizzes_on_its_questions
     assert "Merging the peasants' own farms into collective farms" in all_text(card)
     quizzed = await slack.press(button(card, "Quiz me on this"))
     assert "Success has turned some comrades' heads" in all_text(quizzed)  # its one linked question
+
+
+async def test_summary_shows_the_topic_s_dates_terms_and_what_the_student_missed(slack, service):
+    fresh = all_text(await slack.ask("summary source drill"))
+    assert "Summary \u00b7 Source drill" in fresh and "You haven't answered any of its 1 questions yet." in fresh
+    assert "*Terms*: Collectivisation" in fresh
+
+    asked = await slack.ask("quiz source-drill")
+    key = service.catalogue.answer_key(service.catalogue.question("src-t1"))
+    await slack.press(button(asked, f"{next(k for k, _ in key.options if k != key.answer_letter)}."))
+    missed = await slack.ask("summary source-drill")
+    assert "You've answered 1 of its 1 questions; last time you missed:" in all_text(missed)
+    assert "\u2022 What is the extract most useful as evidence for?" in all_text(missed)
+    assert button(missed, "Card: Collectivisation")
+
+    dated = all_text(await slack.ask("summary dates"))
+    assert dated.index("January 1928: Stalin's Siberian trip") < dated.index("22 June 1941: Germany invades")
+    unknown = all_text(await slack.ask("summary xyzzy"))
+    assert "There is no topic \u201cxyzzy\u201d. Topics: order-drill, match-drill, source-drill, dates." in unknown

@@ -62,6 +62,7 @@ from bot.adapters.discord.render.messages import (
     record_note,
     reference,
     stats,
+    summary,
     timeline,
 )
 from bot.adapters.discord.render.privacy import named, own_rank, privacy_settings
@@ -137,6 +138,7 @@ __all__ = [
     "record_line",
     "record_note",
     "reference",
+    "summary",
     "timeline",
     "reminder",
     "reminders_setting",

@@ -39,6 +39,7 @@ from bot.core.replies import (
     Stats,
     Timeline,
     TopicMastery,
+    TopicSummary,
 )
 from bot.core.vocabulary import Mode, QuestionKind
 
@@ -300,3 +301,18 @@ def timeline(reply: Timeline) -> Reply:
     if reply.more_note:
         set_footer(embed, reply.more_note.replace("`timeline 1928 1932`", "/timeline from:1928 to:1932"))
     return Reply(embed=fit(embed))
+
+
+def summary(reply: TopicSummary) -> Reply:
+    embed = new_embed(f"Summary \u00b7 {reply.topic.title}", reply.description)
+    if reply.dates:
+        add_field(embed, "Key dates", "\n".join(f"**{event.when}**: {event.event}" for event in reply.dates))
+    if reply.people:
+        add_field(embed, "People", ", ".join(person.name for person in reply.people), inline=True)
+    if reply.terms:
+        add_field(embed, "Terms", ", ".join(term.name for term in reply.terms), inline=True)
+    add_field(embed, "You", "\n".join([reply.record, *(f"\u2022 {prompt}" for prompt in reply.missed)]))
+    set_footer(embed, f"Practise it: /quiz topic:{reply.topic.topic_id}")
+    cards = [*reply.people, *reply.terms][:BUTTONS]
+    buttons = tuple(Button(clip(f"Card: {card.name}", BUTTON_LABEL), custom_ids.card(card.card_id)) for card in cards)
+    return Reply(embed=fit(embed), buttons=buttons)

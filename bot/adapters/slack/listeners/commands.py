@@ -76,6 +76,8 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
                 return render.reference_card(await service.explain(name, actor=actor))
             case grammar.ShowTimeline(start=start, end=end):
                 return render.timeline(await service.timeline(start, end))
+            case grammar.Summary(topic=topic):
+                return render.summary(await service.summary(topic, actor))
             case grammar.ShowStats(who=who):
                 mention = _MENTION.search(who)
                 member = mention.group(1) if mention else None

@@ -54,6 +54,7 @@ from bot.adapters.slack.render.messages import (
     question,
     reference_card,
     stats,
+    summary,
     timeline,
 )
 from bot.adapters.slack.render.privacy import CLASSMATES_NOT_TEACHER, DEFAULT_USAGE, privacy_settings
@@ -130,6 +131,7 @@ __all__ = [
     "rate_by_button",
     "rating_noted",
     "reference_card",
+    "summary",
     "timeline",
     "reminder",
     "reminders_setting",

@@ -41,6 +41,7 @@ from bot.core.replies import (
     ReferenceCard,
     Stats,
     Timeline,
+    TopicSummary,
 )
 from bot.core.vocabulary import Mode, QuestionKind
 
@@ -56,6 +57,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("rival <name>", "a card on one of Stalin's rivals (Trotsky, Bukharin, ...)"),
     ("explain <name or term>", "a card on a person or a term (NEP, kulak, ...)"),
     ("timeline [from] [to]", "the key dated events of those years, in order (e.g. timeline 1928 1932)"),
+    ("summary <topic>", "the topic on one screen: key dates, people, terms and what you missed"),
     ("stats", "your answers, accuracy and streaks"),
     ("stats @name", "teachers: a student's stats"),
     ("privacy [named|pseudonym|hidden]", "how the class sees you on boards: your name, a made-up name, or not at all"),
@@ -379,3 +381,23 @@ def timeline(reply: Timeline) -> Message:
     if reply.more_note:
         blocks.append(context(escape(reply.more_note).replace("`timeline", f"`{COMMAND} timeline")))
     return message(f"{reply.title}: {len(reply.events)} events", blocks)
+
+
+def summary(reply: TopicSummary) -> Message:
+    blocks = [header(f"Summary \u00b7 {reply.topic.title}")]
+    if reply.description:
+        blocks.append(section(escape(reply.description)))
+    if reply.dates:
+        blocks.append(section("*Key dates*\n" + "\n".join(f"{escape(e.when)}: {escape(e.event)}" for e in reply.dates)))
+    cards = [*reply.people, *reply.terms]
+    if cards:
+        people = ", ".join(escape(person.name) for person in reply.people)
+        terms = ", ".join(escape(term.name) for term in reply.terms)
+        blocks.append(
+            section("\n".join(filter(None, [people and f"*People*: {people}", terms and f"*Terms*: {terms}"])))
+        )
+        blocks += actions([button(f"Card: {card.name}", ids.SHOW_CARD_ACTION, card.card_id) for card in cards[:5]])
+    record = [escape(reply.record), *(f"\u2022 {escape(prompt)}" for prompt in reply.missed)]
+    blocks.append(section("\n".join(record)))
+    blocks.append(context(f"Practise it: `{COMMAND} quiz {reply.topic.topic_id}`"))
+    return message(f"Summary: {reply.topic.title}", blocks)
