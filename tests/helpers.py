@@ -9,6 +9,7 @@ import asyncio
 import datetime as dt
 import os
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import text
@@ -154,3 +155,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def model_plan(essay, factors: Sequence[str], evidence: Sequence[str], count: int = 3) -> tuple[str, str]:  # noqa: ANN001
+    """The numbers and letters, as a student would type them, of the model plan's first `count` factors,
+    each with its own evidence: `factors` and `evidence` as the student was shown them."""
+    letters = "ABCDEFGHIJKL"
+    names = [factor.name for factor in essay.factors[:count]]
+    numbers = " ".join(str(factors.index(name) + 1) for name in names)
+    picked = " ".join(letters[evidence.index(factor.evidence[0])] for factor in essay.factors[:count])
+    return numbers, picked

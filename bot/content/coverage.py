@@ -55,6 +55,8 @@ def measure(bank: Bank) -> CoverageReport:
     for figure in wanted.figures:
         if figure not in bank.figures:
             fail(f"figure card '{figure}' is missing")
+    if len(bank.essays) < wanted.essays:
+        fail(f"{len(bank.essays)} essay questions; at least {wanted.essays} needed")
     if len(bank.terms) < wanted.terms:
         fail(f"{len(bank.terms)} glossary terms; at least {wanted.terms} needed")
     return report
@@ -88,4 +90,6 @@ def summary(bank: Bank, report: CoverageReport) -> str:
     if seeds:
         lines.append("notes sections: " + ", ".join(seeds))
     lines.append(f"cards: {len(bank.figures)} figures, {len(bank.terms)} glossary terms")
+    marks = Counter(essay.marks for essay in bank.essays.values())
+    lines.append(f"essays: {len(bank.essays)} ({marks[12]} of 12 marks, {marks[24]} of 24)")
     return "\n".join(lines)

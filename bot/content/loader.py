@@ -19,6 +19,7 @@ from bot.content.schema import (
     Area,
     Bank,
     Coverage,
+    Essay,
     Figure,
     Question,
     Source,
@@ -83,6 +84,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "questions": Question,
     "figures": Figure,
     "terms": Term,
+    "essays": Essay,
 }
 # `content check` warnings kept on purpose (bot.content.lint): a list like a section's, without ids.
 ALLOWED_WARNINGS = "allowed_warnings"
@@ -231,6 +233,14 @@ def _check_references(collector: _Collector, indexed: dict[str, dict[str, _Item]
             collector.add(
                 item.file, item.at("tags"), f"{question.id}: a 'which-figure' question must link a figure card"
             )
+    for item in indexed["essays"].values():
+        essay: Essay = item.model
+        if essay.topic not in indexed["topics"]:
+            collector.add(item.file, item.at("topic"), f"{essay.id}: unknown topic '{essay.topic}'")
+        if essay.source not in indexed["sources"]:
+            collector.add(item.file, item.at("source"), f"{essay.id}: unknown source '{essay.source}'")
+        if len({normalise(factor.name) for factor in essay.factors}) != len(essay.factors):
+            collector.add(item.file, item.at("factors"), f"{essay.id}: two factors have the same name")
     for item in indexed["terms"].values():
         for related in item.model.related:
             if related not in indexed["figures"] and related not in indexed["terms"]:

@@ -50,6 +50,7 @@ class Coverage(Strict):
     per_tag_share: dict[str, float] = Field(default_factory=dict)
     figures: list[Slug] = Field(default_factory=list)
     terms: int = 0
+    essays: int = 0
 
 
 class Event(Strict):
@@ -117,6 +118,29 @@ class Question(Strict):
         return str(self.answer)
 
 
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Factor(Strict):
+    """One factor an essay weighs: its name, the precise evidence for it, and how it bears on the question."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    evidence: Annotated[list[Short], Field(min_length=1, max_length=2)]
+    link: Short
+
+
+class Essay(Strict):
+    """An exam-style essay question with its model plan: factors most important first, and a judgement."""
+
+    id: Slug
+    topic: Slug
+    marks: Literal[12, 24]
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PROMPT)]
+    factors: Annotated[list[Factor], Field(min_length=4, max_length=6)]
+    judgement: Text
+    source: Slug
+
+
 class Post(Strict):
     title: Text
     dates: Text
@@ -168,6 +192,7 @@ class Bank(BaseModel):
     questions: dict[str, Question]
     figures: dict[str, Figure]
     terms: dict[str, Term]
+    essays: dict[str, Essay] = Field(default_factory=dict)
     coverage: Coverage | None = None
     allowed_warnings: tuple[Allowance, ...] = ()
 

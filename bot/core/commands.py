@@ -30,6 +30,8 @@ COMMANDS = (
     "explain",
     "timeline",
     "summary",
+    "essay",
+    "plan",
     "stats",
     "forget-me",
     "my-data",
@@ -147,6 +149,27 @@ class Summary:
     """`summary <topic>`: the topic's knowledge organiser."""
 
     topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartEssay:
+    """`essay [topic]`: an exam-style question to plan."""
+
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEssayHistory:
+    """`essay history`: the student's finished plans."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEssay:
+    """`plan 2 4 1 | B D A | judgement`: the plan for the essay last shown."""
+
+    factors: str
+    evidence: str
+    judgement: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +327,9 @@ Command = (
     | Explain
     | ShowTimeline
     | Summary
+    | StartEssay
+    | ShowEssayHistory
+    | PlanEssay
     | ShowStats
     | ForgetMe
     | Help
@@ -367,6 +393,10 @@ def parse_command(text: str | None, *, prefix: str = "", also: tuple[str, ...] =
             return Explain(_required(rest, prefix, "explain <name or term>"))
         case "timeline":
             return parse_timeline(rest, prefix)
+        case "essay":
+            return ShowEssayHistory() if rest.lower() == "history" else StartEssay(rest or None)
+        case "plan":
+            return parse_plan(rest, prefix)
         case "summary":
             return Summary(_required(rest, prefix, "summary <topic>, e.g. summary collectivisation"))
         case "stats":
@@ -403,6 +433,17 @@ def parse_timeline(text: str, prefix: str = "") -> ShowTimeline:
         return ShowTimeline()
     first, last = int(years[0]), int(years[-1])
     return ShowTimeline(min(first, last), max(first, last))
+
+
+def parse_plan(text: str, prefix: str = "") -> PlanEssay:
+    """`plan <factors> | <evidence> | <judgement>`: the three parts of an essay plan, split at `|`."""
+    parts = [part.strip() for part in text.split("|", 2)]
+    if len(parts) != 3 or not all(parts):
+        raise InvalidInput(
+            f"Send the whole plan in one line: `{prefix}plan 2 4 1 | B D A | your one-line judgement` "
+            "(your factors most important first, an evidence letter for each, then your answer to the question)."
+        )
+    return PlanEssay(*parts)
 
 
 def parse_privacy(text: str) -> Privacy:

@@ -532,3 +532,78 @@ class TopicSummary:
             return f"You haven't answered any of its {count} questions yet."
         met = f"You've answered {self.answered} of its {count} questions"
         return f"{met}; last time you missed:" if self.missed else f"{met}, and got your last go at each right."
+
+
+@dataclass(frozen=True, slots=True)
+class EssayAsked:
+    """`essay [topic]`: an exam-style question to plan, with its factors numbered and a lettered pool of
+    evidence (both in a shuffled order); the plan is sent with `plan` (or the form) to plan `plan_id`."""
+
+    plan_id: int
+    essay_id: str
+    topic: str  # the topic's title
+    question: str
+    marks: int
+    factors: tuple[str, ...]  # numbered 1, 2, 3 ... in this order
+    evidence: tuple[str, ...]  # lettered A, B, C ... in this order
+    letters: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFactor:
+    name: str
+    evidence: str  # the evidence the student (or the model) put with it
+    fits: bool = True  # the evidence is this factor's own
+    better: str = ""  # when it is not: the factor's own evidence
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCompared:
+    """A finished plan beside the model's, compared by rules (bot.core.essays): what was missed, evidence
+    that fits better, whether the judgement gives a verdict and links factors, and the level it aims at."""
+
+    question: str
+    marks: int
+    mine: tuple[PlannedFactor, ...]
+    model: tuple[PlannedFactor, ...]  # most important first, each with its evidence and how it links
+    links: tuple[str, ...]  # for each model factor, how it bears on the question
+    missed: tuple[str, ...]
+    same_first: bool
+    judgement: str
+    model_judgement: str
+    gives_verdict: bool
+    links_factors: bool
+    level: int
+    level_marks: str  # e.g. "13-18"
+    level_descriptor: str
+    lift: str
+    honest_note: str = (
+        "Compared by rules from the plan's choices and a few words of the judgement: it cannot mark your "
+        "writing, only point to what the model plan does."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EssayPlanLine:
+    finished_at: dt.datetime  # local time
+    question: str
+    marks: int
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class EssayHistory:
+    """`essay history`: the student's finished plans, newest first."""
+
+    plans: tuple[EssayPlanLine, ...]
+
+
+def judgement_notes(compared: PlanCompared) -> tuple[str, ...]:
+    """What the rules saw in the student's judgement, and the ranking, in plain words."""
+    return (
+        "Your judgement gives a verdict." if compared.gives_verdict else "Your judgement gives no clear verdict.",
+        "It links factors." if compared.links_factors else "It does not yet link the factors to each other.",
+        "You put first the factor the model plan puts first."
+        if compared.same_first
+        else f"The model plan puts first: {compared.model[0].name}.",
+    )

@@ -1,7 +1,8 @@
 """The async use cases, one file per group. `StudyService` builds the parts and is what front ends call.
 
     catalogue.py   the bank in memory: questions (retired ones too), topics, answer keys, grading
-    reference.py   "explain this rival" and glossary cards
+    reference.py   "explain this rival" and glossary cards, the timeline and topic summaries
+    essays.py      essay practice: plans for exam-style questions, compared with the model plan
     members.py     communities and members: the one enrolment, pending question, "today" for a member
     questions.py   daily and practice questions, and each community's daily question per date
     answers.py     submit_answer: grade -> record -> feedback
@@ -43,6 +44,7 @@ from bot.service.assignments import Assignments
 from bot.service.boards import Boards
 from bot.service.catalogue import Catalogue
 from bot.service.classes import Classes
+from bot.service.essays import Essays
 from bot.service.installations import SlackInstallations
 from bot.service.members import Members
 from bot.service.posts import LEASE, Claim, ScheduledPosts
@@ -135,6 +137,10 @@ class StudyService:
         self.explain = reference.explain
         self.timeline = reference.timeline
         self.summary = reference.summary
+        essays = Essays(self.db, self.catalogue, self.members, clock)
+        self.start_essay = essays.start  # `essay [topic]`: a question to plan
+        self.submit_essay_plan = essays.submit  # the plan: factors, evidence, judgement -> beside the model's
+        self.essay_history = essays.history
         self.class_report = self._reports.report
         self.export_answers = self._reports.export
         self.complete_name = reference.complete_name

@@ -18,7 +18,16 @@ from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database
 from bot.store.members import CommunityRow, MemberRow
-from bot.store.models import AssignmentProgress, Attempt, Community, Member, ReviewCard, ReviewReminderSent, Score
+from bot.store.models import (
+    AssignmentProgress,
+    Attempt,
+    Community,
+    EssayPlan,
+    Member,
+    ReviewCard,
+    ReviewReminderSent,
+    Score,
+)
 
 NEW_NAME_ATTEMPTS = 3
 TEACHERS_ONLY = "Only a teacher can set the class's default (a server or workspace admin, or a named teacher)."
@@ -107,6 +116,7 @@ class Privacy:
                     ("scores", Score),
                     ("review_reminders_sent", ReviewReminderSent),
                     ("assignment_progress", AssignmentProgress),
+                    ("essay_plans", EssayPlan),
                 ):
                     rows = await session.scalars(select(model).where(model.member_id == member.id))
                     document[key] = [_plain(row, ("id", "member_id", "community_id")) for row in rows]

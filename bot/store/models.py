@@ -316,6 +316,24 @@ class AssignmentProgress(Base):
     asked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class EssayPlan(Base):
+    """A student's essay plan: begun when `essay` shows the question (finished_at NULL: the plan they are
+    writing), finished with their factors, evidence, judgement and the level a plan like it aims at."""
+
+    __tablename__ = "essay_plans"
+    __table_args__ = (Index("ix_essay_plans_member", "member_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    essay_id: Mapped[str] = mapped_column(String(64))  # content ids: an essay that leaves the bank keeps its plans
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    factors: Mapped[list | None] = mapped_column(JSON, nullable=True)  # model indices, most important first
+    evidence: Mapped[list | None] = mapped_column(JSON, nullable=True)  # for each, the factor its evidence is from
+    judgement: Mapped[str | None] = mapped_column(Text, nullable=True)
+    level: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+
+
 # Slack's "Add to Slack" (OAuth v2): the workspaces that installed the app, and the installs under way. A key
 # Slack leaves out (no Enterprise Grid; an org-wide install has no team) is stored as "", not NULL: NULLs never
 # clash in a unique constraint, and one bot per team and enterprise is what the constraint is for.
@@ -385,6 +403,7 @@ __all__ = [
     "Base",
     "Card",
     "Community",
+    "EssayPlan",
     "DailyAssignment",
     "Member",
     "Question",

@@ -144,6 +144,7 @@ async def test_forget_me_leaves_nothing_in_any_table_that_points_at_the_member(f
     await fresh.schedules.set(TEACHER, "general", time="08:30")
     assigned = await fresh.assignments.create(TEACHER, "general", "all", "2026-12-04")
     await fresh.assignments.start(ann, assigned.assignment.assignment_id)  # her progress row
+    await fresh.start_essay(ann)  # an essay plan begun
 
     class Reminding(RecordingPublisher):
         async def remind(self, reminder) -> None:  # noqa: ANN001
@@ -165,6 +166,7 @@ async def test_forget_me_leaves_nothing_in_any_table_that_points_at_the_member(f
         "review_cards",
         "review_reminders_sent",
         "assignment_progress",
+        "essay_plans",
     }
 
     async def rows_left() -> dict[str, int]:
@@ -192,6 +194,7 @@ async def test_my_data_holds_every_row_made_for_the_student_and_no_one_elses(fre
     await fresh.set_privacy(ann, "hidden")
     assigned = await fresh.assignments.create(TEACHER, "general", "all", "2026-12-04")
     await fresh.assignments.start(ann, assigned.assignment.assignment_id)
+    asked = await fresh.start_essay(ann)
     exported = await fresh.my_data(ann)
     document = json.loads(exported.json_text)
     assert exported.filename.endswith(".json")
@@ -200,6 +203,8 @@ async def test_my_data_holds_every_row_made_for_the_student_and_no_one_elses(fre
     assert len(document["review_cards"]) == 2 and len(document["scores"]) == 3  # week, month, all time
     [progress] = document["assignment_progress"]
     assert progress["assignment_id"] == assigned.assignment.assignment_id and progress["answers"] == 0
+    [plan] = document["essay_plans"]
+    assert plan["essay_id"] == asked.essay_id and plan["finished_at"] is None
     assert "bob" not in exported.json_text.lower()
     nobody = json.loads((await fresh.my_data(student("Cat"))).json_text)
     assert nobody["you"] is None

@@ -42,6 +42,8 @@ HELP = """Commands:
   explain <name or term>     a figure card or a glossary entry (NEP, kulak ...)
   timeline [from] [to]       the key dated events of those years, in order (e.g. timeline 1928 1932)
   summary <topic>            the topic on one screen: key dates, people, terms and what you missed
+  essay [topic]              an exam-style essay question to plan; `essay history`: your plans
+  plan 2 4 1 | B D A | ...   your plan: factors most important first, evidence letters, a judgement
   stats                      your accuracy and streaks
   user <name>                act as another student of this class
   forget-me                  delete your answers and scores (asks first)
@@ -185,6 +187,12 @@ class Console:
                 return await service.timeline(start, end)
             case grammar.Summary(topic=topic):
                 return await service.summary(topic, actor)
+            case grammar.StartEssay(topic=topic):
+                return await service.start_essay(actor, topic)
+            case grammar.ShowEssayHistory():
+                return await service.essay_history(actor)
+            case grammar.PlanEssay(factors=factors, evidence=evidence, judgement=judgement):
+                return await service.submit_essay_plan(actor, factors, evidence, judgement)
             case grammar.ShowStats():
                 return await service.stats(actor)  # the console shows your own
             case grammar.ForgetMe():

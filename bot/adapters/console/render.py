@@ -12,9 +12,12 @@ from bot.core.replies import (
     ClassDeleted,
     ClassGoal,
     DailyPost,
+    EssayAsked,
+    EssayHistory,
     Forgotten,
     GoalSetting,
     Leaderboard,
+    PlanCompared,
     PrivacySettings,
     RatingNoted,
     ReferenceCard,
@@ -26,6 +29,7 @@ from bot.core.replies import (
     Timeline,
     TopicInfo,
     TopicSummary,
+    judgement_notes,
 )
 from bot.core.vocabulary import Mode, QuestionKind
 
@@ -330,4 +334,51 @@ def summary(reply: TopicSummary) -> str:
     lines += ["", reply.record]
     lines += [_wrap(f"- {prompt}", "  ") for prompt in reply.missed]
     lines.append(f"Practise it: quiz {reply.topic.topic_id}")
+    return "\n".join(lines)
+
+
+def essay_asked(asked: EssayAsked) -> str:
+    lines = [f"Essay plan \u00b7 {asked.topic} \u00b7 {asked.marks} marks", _wrap(asked.question), "", "Factors:"]
+    lines += [_wrap(f"{n}. {factor}", "  ") for n, factor in enumerate(asked.factors, start=1)]
+    lines += ["", "Evidence:"]
+    lines += [_wrap(f"{letter}) {text}", "  ") for letter, text in zip(asked.letters, asked.evidence, strict=True)]
+    lines += [
+        "",
+        "Plan it: 3 or 4 factors, most important first, an evidence letter for each, and a one-line judgement:",
+        "  plan 2 4 1 | B D A | your answer to the question, and why",
+    ]
+    return "\n".join(lines)
+
+
+def plan_compared(compared: PlanCompared) -> str:
+    lines = [f"Your plan beside the model's \u00b7 {compared.marks} marks", _wrap(compared.question), "", "Yours:"]
+    for n, factor in enumerate(compared.mine, start=1):
+        lines.append(_wrap(f"{n}. {factor.name}: {factor.evidence}", "  "))
+        if not factor.fits:
+            lines.append(_wrap(f"That evidence proves another factor; for this one: {factor.better}", "     "))
+    lines += ["", "The model plan, most important first:"]
+    for n, (factor, link) in enumerate(zip(compared.model, compared.links, strict=True), start=1):
+        lines.append(_wrap(f"{n}. {factor.name}: {factor.evidence} ({link})", "  "))
+    if compared.missed:
+        lines.append(_wrap("You left out: " + "; ".join(compared.missed)))
+    lines += ["", _wrap(f"Your judgement: {compared.judgement}"), _wrap(f"The model's: {compared.model_judgement}")]
+    lines += [_wrap(" ".join(judgement_notes(compared)))]
+    lines += [
+        "",
+        _wrap(f"A plan like this aims at level {compared.level} ({compared.level_marks}): {compared.level_descriptor}"),
+    ]
+    if compared.lift:
+        lines.append(_wrap(compared.lift))
+    lines.append(_wrap(compared.honest_note))
+    return "\n".join(lines)
+
+
+def essay_history(history: EssayHistory) -> str:
+    if not history.plans:
+        return "No essay plans yet: try `essay`."
+    lines = ["Your essay plans:"]
+    lines += [
+        _wrap(f"{plan.finished_at:%d %b %Y}  level {plan.level} of 4  {plan.question} ({plan.marks})", "  ")
+        for plan in history.plans
+    ]
     return "\n".join(lines)

@@ -20,9 +20,12 @@ from bot.core.replies import (
     AskedQuestion,
     ClassDeleted,
     DailyPost,
+    EssayAsked,
+    EssayHistory,
     Forgotten,
     GoalSetting,
     Leaderboard,
+    PlanCompared,
     PrivacySettings,
     RatingNoted,
     ReferenceCard,
@@ -290,3 +293,15 @@ def summary(reply: TopicSummary) -> RenderableType:
         border_style="cyan",
         expand=False,
     )
+
+
+def essay_asked(asked: EssayAsked) -> RenderableType:
+    return Panel(Text(render.essay_asked(asked)), border_style="cyan", expand=False)
+
+
+def plan_compared(compared: PlanCompared) -> RenderableType:
+    return Panel(Text(render.plan_compared(compared)), border_style="green", expand=False)
+
+
+def essay_history(history: EssayHistory) -> RenderableType:
+    return Text(render.essay_history(history))

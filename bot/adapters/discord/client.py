@@ -19,7 +19,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import add_commands
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.respond import NO_PINGS, report_error
-from bot.adapters.discord.views import PERSISTENT_ITEMS, answer_unclaimed, submit_typed_answer
+from bot.adapters.discord.views import PERSISTENT_ITEMS, answer_unclaimed, submit_essay_plan, submit_typed_answer
 from bot.core.actor import Platform
 from bot.core.errors import first_line
 
@@ -93,6 +93,7 @@ class StudyBot(discord.AutoShardedClient):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await submit_typed_answer(interaction)  # other interactions go to the tree and the buttons
+        await submit_essay_plan(interaction)
         await answer_unclaimed(interaction)  # ... or, when no button of ours knows the id, a friendly answer
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -17,6 +17,7 @@ from bot.adapters.discord import render
 from bot.adapters.discord.assignment_commands import assignment_commands
 from bot.adapters.discord.autocomplete import cards, figures, topics
 from bot.adapters.discord.class_commands import class_group, goal_command
+from bot.adapters.discord.essay_commands import essay_group
 from bot.adapters.discord.report_commands import report_commands
 from bot.adapters.discord.respond import actor_from, deliver, send, service_of
 from bot.adapters.discord.schedule_commands import schedule_group
@@ -219,6 +220,7 @@ def add_commands(tree: app_commands.CommandTree) -> None:
     tree.add_command(schedule_group())
     tree.add_command(goal_command())
     tree.add_command(class_group())
+    tree.add_command(essay_group())
     tree.add_command(teacher_group())
     for command in assignment_commands():
         tree.add_command(command)

@@ -35,6 +35,9 @@ REMINDERS = SCOPE + r"remind\|(?P<choice>[^|]+)"  # turn review reminders on or 
 # Assignments: "Start" (on the announcement) and "Next question" (under an answer); a teacher's "Close".
 ASSIGNMENT = SCOPE + r"asg\|(?P<assignment>[^|]+)"
 CLOSE_ASSIGNMENT = SCOPE + r"asg-close\|(?P<assignment>[^|]+)"
+# Essay practice: "Write your plan" opens the form; the form itself, submitted.
+ESSAY = SCOPE + r"essay\|(?P<plan>[0-9]{1,18})"
+ESSAY_FORM = SCOPE + r"essay-plan\|(?P<plan>[0-9]{1,18})"
 
 RATINGS = {"g": "guessed", "e": "easy"}  # the letter in a rate id -> the service's word
 
@@ -49,6 +52,14 @@ def typed(ref: QuestionRef) -> str:
 
 def typed_answer(ref: QuestionRef) -> str:
     return _checked(f"typed-answer|{_part(ref.encode())}")
+
+
+def essay(plan_id: int) -> str:
+    return _checked(f"essay|{plan_id}")
+
+
+def essay_form(plan_id: int) -> str:
+    return _checked(f"essay-plan|{plan_id}")
 
 
 def card(query: str) -> str:

@@ -22,6 +22,7 @@ from bot.adapters.discord import custom_ids, render
 from bot.adapters.discord.render import assignments as assignment_render
 from bot.adapters.discord.respond import actor_for, deliver, report_error, scope_of, send, service_of
 from bot.core.errors import StudyError
+from bot.core.essays import MAX_JUDGEMENT
 from bot.core.grading import MAX_INPUT
 from bot.core.replies import QuestionRef
 
@@ -29,7 +30,7 @@ INPUT_DESCRIPTION = 100
 ANSWER_INPUT = "answer"
 
 
-class _Persistent:
+class Persistent:
     """Mixin for our DynamicItems: parse the custom_id, run, and report any failure in one place."""
 
     item: discord.ui.Button
@@ -56,7 +57,7 @@ class _Persistent:
         raise NotImplementedError
 
 
-class AnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ANSWER):
+class AnswerButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ANSWER):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = await actor_for(interaction, match["guild"])
         ref = QuestionRef.decode(match["ref"])
@@ -68,7 +69,7 @@ class AnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_
         )
 
 
-class TypeAnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.TYPED):
+class TypeAnswerButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.TYPED):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         await actor_for(interaction, match["guild"])  # refuse outside a server before opening the modal
         ref = QuestionRef.decode(match["ref"])
@@ -77,7 +78,7 @@ class TypeAnswerButton(_Persistent, DynamicItem[discord.ui.Button], template=cus
         await interaction.response.send_modal(answer_modal(ref, prompt or "", scope=scope_of(interaction)))
 
 
-class CardButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CARD):
+class CardButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CARD):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = await actor_for(interaction, match["guild"])
         await deliver(
@@ -88,7 +89,7 @@ class CardButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_id
         )
 
 
-class QuizButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.QUIZ):
+class QuizButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.QUIZ):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = await actor_for(interaction, match["guild"])
         await deliver(
@@ -99,7 +100,7 @@ class QuizButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_id
         )
 
 
-class ForgetButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.FORGET):
+class ForgetButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.FORGET):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = await actor_for(interaction, match["guild"])
         if match["choice"] == "yes":
@@ -117,7 +118,7 @@ def _now(interaction: discord.Interaction) -> dt.datetime:
     return service_of(interaction).clock()
 
 
-class ReviewButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.REVIEW):
+class ReviewButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.REVIEW):
     """The next question due: the "Next review" button after a review answer, and "Start review" in a reminder."""
 
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
@@ -126,7 +127,7 @@ class ReviewButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_
         await deliver(interaction, service_of(interaction).next_review(actor), review, ephemeral=True)
 
 
-class RateButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.RATE):
+class RateButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.RATE):
     """The "I guessed" / "Too easy" buttons after a right answer: re-grade it, say when it comes back."""
 
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
@@ -140,7 +141,7 @@ class RateButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_id
         )
 
 
-class TopicButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.TOPIC):
+class TopicButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.TOPIC):
     """A practice question from a topic: the "Practise <weakest topic>" button when no reviews are due."""
 
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
@@ -153,7 +154,7 @@ class TopicButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_i
         )
 
 
-class RemindersButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.REMINDERS):
+class RemindersButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.REMINDERS):
     """The "Turn off reminders" button (in every reminder) and "Turn reminders back on"."""
 
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
@@ -177,7 +178,7 @@ def _assignment_number(match: re.Match[str]) -> int:
     return int(match["assignment"])
 
 
-class AssignmentButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ASSIGNMENT):
+class AssignmentButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ASSIGNMENT):
     """The "Start" button on an assignment's announcement and "Next question" under an answer: the student's next
     question of it, privately (or, once they reached the goal, their standing)."""
 
@@ -188,7 +189,7 @@ class AssignmentButton(_Persistent, DynamicItem[discord.ui.Button], template=cus
         await deliver(interaction, work, assignment_render.step, ephemeral=True)
 
 
-class CloseAssignmentButton(_Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CLOSE_ASSIGNMENT):
+class CloseAssignmentButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CLOSE_ASSIGNMENT):
     """A teacher's "Close #N" on their list of the class's assignments (the service checks they are one)."""
 
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
@@ -196,6 +197,51 @@ class CloseAssignmentButton(_Persistent, DynamicItem[discord.ui.Button], templat
         actor = await actor_for(interaction, match["guild"])
         work = service_of(interaction).assignments.close(actor, number)
         await deliver(interaction, work, assignment_render.closed, ephemeral=True)
+
+
+# ---------------------------------------------------------------- essay plans
+
+PLAN_INPUTS = (
+    ("factors", "Your factors, most important first", "e.g. 2 4 1", 20),
+    ("evidence", "An evidence letter for each, in the same order", "e.g. B D A", 20),
+    ("judgement", "Your judgement, in one line", "Your answer to the question, and why", MAX_JUDGEMENT),
+)
+
+
+class EssayPlanButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ESSAY):
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        await actor_for(interaction, match["guild"])  # refuse outside a server before opening the form
+        await interaction.response.send_modal(plan_modal(int(match["plan"]), scope=scope_of(interaction)))
+
+
+def plan_modal(plan_id: int, *, scope: int | None = None) -> discord.ui.Modal:
+    custom_id = custom_ids.essay_form(plan_id)
+    custom_id = (custom_ids.scoped(custom_id, scope) or custom_id) if scope is not None else custom_id
+    modal = discord.ui.Modal(title="Your essay plan", custom_id=custom_id, timeout=None)
+    for input_id, label, hint, length in PLAN_INPUTS:
+        style = discord.TextStyle.paragraph if input_id == "judgement" else discord.TextStyle.short
+        field = discord.ui.TextInput(
+            custom_id=input_id, style=style, max_length=length, required=True, placeholder=hint
+        )
+        modal.add_item(discord.ui.Label(text=label, component=field))
+    modal.stop()
+    return modal
+
+
+async def submit_essay_plan(interaction: discord.Interaction) -> None:
+    """Compare a submitted plan form, whenever it was opened; ignore any other interaction."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    match = re.fullmatch(custom_ids.ESSAY_FORM, str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return
+    try:
+        actor = await actor_for(interaction, match["guild"])
+        values = typed_values(data)
+        parts = [values.get(input_id, "") for input_id, *_ in PLAN_INPUTS]
+        compared = service_of(interaction).submit_essay_plan(actor, *parts, plan_id=int(match["plan"]))
+        await deliver(interaction, compared, render.plan_compared, ephemeral=True)
+    except Exception as error:  # noqa: BLE001 - report_error logs it and answers the user
+        await report_error(interaction, error)
 
 
 PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
@@ -210,6 +256,7 @@ PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     RemindersButton,
     AssignmentButton,
     CloseAssignmentButton,
+    EssayPlanButton,
 )
 
 
@@ -279,19 +326,26 @@ async def answer_unclaimed(interaction: discord.Interaction) -> None:
         if any(kind.__discord_ui_compiled_template__.fullmatch(custom_id) for kind in PERSISTENT_ITEMS):
             return
     elif interaction.type is discord.InteractionType.modal_submit:
-        if re.fullmatch(custom_ids.TYPED_ANSWER, custom_id):
+        if re.fullmatch(custom_ids.TYPED_ANSWER, custom_id) or re.fullmatch(custom_ids.ESSAY_FORM, custom_id):
             return
     else:
         return
     await report_error(interaction, StudyError(render.OUTDATED_BUTTON))
 
 
-def _typed_value(data: dict[str, Any]) -> str:
-    """The answer input's value, wherever it sits (in a label, or an action row in older clients)."""
+def typed_values(data: dict[str, Any]) -> dict[str, str]:
+    """A submitted form's text inputs by custom_id, wherever they sit (in labels, or action rows in older
+    clients)."""
+    found: dict[str, str] = {}
     pending = list(data.get("components") or [])
     while pending:
         component = pending.pop()
-        if component.get("custom_id") == ANSWER_INPUT and "value" in component:
-            return str(component["value"])
+        if "custom_id" in component and "value" in component:
+            found[str(component["custom_id"])] = str(component["value"])
         pending += [component["component"]] if "component" in component else component.get("components") or []
-    return ""
+    return found
+
+
+def _typed_value(data: dict[str, Any]) -> str:
+    """The answer input's value."""
+    return typed_values(data).get(ANSWER_INPUT, "")

@@ -24,6 +24,9 @@ REMINDERS_ACTION = "study_reminders"  # "Turn off reminders"; value "off" (or "o
 ASSIGNMENT_ACTION = "study_assignment"  # "Start" (announcement, own list), "Next question"; value: its number
 CLOSE_ASSIGNMENT_ACTION = "study_assignment_close"  # a teacher's "Close #N"; value: its number
 ANSWER_VIEW = "study_answer_view"  # the short-answer modal's callback_id
+OPEN_ESSAY_ACTION = "study_open_essay_plan"  # "Write your plan"; value: the plan's number
+ESSAY_VIEW = "study_essay_view"  # the essay plan form's callback_id
+ESSAY_BLOCKS = ("factors", "evidence", "judgement")  # its inputs' block ids (each input's action_id is "text")
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "text"
 

@@ -4,10 +4,12 @@ extract with its provenance, and why the option picked is wrong."""
 
 from __future__ import annotations
 
+import re
+
 from bot.content.loader import load_bank
 from bot.service.catalogue import Catalogue
 from tests.adapters.console.test_console_typed_answers import console
-from tests.helpers import EXAM_SHAPES_CONTENT
+from tests.helpers import EXAM_SHAPES_CONTENT, model_plan
 
 
 def test_order_and_match_items_show_their_items_take_typed_orders_and_give_partial_credit(tmp_path):
@@ -92,3 +94,18 @@ def test_summary_shows_the_topic_s_dates_and_terms_and_what_the_student_missed(t
     assert "You've answered 1 of its 1 questions; last time you missed:" in rest
     assert "- What is the extract most useful as evidence for?" in rest
     assert rest.index("January 1928: Stalin's Siberian trip") < rest.index("22 June 1941: Germany invades")
+
+
+def test_an_essay_plan_from_question_to_model_comparison_and_history(tmp_path):
+    shown = console(["essay"], db=tmp_path / "class.db", content=EXAM_SHAPES_CONTENT).stdout
+    essay = load_bank(EXAM_SHAPES_CONTENT).essays["ess-t1"]
+    factors = re.findall(r"^  \d\. (.+)$", shown.split("Factors:\n", 1)[1].split("\n\n", 1)[0], re.MULTILINE)
+    pool = shown.split("Evidence:\n", 1)[1].split("\n\nPlan it", 1)[0]
+    evidence = [" ".join(item.split()) for item in re.split(r"\n  [A-L]\) ", "\n" + pool)[1:]]
+    numbers, letters = model_plan(essay, factors, evidence)
+    judgement = "The party machine mattered most because it turned his rivals' mistakes into votes at congresses"
+    lines = ["essay", f"plan {numbers} | {letters} | {judgement}", "essay history"]
+    out = console(lines, db=tmp_path / "class.db", content=EXAM_SHAPES_CONTENT).stdout
+    assert "Your plan beside the model's" in out and "aims at level 4 (19-24)" in out
+    assert "Compared by rules from the plan's choices" in " ".join(out.split())
+    assert "level 4 of 4  How important was Stalin's control" in out

@@ -623,12 +623,14 @@ class FakeDiscord:
         in_dm = message.get("channel_id") if guild is None and message.get("channel_id") in self.dm_channels else None
         return await self.send(self._interaction(3, data, user, guild, channel_id=in_dm, message=message))
 
-    async def submit(self, modal: dict, value: str, user: User, guild: Guild | None) -> Exchange:
-        """Submit a modal the bot opened (callback type 9), typing `value` in every text input."""
+    async def submit(self, modal: dict, value: str | dict[str, str], user: User, guild: Guild | None) -> Exchange:
+        """Submit a modal the bot opened (callback type 9), typing `value` in every text input (or, given a
+        dict, each input's own value by its custom_id)."""
 
         def filled(component: dict) -> dict:
             if component.get("type") == 4:
-                return {"type": 4, "custom_id": component["custom_id"], "value": value}
+                typed = value if isinstance(value, str) else value[component["custom_id"]]
+                return {"type": 4, "custom_id": component["custom_id"], "value": typed}
             inner = {
                 k: filled(v) if isinstance(v, dict) else [filled(c) for c in v]
                 for k, v in component.items()

@@ -9,7 +9,9 @@ import pytest
 from bot.bootstrap import open_service
 from tests.adapters.discord.helpers import ANNA, SCHOOL_A, assert_private, button, question_of
 from tests.conftest import NAMED
-from tests.helpers import EXAM_SHAPES_CONTENT
+from tests.helpers import EXAM_SHAPES_CONTENT, model_plan
+
+JUDGEMENT = "The party machine mattered most because it turned his rivals' mistakes into votes at every congress"
 
 
 @pytest.fixture
@@ -127,3 +129,26 @@ async def test_summary_shows_the_topic_s_dates_terms_and_what_the_student_missed
     assert button(summary, "Card: Collectivisation")
     dated = (await fake.slash("summary", ANNA, SCHOOL_A, topic="dates")).text
     assert dated.index("**January 1928**: Stalin's Siberian trip") < dated.index("**22 June 1941**: Germany")
+
+
+async def test_an_essay_plan_from_question_to_model_comparison_in_the_form(fake, bot, service):
+    asked = await fake.slash("essay plan", ANNA, SCHOOL_A)
+    assert_private(asked)
+    assert "How important was Stalin's control" in asked.text and "24 marks" in asked.text
+    embed = asked.data["embeds"][0]
+    fields = {field["name"]: field["value"] for field in embed["fields"]}
+    factors = [line.split("** ", 1)[1] for line in fields["Factors"].splitlines()]
+    evidence = [line.split("** ", 1)[1] for line in fields["Evidence"].splitlines()]
+    numbers, letters = model_plan(service.catalogue.bank.essays["ess-t1"], factors, evidence)
+
+    opened = await fake.click(asked.message, button(asked, "Write your plan"), ANNA, SCHOOL_A)
+    assert opened.callback["type"] == 9, opened.callback  # the form
+    form = opened.callback["data"]
+    refused = await fake.submit(form, {"factors": "1 1", "evidence": letters, "judgement": JUDGEMENT}, ANNA, SCHOOL_A)
+    assert "Choose 3 or 4 different factors" in refused.text
+    plan = {"factors": numbers, "evidence": letters, "judgement": JUDGEMENT}
+    compared = await fake.submit(form, plan, ANNA, SCHOOL_A)
+    assert_private(compared)
+    assert "Your plan beside the model's" in compared.text and "Level 4 (19-24)" in compared.text
+    history = await fake.slash("essay history", ANNA, SCHOOL_A)
+    assert "level 4 of 4" in history.text and "How important was Stalin's control" in history.text

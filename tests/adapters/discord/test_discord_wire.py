@@ -31,7 +31,7 @@ from tests.helpers import FIXTURE_CONTENT, FakeClock
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 COMMANDS = {
     "daily", "review", "quiz", "leaderboard", "rival", "explain", "timeline", "summary", "stats", "privacy",
-    "mydata", "forgetme", "schedule", "goal", "class", "assign", "assignments", "teacher", "report", "export",
+    "mydata", "forgetme", "essay", "schedule", "goal", "class", "assign", "assignments", "teacher", "report", "export",
 }  # fmt: skip
 # hidden from members without Manage Server
 TEACHERS_ONLY = {"schedule", "goal", "class", "assign", "teacher", "report", "export"}

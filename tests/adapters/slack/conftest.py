@@ -75,7 +75,9 @@ class SlackHttp:
         """Clicks a button and returns the ephemeral reply."""
         return await self.fake.reply(await self.click(button, **who))
 
-    async def submit(self, view: dict[str, Any], answer: str, **who: str) -> tuple[int, dict[str, Any] | None]:
+    async def submit(
+        self, view: dict[str, Any], answer: str | dict[str, str], **who: str
+    ) -> tuple[int, dict[str, Any] | None]:
         status, body = await self.send(payload_body(view_submission_payload(view, answer, **who)))
         return status, json.loads(body) if body else None
 

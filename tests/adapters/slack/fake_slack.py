@@ -411,14 +411,13 @@ def block_actions_payload(
 
 
 def view_submission_payload(
-    view: dict[str, Any], answer: str, *, team: str = "T1", user: str = "U1", name: str = "alice"
+    view: dict[str, Any], answer: str | dict[str, str], *, team: str = "T1", user: str = "U1", name: str = "alice"
 ) -> dict[str, Any]:
-    submitted = {
-        **view,
-        "id": "V1",
-        "team_id": team,
-        "state": {"values": {"answer": {"text": {"type": "plain_text_input", "value": answer}}}},
-    }
+    """Slack's view_submission for `view`: `answer` typed in its answer input, or (a dict) each input's value
+    by its block id."""
+    typed = {"answer": answer} if isinstance(answer, str) else answer
+    values = {block: {"text": {"type": "plain_text_input", "value": value}} for block, value in typed.items()}
+    submitted = {**view, "id": "V1", "team_id": team, "state": {"values": values}}
     return {
         "type": "view_submission",
         "team": {"id": team, "domain": f"school-{team.lower()}"},

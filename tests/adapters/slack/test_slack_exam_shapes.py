@@ -9,7 +9,9 @@ from bot.adapters.slack import ids
 from bot.bootstrap import open_service
 from tests.adapters.slack.fake_slack import all_text, button
 from tests.conftest import NAMED
-from tests.helpers import EXAM_SHAPES_CONTENT
+from tests.helpers import EXAM_SHAPES_CONTENT, model_plan
+
+LINKED_JUDGEMENT = "The party machine mattered most because it turned his rivals' mistakes into votes at every congress"
 
 
 @pytest.fixture
@@ -126,3 +128,32 @@ async def test_summary_shows_the_topic_s_dates_terms_and_what_the_student_missed
     assert dated.index("January 1928: Stalin's Siberian trip") < dated.index("22 June 1941: Germany invades")
     unknown = all_text(await slack.ask("summary xyzzy"))
     assert "There is no topic \u201cxyzzy\u201d. Topics: order-drill, match-drill, source-drill, dates." in unknown
+
+
+async def test_an_essay_plan_from_question_to_model_comparison_in_the_form_and_typed(slack, service, fake_slack):
+    asked = await slack.ask("essay")
+    shown = all_text(asked)
+    assert "*Essay plan* \u00b7 Dates \u00b7 24 marks" in shown and "How important was Stalin's control" in shown
+    essay = service.catalogue.bank.essays["ess-t1"]
+    factors = [
+        line.split("* ", 1)[1] for line in shown.split("*Factors*\n", 1)[1].split("\n*Evidence*")[0].splitlines()
+    ]
+    evidence = [line.split("* ", 1)[1] for line in shown.split("*Evidence*\n", 1)[1].splitlines()[: len(factors)]]
+    numbers, letters = model_plan(essay, factors, evidence)
+
+    url = await slack.click(button(asked, "Write your plan"))
+    view = (await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")))[0].body["view"]
+    assert [block["block_id"] for block in view["blocks"]] == ["factors", "evidence", "judgement"]
+    sent = {"factors": numbers, "evidence": letters, "judgement": LINKED_JUDGEMENT}
+    assert (await slack.submit(view, sent))[0] == 200
+    compared = all_text(await fake_slack.reply(url))
+    assert "Your plan beside the model's" in compared and "aims at level 4 (19-24)" in compared
+    assert "Compared by rules" in compared and "You left out" not in compared
+
+    await slack.ask("essay")  # a second plan, typed, with the evidence swapped: a lower level and why
+    swapped = " ".join(reversed(letters.split()))
+    typed = all_text(await slack.ask(f"plan {numbers} | {swapped} | {LINKED_JUDGEMENT}"))
+    assert "That evidence proves another factor" in typed and "aims at level 2 (7-12)" in typed
+    history = all_text(await slack.ask("essay history"))
+    assert history.count("How important was Stalin's control") == 2 and "level 4 of 4" in history
+    assert "Send the whole plan in one line" in all_text(await slack.ask("plan 1 2 3"))

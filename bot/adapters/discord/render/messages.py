@@ -33,13 +33,17 @@ from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
+    EssayAsked,
+    EssayHistory,
     Forgotten,
     Leaderboard,
+    PlanCompared,
     ReferenceCard,
     Stats,
     Timeline,
     TopicMastery,
     TopicSummary,
+    judgement_notes,
 )
 from bot.core.vocabulary import Mode, QuestionKind
 
@@ -316,3 +320,51 @@ def summary(reply: TopicSummary) -> Reply:
     cards = [*reply.people, *reply.terms][:BUTTONS]
     buttons = tuple(Button(clip(f"Card: {card.name}", BUTTON_LABEL), custom_ids.card(card.card_id)) for card in cards)
     return Reply(embed=fit(embed), buttons=buttons)
+
+
+def essay_asked(asked: EssayAsked) -> Reply:
+    embed = new_embed(f"Essay plan \u00b7 {asked.topic} \u00b7 {asked.marks} marks", f"**{asked.question}**")
+    add_field(embed, "Factors", "\n".join(f"**{n}.** {factor}" for n, factor in enumerate(asked.factors, start=1)))
+    pool = zip(asked.letters, asked.evidence, strict=True)
+    add_field(embed, "Evidence", "\n".join(f"**{letter}.** {text}" for letter, text in pool))
+    set_footer(
+        embed,
+        "Tap \u201cWrite your plan\u201d: 3 or 4 factors most important first (e.g. 2 4 1), an evidence letter "
+        "for each (e.g. B D A) and a one-line judgement.",
+    )
+    buttons = (Button("Write your plan", custom_ids.essay(asked.plan_id), discord.ButtonStyle.primary),)
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+def plan_compared(compared: PlanCompared) -> Reply:
+    embed = new_embed("Your plan beside the model's", f"**{compared.question}** ({compared.marks} marks)", BLUE)
+    mine = []
+    for n, factor in enumerate(compared.mine, start=1):
+        mine.append(f"**{n}. {factor.name}**: {factor.evidence}")
+        if not factor.fits:
+            mine.append(f"\u2003*That evidence proves another factor; for this one:* {factor.better}")
+    add_field(embed, "Your plan", "\n".join(mine))
+    model = zip(compared.model, compared.links, strict=True)
+    add_field(
+        embed,
+        "The model plan",
+        "\n".join(f"**{n}. {f.name}**: {f.evidence} *({link})*" for n, (f, link) in enumerate(model, 1)),
+    )
+    if compared.missed:
+        add_field(embed, "You left out", "; ".join(compared.missed))
+    verdict = [f"Yours: {user_text(compared.judgement, 400)}", f"The model's: {compared.model_judgement}"]
+    add_field(embed, "Judgement", "\n".join([*verdict, " ".join(judgement_notes(compared))]))
+    level = f"Level {compared.level} ({compared.level_marks}): {compared.level_descriptor}"
+    add_field(embed, "A plan like this aims at", "\n".join(filter(None, [level, compared.lift])))
+    set_footer(embed, compared.honest_note)
+    return Reply(embed=fit(embed))
+
+
+def essay_history(history: EssayHistory) -> Reply:
+    if not history.plans:
+        return Reply(embed=new_embed("Your essay plans", "No essay plans yet: try /essay plan."))
+    lines = [
+        f"{plan.finished_at:%d %b %Y} \u00b7 level {plan.level} of 4 \u00b7 {plan.question} ({plan.marks})"
+        for plan in history.plans
+    ]
+    return Reply(embed=fit(new_embed("Your essay plans", "\n".join(lines))))

@@ -52,6 +52,12 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
         view = render.answer_modal(prompt, ref, response_url=replier.response_url, channel_id=replier.channel_id)
         await replier.client.views_open(trigger_id=body["trigger_id"], view=view)
 
+    @on_button(ids.OPEN_ESSAY_ACTION, "open essay plan form")
+    async def open_essay_form(body: dict[str, Any], value: str, replier: Replier) -> None:
+        plan_id = decode(int, value)
+        view = render.essay_modal(plan_id, response_url=replier.response_url, channel_id=replier.channel_id)
+        await replier.client.views_open(trigger_id=body["trigger_id"], view=view)
+
     @on_button(ids.SHOW_CARD_ACTION, "show card")
     async def show_card(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
         return render.reference_card(await service.explain(value, actor=await actors.named(body, replier.client)))

@@ -78,6 +78,12 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
                 return render.timeline(await service.timeline(start, end))
             case grammar.Summary(topic=topic):
                 return render.summary(await service.summary(topic, actor))
+            case grammar.StartEssay(topic=topic):
+                return render.essay_asked(await service.start_essay(actor, topic))
+            case grammar.ShowEssayHistory():
+                return render.essay_history(await service.essay_history(actor))
+            case grammar.PlanEssay(factors=factors, evidence=evidence, judgement=judgement):
+                return render.plan_compared(await service.submit_essay_plan(actor, factors, evidence, judgement))
             case grammar.ShowStats(who=who):
                 mention = _MENTION.search(who)
                 member = mention.group(1) if mention else None

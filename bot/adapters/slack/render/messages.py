@@ -3,6 +3,7 @@ forget-me, help and errors. Pure functions from a reply to a Block Kit message."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.adapters.slack import ids
@@ -34,14 +35,18 @@ from bot.core.grading import MAX_INPUT
 from bot.core.replies import (
     AnswerFeedback,
     AskedQuestion,
+    EssayAsked,
+    EssayHistory,
     Forgotten,
     Leaderboard,
     Option,
+    PlanCompared,
     QuestionRef,
     ReferenceCard,
     Stats,
     Timeline,
     TopicSummary,
+    judgement_notes,
 )
 from bot.core.vocabulary import Mode, QuestionKind
 
@@ -58,6 +63,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("explain <name or term>", "a card on a person or a term (NEP, kulak, ...)"),
     ("timeline [from] [to]", "the key dated events of those years, in order (e.g. timeline 1928 1932)"),
     ("summary <topic>", "the topic on one screen: key dates, people, terms and what you missed"),
+    ("essay [topic]", "an exam-style essay question to plan, compared with the model plan; `essay history`"),
     ("stats", "your answers, accuracy and streaks"),
     ("stats @name", "teachers: a student's stats"),
     ("privacy [named|pseudonym|hidden]", "how the class sees you on boards: your name, a made-up name, or not at all"),
@@ -401,3 +407,87 @@ def summary(reply: TopicSummary) -> Message:
     blocks.append(section("\n".join(record)))
     blocks.append(context(f"Practise it: `{COMMAND} quiz {reply.topic.topic_id}`"))
     return message(f"Summary: {reply.topic.title}", blocks)
+
+
+def essay_asked(asked: EssayAsked) -> Message:
+    factors = "\n".join(f"*{n}.* {escape(factor)}" for n, factor in enumerate(asked.factors, start=1))
+    pool = "\n".join(f"*{letter}.* {escape(text)}" for letter, text in zip(asked.letters, asked.evidence, strict=True))
+    blocks = [
+        context(f"*Essay plan* \u00b7 {escape(asked.topic)} \u00b7 {asked.marks} marks"),
+        section(f"*{escape(asked.question)}*"),
+        section(f"*Factors*\n{factors}"),
+        section(f"*Evidence*\n{pool}"),
+        *actions([button("Write your plan", ids.OPEN_ESSAY_ACTION, str(asked.plan_id), style="primary")]),
+        context(
+            "Choose 3 or 4 factors, most important first, an evidence letter for each, and write a one-line "
+            f"judgement; or reply with `{COMMAND} plan 2 4 1 | B D A | your judgement`"
+        ),
+    ]
+    return message(f"Essay plan: {asked.question}", blocks)
+
+
+def essay_modal(plan_id: int, *, response_url: str | None, channel_id: str | None) -> dict:
+    """The plan form: factors, evidence letters and the judgement; `private_metadata` says where to reply."""
+    inputs = (
+        ("Your factors, most important first", "e.g. 2 4 1", 20),
+        ("An evidence letter for each, in the same order", "e.g. B D A", 20),
+        ("Your judgement, in one line", "Your answer to the question, and why", 400),
+    )
+    return {
+        "type": "modal",
+        "callback_id": ids.ESSAY_VIEW,
+        "private_metadata": json.dumps({"plan": plan_id, "url": response_url or "", "channel": channel_id or ""}),
+        "title": {"type": "plain_text", "text": truncate("Your essay plan", MODAL_TITLE)},
+        "submit": {"type": "plain_text", "text": truncate("Compare", MODAL_BUTTON)},
+        "close": {"type": "plain_text", "text": truncate("Cancel", MODAL_BUTTON)},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": block,
+                "label": {"type": "plain_text", "text": label},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.ANSWER_INPUT,
+                    "max_length": length,
+                    "placeholder": {"type": "plain_text", "text": hint},
+                },
+            }
+            for block, (label, hint, length) in zip(ids.ESSAY_BLOCKS, inputs, strict=True)
+        ],
+    }
+
+
+def plan_compared(compared: PlanCompared) -> Message:
+    mine = []
+    for n, factor in enumerate(compared.mine, start=1):
+        mine.append(f"*{n}. {escape(factor.name)}*: {escape(factor.evidence)}")
+        if not factor.fits:
+            mine.append(f"    _That evidence proves another factor; for this one_: {escape(factor.better)}")
+    model = [
+        f"*{n}. {escape(factor.name)}*: {escape(factor.evidence)} _({escape(link)})_"
+        for n, (factor, link) in enumerate(zip(compared.model, compared.links, strict=True), start=1)
+    ]
+    verdict = [f"Yours: {echo(compared.judgement, 400)}", f"The model's: {escape(compared.model_judgement)}"]
+    verdict.append(" ".join(judgement_notes(compared)))
+    level = f"*A plan like this aims at level {compared.level} ({compared.level_marks})*: {compared.level_descriptor}"
+    blocks = [
+        header("Your plan beside the model's"),
+        section(f"*{escape(compared.question)}* ({compared.marks} marks)"),
+        section("*Your plan*\n" + "\n".join(mine)),
+        section("*The model plan, most important first*\n" + "\n".join(model)),
+    ]
+    if compared.missed:
+        blocks.append(section("*You left out*: " + "; ".join(escape(name) for name in compared.missed)))
+    blocks += [section("*Judgement*\n" + "\n".join(verdict)), section("\n".join(filter(None, [level, compared.lift])))]
+    blocks.append(context(escape(compared.honest_note)))
+    return message(f"Your plan: level {compared.level} ({compared.level_marks})", blocks)
+
+
+def essay_history(history: EssayHistory) -> Message:
+    if not history.plans:
+        return message("No essay plans yet", [section(f"No essay plans yet: try `{COMMAND} essay`.")])
+    lines = [
+        f"{plan.finished_at:%d %b %Y} \u00b7 level {plan.level} of 4 \u00b7 {escape(plan.question)} ({plan.marks})"
+        for plan in history.plans
+    ]
+    return message(f"Your essay plans: {len(lines)}", [header("Your essay plans"), section("\n".join(lines))])
