@@ -218,7 +218,7 @@ def test_a_file_that_cannot_be_read_says_why_and_converts_nothing(name, data, wh
 
 def test_the_examples_in_content_readme_convert_as_it_says():
     readme = (Path(__file__).parent.parent.parent / "content" / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Importing questions from other formats")[1]
+    section = readme.split("## Importing questions from other formats")[1].split("\n## ")[0]
     examples = re.findall(r"```(?:yaml)?\n(.*?)```", section, re.DOTALL)
     kinds = {
         "gift": [MC, TF, SHORT],

@@ -83,7 +83,9 @@ async def stop(bot: subprocess.Popen) -> int:
 
 
 def posts_per_channel(fake: FakeDiscord) -> collections.Counter:
-    return collections.Counter(channel for channel, _, _ in fake.posts if channel in CHANNELS)
+    """The day's questions posted into each class channel (on the leaderboard's day the board follows as a
+    second message: the processes run on the real date, which may be that day)."""
+    return collections.Counter(channel for channel, body, _ in fake.posts if channel in CHANNELS and is_question(body))
 
 
 async def statuses(url: str) -> collections.Counter:
@@ -177,3 +179,7 @@ async def test_a_sqlite_database_locked_between_send_and_recording_it_posts_noth
             bot.kill()
     assert posts_per_channel(discord_fake) == {channel: 1 for channel in CHANNELS}, logs(tmp_path)
     assert await statuses(sqlite_url) == {"sent": len(CHANNELS)}
+
+
+def is_question(body: dict) -> bool:
+    return any(str(embed.get("title", "")).startswith("Question of the day") for embed in body.get("embeds") or [])
