@@ -16,6 +16,7 @@ from bot.core.errors import InvalidInput
 from bot.core.selection import LETTERS
 from bot.core.vocabulary import QuestionKind
 
+RESTART = "0"  # the tap that starts an order or match again from nothing
 _NUMBERS = re.compile(r"\d+")
 _PAIR = re.compile(r"(\d+)\s*[-=:.)>]*\s*([a-z])\b", re.IGNORECASE)
 _LETTERS_ONLY = re.compile(r"[a-z]", re.IGNORECASE)
@@ -76,3 +77,12 @@ def in_place(given: Sequence[object], right: Sequence[object]) -> int:
 
 def _example(count: int) -> list[int]:
     return [*range(2, count + 1), 1]  # "2 3 4 1": the shape of an answer
+
+
+def taps_left(kind: QuestionKind, sequence: str, count: int) -> tuple[str, ...]:
+    """An order ("31") or a match ("CA") tapped one button at a time: what may be tapped next (the numbers
+    or letters not yet used; none when it is complete). InvalidInput for what no student could have tapped."""
+    choices = [str(n) for n in range(1, count + 1)] if kind is QuestionKind.ORDER else list(LETTERS[:count])
+    if len(sequence) > count or len(set(sequence)) != len(sequence) or set(sequence) - set(choices):
+        raise InvalidInput("That button is from another question. Ask for a new one with `quiz`.")
+    return tuple(choice for choice in choices if choice not in sequence)

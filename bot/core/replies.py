@@ -607,3 +607,26 @@ def judgement_notes(compared: PlanCompared) -> tuple[str, ...]:
         if compared.same_first
         else f"The model plan puts first: {compared.model[0].name}.",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ArrangementStep:
+    """An order or match item answered a tap at a time: the question, what was tapped so far ("31" for
+    events 3 then 1; "CA" for 1C 2A), and what may be tapped next."""
+
+    card: AskedQuestion
+    so_far: str
+    left: tuple[str, ...]
+
+    @property
+    def progress(self) -> str:
+        """ "3 \u2192 1" for an order; "1C 2A" for a match."""
+        if self.card.kind is QuestionKind.ORDER:
+            return " \u2192 ".join(self.so_far)
+        return " ".join(f"{n}{letter}" for n, letter in enumerate(self.so_far, start=1))
+
+    @property
+    def next_step(self) -> str:
+        if self.card.kind is QuestionKind.ORDER:
+            return "Tap the event that came next."
+        return f"Tap the letter for {len(self.so_far) + 1}. {self.card.lefts[len(self.so_far)]}."

@@ -118,6 +118,7 @@ class StudyService:
         # What the front ends call, one hop from here to the use case.
         self.daily_question = questions.daily_question
         self.submit_answer = answers.submit_answer
+        self.tap_answer = answers.tap_answer  # an order or match answered by buttons, a tap at a time
         self.next_review = reviews.next_review
         self.rate_answer = reviews.rate
         self.set_review_reminders = reviews.set_reminders

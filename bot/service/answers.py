@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.content.schema import Question
 from bot.core.actor import Actor
+from bot.core.arrangement import RESTART, taps_left
 from bot.core.clock import Clock, day_bounds
 from bot.core.errors import NotFound
 from bot.core.grading import clean_input
-from bot.core.replies import AnswerFeedback, QuestionRef
-from bot.core.vocabulary import Mode
+from bot.core.replies import AnswerFeedback, ArrangementStep, QuestionRef
+from bot.core.vocabulary import Mode, QuestionKind
 from bot.service.assignments import Assignments
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
@@ -88,6 +89,20 @@ class Answers:
             note = REPEATED
             question = self.catalogue.question(outcome.question_id)
         return dataclasses.replace(self._feedback(question, ref, outcome, note), reviews_due=outcome.reviews_due)
+
+    async def tap_answer(
+        self, actor: Actor, ref: QuestionRef, so_far: str, tapped: str
+    ) -> ArrangementStep | AnswerFeedback:
+        """One tap of an order or match answer given by buttons: the next step, or, with the last tap, the
+        answer submitted as if typed ("3 1 4 2")."""
+        question = self.catalogue.question(ref.question_id)
+        if question.kind not in (QuestionKind.ORDER, QuestionKind.MATCH):
+            raise NotFound("That button is from another question. Ask for a new one with `quiz`.")
+        sequence = "" if tapped == RESTART else so_far + tapped
+        left = taps_left(question.kind, sequence, len(question.events or question.pairs))
+        if left:
+            return ArrangementStep(self.catalogue.asked(ref), sequence, left)
+        return await self.submit_answer(actor, " ".join(sequence), ref)
 
     def _review_day(self, community: CommunityRow) -> tuple[dt.date, dt.datetime, frozenset[str] | None]:
         """The member's local date, its end in UTC and the class's taught topics: the reviews the feedback

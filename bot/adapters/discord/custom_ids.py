@@ -35,6 +35,9 @@ REMINDERS = SCOPE + r"remind\|(?P<choice>[^|]+)"  # turn review reminders on or 
 # Assignments: "Start" (on the announcement) and "Next question" (under an answer); a teacher's "Close".
 ASSIGNMENT = SCOPE + r"asg\|(?P<assignment>[^|]+)"
 CLOSE_ASSIGNMENT = SCOPE + r"asg-close\|(?P<assignment>[^|]+)"
+# An order or match item tapped in a button at a time: the taps so far, and this one ("0": start again).
+# The taps start with "." on the private message that shows them, which each tap then updates.
+ARRANGE = SCOPE + r"arr\|(?P<ref>[^|]+)\|(?P<shown>\.?)(?P<so_far>[0-9A-E]{0,5})\|(?P<tap>[0-9A-E])"
 # Essay practice: "Write your plan" opens the form; the form itself, submitted.
 ESSAY = SCOPE + r"essay\|(?P<plan>[0-9]{1,18})"
 ESSAY_FORM = SCOPE + r"essay-plan\|(?P<plan>[0-9]{1,18})"
@@ -52,6 +55,10 @@ def typed(ref: QuestionRef) -> str:
 
 def typed_answer(ref: QuestionRef) -> str:
     return _checked(f"typed-answer|{_part(ref.encode())}")
+
+
+def arrange(ref: QuestionRef, so_far: str, tap: str) -> str:
+    return _checked(f"arr|{_part(ref.encode())}|{so_far}|{_part(tap)}")
 
 
 def essay(plan_id: int) -> str:

@@ -78,6 +78,17 @@ class TypeAnswerButton(Persistent, DynamicItem[discord.ui.Button], template=cust
         await interaction.response.send_modal(answer_modal(ref, prompt or "", scope=scope_of(interaction)))
 
 
+class TapButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ARRANGE):
+    """One tap of an order or match answer. The first (on the question, which may be the class's post)
+    answers privately; the next ones update that private message, until the last submits the answer."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        actor = await actor_for(interaction, match["guild"])
+        ref = QuestionRef.decode(match["ref"])
+        result = service_of(interaction).tap_answer(actor, ref, match["so_far"], match["tap"])
+        await deliver(interaction, result, render.tapped, ephemeral=True, update=bool(match["shown"]))
+
+
 class CardButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.CARD):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         actor = await actor_for(interaction, match["guild"])
@@ -247,6 +258,7 @@ async def submit_essay_plan(interaction: discord.Interaction) -> None:
 PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     AnswerButton,
     TypeAnswerButton,
+    TapButton,
     CardButton,
     QuizButton,
     ForgetButton,

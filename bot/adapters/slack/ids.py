@@ -24,6 +24,7 @@ REMINDERS_ACTION = "study_reminders"  # "Turn off reminders"; value "off" (or "o
 ASSIGNMENT_ACTION = "study_assignment"  # "Start" (announcement, own list), "Next question"; value: its number
 CLOSE_ASSIGNMENT_ACTION = "study_assignment_close"  # a teacher's "Close #N"; value: its number
 ANSWER_VIEW = "study_answer_view"  # the short-answer modal's callback_id
+TAP_ACTION_PREFIX = "study_tap_"  # + the number or letter tapped; value `tap_value(ref, so_far)`
 OPEN_ESSAY_ACTION = "study_open_essay_plan"  # "Write your plan"; value: the plan's number
 ESSAY_VIEW = "study_essay_view"  # the essay plan form's callback_id
 ESSAY_BLOCKS = ("factors", "evidence", "judgement")  # its inputs' block ids (each input's action_id is "text")
@@ -42,6 +43,24 @@ def answer_action(letter: str) -> str:
 
 def answer_value(ref: QuestionRef, letter: str) -> str:
     return f"{ref.encode()}|{letter}"
+
+
+def tap_action(tap: str) -> str:
+    return TAP_ACTION_PREFIX + tap
+
+
+def tap_value(ref: QuestionRef, so_far: str) -> str:
+    """A tap button's value: the question and the taps before it, with "." in front on the private message
+    that shows the taps (each tap then replaces it)."""
+    return f"{ref.encode()}|{so_far}"
+
+
+def parse_tap_value(value: str) -> tuple[QuestionRef, bool, str]:
+    """(the question, whether the button is on the taps' own message, the taps so far); ValueError if not ours."""
+    ref_text, _, so_far = value.rpartition("|")
+    if not ref_text or len(so_far) > 6:
+        raise ValueError(f"not a tap value: {value[:40]!r}")
+    return QuestionRef.decode(ref_text), so_far.startswith("."), so_far.removeprefix(".")
 
 
 def parse_answer_value(value: str) -> tuple[QuestionRef, str]:

@@ -33,7 +33,7 @@ async def test_an_order_item_in_the_modal_wrong_with_partial_credit_then_right(f
     key = service.catalogue.answer_key(question)
     for number, event in key.options:
         assert f"**{number}.** {event}" in shown.text
-    assert "Give the numbers in time order, earliest first" in shown.text
+    assert "Tap the events in time order, earliest first, or type them" in shown.text
 
     refused = await fake.submit(modal, "1 2 3", ANNA, SCHOOL_A)
     assert_private(refused)
@@ -152,3 +152,36 @@ async def test_an_essay_plan_from_question_to_model_comparison_in_the_form(fake,
     assert "Your plan beside the model's" in compared.text and "Level 4 (19-24)" in compared.text
     history = await fake.slash("essay history", ANNA, SCHOOL_A)
     assert "level 4 of 4" in history.text and "How important was Stalin's control" in history.text
+
+
+async def test_an_order_tapped_in_a_button_at_a_time_updates_one_private_message_then_scores(fake, bot, service):
+    shown = await fake.slash("quiz", ANNA, SCHOOL_A, topic="order-drill")
+    key = service.catalogue.answer_key(question_of(shown, service)[1])
+    assert [b["label"] for b in shown.buttons] == ["1", "2", "3", "4", "Type your answer"]
+    first, second, *rest = key.arrangement
+
+    step = await fake.click(shown.message, button(shown, first), ANNA, SCHOOL_A)
+    assert_private(step)
+    assert "So far" in step.text and first in step.text and "Tap the event that came next." in step.text
+    assert sorted(b["label"] for b in step.buttons) == sorted([second, *rest, "Start again"])
+    again = await fake.click(step.message, button(step, "Start again"), ANNA, SCHOOL_A)
+    assert again.message["id"] == step.message["id"]  # the same private message, updated
+    assert sorted(b["label"] for b in again.buttons) == ["1", "2", "3", "4", "Start again"]
+
+    current = again
+    for tap in (second, first):  # the first two swapped: 2 of 4 in place
+        current = await fake.click(current.message, button(current, tap), ANNA, SCHOOL_A)
+    assert current.message["id"] == step.message["id"]
+    for tap in rest:
+        current = await fake.click(current.message, button(current, tap), ANNA, SCHOOL_A)
+    assert "Not quite" in current.text and "(2 of 4 in the right place)" in current.text
+
+
+async def test_a_match_tapped_letter_by_letter_scores_when_complete(fake, bot, service):
+    shown = await fake.slash("quiz", ANNA, SCHOOL_A, topic="match-drill")
+    key = service.catalogue.answer_key(question_of(shown, service)[1])
+    current = await fake.click(shown.message, button(shown, key.arrangement[0]), ANNA, SCHOOL_A)
+    assert "Tap the letter for 2. Bukharin." in current.text and f"1{key.arrangement[0]}" in current.text
+    for tap in key.arrangement[1:]:
+        current = await fake.click(current.message, button(current, tap), ANNA, SCHOOL_A)
+    assert "Correct" in current.text

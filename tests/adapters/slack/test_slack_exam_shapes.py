@@ -8,6 +8,7 @@ import pytest
 from bot.adapters.slack import ids
 from bot.bootstrap import open_service
 from tests.adapters.slack.fake_slack import all_text, button
+from tests.adapters.slack.fake_slack import buttons as fake_buttons
 from tests.conftest import NAMED
 from tests.helpers import EXAM_SHAPES_CONTENT, model_plan
 
@@ -157,3 +158,23 @@ async def test_an_essay_plan_from_question_to_model_comparison_in_the_form_and_t
     history = all_text(await slack.ask("essay history"))
     assert history.count("How important was Stalin's control") == 2 and "level 4 of 4" in history
     assert "Send the whole plan in one line" in all_text(await slack.ask("plan 1 2 3"))
+
+
+async def test_an_order_tapped_in_a_button_at_a_time_replaces_one_private_message_then_scores(
+    slack, service, fake_slack
+):
+    asked = await slack.ask("quiz order-drill")
+    key = service.catalogue.answer_key(service.catalogue.question("ord-t1"))
+    labels = [b["text"]["text"] for b in fake_buttons(asked)]
+    assert labels == ["1", "2", "3", "4", "Type your answer"]
+    first, *rest = key.arrangement
+    url = await slack.click(button(asked, first))
+    step = await fake_slack.reply(url)
+    assert step["replace_original"] is False and "*So far*: " + first in all_text(step)
+    assert sorted(b["text"]["text"] for b in fake_buttons(step)) == sorted([*rest, "Start again"])
+    for tap in rest:
+        url = await slack.click(button(step, tap))
+        step = (await fake_slack.wait_for(lambda url=url: fake_slack.replies_to(url)))[-1]
+        assert step["replace_original"] is True  # the same private message, replaced
+    assert "Correct!" in all_text(step)
+    assert "1 answered, 1 correct" in all_text(await slack.ask("stats"))

@@ -50,6 +50,7 @@ from bot.adapters.discord.render.base import (
 )
 from bot.adapters.discord.render.classes import GOAL_OFF, class_deleted, class_goal, goal_setting, my_data
 from bot.adapters.discord.render.messages import (
+    arrangement_step,
     error,
     essay_asked,
     essay_history,
@@ -66,6 +67,7 @@ from bot.adapters.discord.render.messages import (
     reference,
     stats,
     summary,
+    tapped,
     timeline,
 )
 from bot.adapters.discord.render.privacy import named, own_rank, privacy_settings
@@ -144,7 +146,9 @@ __all__ = [
     "essay_asked",
     "essay_history",
     "plan_compared",
+    "arrangement_step",
     "summary",
+    "tapped",
     "timeline",
     "reminder",
     "reminders_setting",

@@ -28,10 +28,11 @@ from bot.adapters.discord.render.base import (
     set_footer,
     user_text,
 )
-from bot.core.arrangement import example
+from bot.core.arrangement import RESTART
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName
 from bot.core.replies import (
     AnswerFeedback,
+    ArrangementStep,
     AskedQuestion,
     EssayAsked,
     EssayHistory,
@@ -56,30 +57,17 @@ def question(card: AskedQuestion) -> Reply:
         card.ref.mode, "Practice"
     )
     title = f"{kind} \u00b7 {card.topic}"
-    lines = [card.prompt]
-    if card.extract is not None:
-        source = card.extract
-        lines = [
-            f"> *{source.text}*",
-            f"\u2014 {source.attribution}",
-            *filter(None, [source.note and f"({source.note})"]),
-        ]
-        lines += ["", f"**{card.prompt}**"]
-    if card.kind is QuestionKind.MULTIPLE_CHOICE:
-        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
-    elif card.kind is QuestionKind.ORDER:
-        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
-    elif card.kind is QuestionKind.MATCH:
-        lines += [""] + [f"**{n}.** {left}" for n, left in enumerate(card.lefts, start=1)]
-        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
-    embed = new_embed(title, "\n".join(lines))
-    if card.kind.typed:
-        buttons = (Button("Type your answer", custom_ids.typed(card.ref), discord.ButtonStyle.primary),)
-        how = "Tap \u201cType your answer\u201d."
+    embed = new_embed(title, "\n".join(_question_lines(card)))
+    typed = Button("Type your answer", custom_ids.typed(card.ref), discord.ButtonStyle.primary)
+    if card.kind in (QuestionKind.ORDER, QuestionKind.MATCH):
+        buttons = (*_tap_buttons(card, "", [option.letter for option in card.options]), typed)
         if card.kind is QuestionKind.ORDER:
-            how += f" Give the numbers in time order, earliest first, e.g. {example(card.kind, len(card.options))}."
-        elif card.kind is QuestionKind.MATCH:
-            how += f" Give a letter for each number in turn, e.g. {example(card.kind, len(card.lefts))}."
+            how = "Tap the events in time order, earliest first, or type them (e.g. 3 1 4 2)."
+        else:
+            how = f"Tap the letter for 1. {card.lefts[0]}, then 2, and so on, or type them all (e.g. C A B)."
+    elif card.kind.typed:
+        buttons = (typed,)
+        how = "Tap \u201cType your answer\u201d."
     else:
         buttons = tuple(
             Button(
@@ -105,6 +93,48 @@ def question(card: AskedQuestion) -> Reply:
     else:
         set_footer(embed, how, "Practice: no leaderboard points.")
     return Reply(embed=fit(embed), buttons=buttons)
+
+
+def _question_lines(card: AskedQuestion) -> list[str]:
+    """The question as the embed shows it: a source's extract first, then the prompt and its options."""
+    lines = [card.prompt]
+    if card.extract is not None:
+        source = card.extract
+        lines = [
+            f"> *{source.text}*",
+            f"\u2014 {source.attribution}",
+            *filter(None, [source.note and f"({source.note})"]),
+        ]
+        lines += ["", f"**{card.prompt}**"]
+    if card.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.ORDER):
+        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
+    elif card.kind is QuestionKind.MATCH:
+        lines += [""] + [f"**{n}.** {left}" for n, left in enumerate(card.lefts, start=1)]
+        lines += [""] + [f"**{option.letter}.** {option.text}" for option in card.options]
+    return lines
+
+
+def _tap_buttons(card: AskedQuestion, so_far: str, choices: Sequence[str]) -> tuple[Button, ...]:
+    return tuple(
+        Button(choice, custom_ids.arrange(card.ref, so_far, choice), discord.ButtonStyle.secondary)
+        for choice in choices
+    )
+
+
+def arrangement_step(step: ArrangementStep) -> Reply:
+    """An order or match being tapped in: the question again, what was tapped so far, and the next buttons."""
+    card = step.card
+    embed = new_embed(f"Your answer so far \u00b7 {card.topic}", "\n".join(_question_lines(card)))
+    add_field(embed, "So far", step.progress)
+    set_footer(embed, step.next_step)
+    again = Button("Start again", custom_ids.arrange(card.ref, ".", RESTART))
+    buttons = (*_tap_buttons(card, "." + step.so_far, step.left), again)
+    return Reply(embed=fit(embed), buttons=buttons)
+
+
+def tapped(result: ArrangementStep | AnswerFeedback) -> Reply:
+    """After a tap: the next step, or the answer's feedback once the last tap completed it."""
+    return arrangement_step(result) if isinstance(result, ArrangementStep) else feedback(result)
 
 
 def feedback(result: AnswerFeedback) -> Reply:

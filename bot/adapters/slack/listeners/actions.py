@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.adapters.slack import ids, render
 from bot.adapters.slack.listeners.actors import Actors
 from bot.adapters.slack.listeners.replies import Replier, decode, reply
+from bot.core.errors import NotFound
 
 if TYPE_CHECKING:
     from bot.service import StudyService
@@ -44,6 +45,24 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
     async def answer_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
         ref, letter = decode(ids.parse_answer_value, value)
         return render.feedback(await service.submit_answer(await actors.named(body, replier.client), letter, ref))
+
+    @app.action(re.compile("^" + re.escape(ids.TAP_ACTION_PREFIX)))
+    async def tap_button(ack, body, action, client):
+        # The first tap answers privately; the taps on that private message replace it, the last with the result.
+        await ack()
+        replier = Replier.for_body(body, client)
+        tap = action["action_id"].removeprefix(ids.TAP_ACTION_PREFIX)
+        try:
+            ref, on_taps, so_far = ids.parse_tap_value(action.get("value", ""))
+        except ValueError:
+            ref, on_taps, so_far = None, False, ""
+
+        async def work() -> render.Message:
+            if ref is None:
+                raise NotFound(f"That button no longer works. Ask for a new question with `{ids.COMMAND} quiz`.")
+            return render.tapped(await service.tap_answer(await actors.named(body, client), ref, so_far, tap))
+
+        await reply(replier, "tap button", work, replace=on_taps)
 
     @on_button(ids.OPEN_MODAL_ACTION, "open answer modal")
     async def open_answer_modal(body: dict[str, Any], value: str, replier: Replier) -> None:

@@ -44,6 +44,7 @@ from bot.adapters.slack.render.classes import class_deleted, class_goal_line, go
 from bot.adapters.slack.render.messages import (
     HELP_LINES,
     answer_modal,
+    arrangement_step,
     error,
     essay_asked,
     essay_history,
@@ -59,6 +60,7 @@ from bot.adapters.slack.render.messages import (
     reference_card,
     stats,
     summary,
+    tapped,
     timeline,
 )
 from bot.adapters.slack.render.privacy import CLASSMATES_NOT_TEACHER, DEFAULT_USAGE, privacy_settings
@@ -139,7 +141,9 @@ __all__ = [
     "essay_history",
     "essay_modal",
     "plan_compared",
+    "arrangement_step",
     "summary",
+    "tapped",
     "timeline",
     "reminder",
     "reminders_setting",

@@ -4,6 +4,7 @@ forget-me, help and errors. Pure functions from a reply to a Block Kit message."
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from bot.adapters.slack import ids
@@ -29,11 +30,12 @@ from bot.adapters.slack.render.blocks import (
     truncate,
 )
 from bot.adapters.slack.render.review import feedback_buttons, review_note
-from bot.core.arrangement import example
+from bot.core.arrangement import RESTART, example
 from bot.core.errors import UNEXPECTED_ERROR, StudyError, UnknownName, UnknownTopic
 from bot.core.grading import MAX_INPUT
 from bot.core.replies import (
     AnswerFeedback,
+    ArrangementStep,
     AskedQuestion,
     EssayAsked,
     EssayHistory,
@@ -123,7 +125,8 @@ def question(card: AskedQuestion) -> Message:
             blocks.append(section(listing))
         plain = arrangement_text(card, plain=True)
         value = ids.modal_value(card.ref, "\n".join(filter(None, (card.prompt, plain))))  # cut to the limit
-        blocks += actions([button("Type your answer", ids.OPEN_MODAL_ACTION, value, style="primary")])
+        taps = _tap_buttons(card, "", [o.letter for o in card.options]) if listing else []
+        blocks += actions([*taps, button("Type your answer", ids.OPEN_MODAL_ACTION, value, style="primary")])
         example_answer = example(card.kind, len(card.lefts or card.options)) if listing else "<your answer>"
         blocks.append(context(f"or reply with `{COMMAND} answer {example_answer}`"))
     elif card.options:  # multiple choice (letters) or true/false
@@ -148,6 +151,29 @@ def question(card: AskedQuestion) -> Message:
 def quote(text: str) -> str:
     """A source's words as a Slack block quote."""
     return "\n".join(f"> {escape(line)}" for line in text.splitlines() or [""])
+
+
+def _tap_buttons(card: AskedQuestion, so_far: str, choices: Sequence[str]) -> list[dict[str, Any]]:
+    return [button(choice, ids.tap_action(choice), ids.tap_value(card.ref, so_far)) for choice in choices]
+
+
+def arrangement_step(step: ArrangementStep) -> Message:
+    """An order or match being tapped in: the question's items, what was tapped so far, the next buttons."""
+    card = step.card
+    blocks = [
+        context(f"*Your answer so far* \u00b7 {escape(card.topic)}"),
+        section(f"*{escape(card.prompt)}*"),
+        section(arrangement_text(card)),
+        section(f"*So far*: {escape(step.progress)}\n{escape(step.next_step)}"),
+    ]
+    again = button("Start again", ids.tap_action(RESTART), ids.tap_value(card.ref, "."))
+    blocks += actions([*_tap_buttons(card, "." + step.so_far, step.left), again])
+    return message(f"So far: {step.progress}", blocks)
+
+
+def tapped(result: ArrangementStep | AnswerFeedback) -> Message:
+    """After a tap: the next step, or the answer's feedback once the last tap completed it."""
+    return arrangement_step(result) if isinstance(result, ArrangementStep) else feedback(result)
 
 
 def arrangement_text(card: AskedQuestion, *, plain: bool = False) -> str:
