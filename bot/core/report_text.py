@@ -48,6 +48,7 @@ def markdown(report: ClassReport, *, every_name: bool = False, students_shown: i
         f"# {report.class_name}: class report, {report.period.label}{scope}",
         "",
         f"{report.active} of {report.members} members answered; {plural(report.answers, 'answer')} in all.",
+        *filter(None, [report.essay_line]),
         "",
         "## Answers per day",
         "",

@@ -251,7 +251,17 @@ class ClassReport:
     hardest: tuple[HardQuestion, ...]
     students: tuple[StudentLine, ...]  # lowest accuracy first
     mastery_from: int = 0  # how many members' cards mastery was worked out from (all of them, or a spread)
+    essay_plans: int = 0  # essay plans finished in the period (of the topic's essays, with a topic)
+    essay_planners: int = 0  # members who finished one
     chart_png: bytes = b""
+
+    @property
+    def essay_line(self) -> str:
+        """ "5 essay plans finished by 3 students." ("" with none)."""
+        if not self.essay_plans:
+            return ""
+        plans = f"{self.essay_plans} essay plan{'' if self.essay_plans == 1 else 's'}"
+        return f"{plans} finished by {self.essay_planners} student{'' if self.essay_planners == 1 else 's'}."
 
     @property
     def answers(self) -> int:

@@ -110,15 +110,18 @@ class Reports:
             recall = store.mean_recall_per_question(connection, sample, now, factor, decay)
             return members, len(sample), recall, store.active_since(connection, community.id, inactive_from)
 
+        essays = [e.id for e in self.catalogue.bank.essays.values() if e.topic == topic_id] if topic_id else None
+
         def answers(connection: Connection) -> tuple:
-            return store.per_member_topic(connection, window), store.answers_per_hour(connection, window)
+            planned = store.essay_plans(connection, window, essays)
+            return store.per_member_topic(connection, window), store.answers_per_hour(connection, window), planned
 
         # Three reads at once, each on a connection of its own: the two scans of the period's answers, and
         # the members with their review cards.
         (
             (per_question, hardest, given),
             (members, sampled, recall, active_lately),
-            (per_member, hours),
+            (per_member, hours, (plans, planners)),
         ) = await asyncio.gather(self._reads(questions), self._reads(members_and_mastery), self._reads(answers))
         return ClassReport(
             class_name=class_name,
@@ -132,6 +135,8 @@ class Reports:
             hardest=tuple(self._hard_question(q, per_question[q], given) for q in hardest),
             students=self._students(members, per_member),
             mastery_from=sampled,
+            essay_plans=plans,
+            essay_planners=planners,
         )
 
     def _topics(self, per_question: dict, recall: dict | None, only: str | None) -> tuple[TopicLine, ...]:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Integer, String, func, literal, select, text,
 from sqlalchemy.exc import OperationalError
 
 from bot.store.db import chunks
-from bot.store.models import Attempt, Member, Question, ReviewCard
+from bot.store.models import Attempt, EssayPlan, Member, Question, ReviewCard
 
 EXPORT_CHUNK = 5_000  # attempts fetched at a time: an export's memory stays flat however long the period
 
@@ -101,6 +101,24 @@ def active_since(connection: Connection, community_id: int, start: dt.datetime) 
         .group_by(Attempt.member_id)
     )
     return {member for (member,) in rows}
+
+
+def essay_plans(connection: Connection, window: Window, essay_ids: Sequence[str] | None) -> tuple[int, int]:
+    """(essay plans finished in the window by the class's members, how many members finished one); only
+    the plans for `essay_ids` when given."""
+    query = (
+        select(func.count(), func.count(EssayPlan.member_id.distinct()))
+        .join(Member, Member.id == EssayPlan.member_id)
+        .where(
+            Member.community_id == window.community_id,
+            EssayPlan.finished_at >= window.start,
+            EssayPlan.finished_at < window.end,
+        )
+    )
+    if essay_ids is not None:
+        query = query.where(EssayPlan.essay_id.in_(essay_ids))
+    plans, planners = connection.execute(query).one()
+    return int(plans), int(planners)
 
 
 def mean_recall_per_question(

@@ -109,6 +109,25 @@ async def test_a_report_on_one_topic_or_a_longer_period(any_service, clock):
     assert since.answers == 12 and since.period.first == dt.date(2026, 11, 20)
 
 
+async def test_a_report_counts_the_essay_plans_finished_in_its_period_and_topic(any_service, clock):
+    from bot.core.report_text import markdown
+
+    essay = any_service.catalogue.bank.essays["ess-f1"]  # the fixture bank's one essay, on `rise`
+    plan = "The party machine mattered most because it turned his rivals' mistakes into votes"
+    for name in ("Ann", "Ann", "Bob"):
+        asked = await any_service.start_essay(student(name))
+        await any_service.submit_essay_plan(student(name), "1 2 3", "A B C", plan, plan_id=asked.plan_id)
+    await any_service.start_essay(student("Cat"))  # begun, not finished: not counted
+    week = await any_service.class_report(TEACHER, "week", chart=False)
+    assert (week.essay_plans, week.essay_planners) == (3, 2)
+    assert "3 essay plans finished by 2 students." in markdown(week)
+    other_topic = await any_service.class_report(TEACHER, "week rivals", chart=False)
+    assert other_topic.essay_plans == 0 and other_topic.essay_line == ""
+    assert (await any_service.class_report(TEACHER, f"week {essay.topic}", chart=False)).essay_plans == 3
+    clock.advance(days=10)
+    assert (await any_service.class_report(TEACHER, "week", chart=False)).essay_plans == 0
+
+
 @pytest.mark.parametrize("args", ["fortnight", "since 27/11/2026", "since 2027-01-01", "week xyzzy-topic"])
 async def test_a_bad_period_or_topic_gets_a_clear_message(any_service, clock, args):
     await make_a_class(any_service, clock)

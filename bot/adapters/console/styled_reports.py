@@ -18,6 +18,7 @@ def report_written(shown: ReportWritten) -> RenderableType:
     parts: list[RenderableType] = [
         Text(f"{report.class_name}: class report, {report.period.label}{scope}", style="bold"),
         Text(f"{report.active} of {report.members} members answered; {plural(report.answers, 'answer')} in all."),
+        *([Text(report.essay_line)] if report.essay_line else []),
     ]
     topics = Table(title="Topics, weakest first", box=box.SIMPLE, title_justify="left")
     topics.add_column("")

@@ -74,6 +74,7 @@ def _summary(report: ClassReport) -> str:
         f"**{report.period.label.capitalize()}** ({report.period.first:%d %b} to {report.period.last:%d %b %Y})",
         f"{report.active} of {plural(report.members, 'member')} answered; {plural(report.answers, 'answer')}"
         + (f", {percent(report.right / report.answers)} right." if report.answers else "."),
+        *filter(None, [report.essay_line]),
     ]
     weakest = report.weakest_topic
     if weakest is not None:

@@ -69,6 +69,7 @@ def _summary(report: ClassReport) -> str:
     lines = [
         f"*{escape(report.period.label.capitalize())}* ({report.period.first:%d %b} to {report.period.last:%d %b %Y})",
         f"{report.active} of {plural(report.members, 'member')} answered; {plural(report.answers, 'answer')}{right}.",
+        *filter(None, [report.essay_line]),
     ]
     if report.weakest_topic is not None:
         weakest = report.weakest_topic
