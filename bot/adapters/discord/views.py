@@ -241,9 +241,8 @@ def plan_modal(plan_id: int, *, scope: int | None = None) -> discord.ui.Modal:
 
 async def submit_essay_plan(interaction: discord.Interaction) -> None:
     """Compare a submitted plan form, whenever it was opened; ignore any other interaction."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
-    match = re.fullmatch(custom_ids.ESSAY_FORM, str(data.get("custom_id", "")))
-    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+    data, match = _submitted(interaction, custom_ids.ESSAY_FORM)
+    if match is None:
         return
     try:
         actor = await actor_for(interaction, match["guild"])
@@ -312,9 +311,8 @@ def answer_modal(ref: QuestionRef, prompt: str, *, scope: int | None = None) -> 
 
 async def submit_typed_answer(interaction: discord.Interaction) -> None:
     """Score a submitted answer modal, whenever it was opened; ignore any other interaction."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
-    match = re.fullmatch(custom_ids.TYPED_ANSWER, str(data.get("custom_id", "")))
-    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+    data, match = _submitted(interaction, custom_ids.TYPED_ANSWER)
+    if match is None:
         return
     try:
         actor = await actor_for(interaction, match["guild"])
@@ -343,6 +341,14 @@ async def answer_unclaimed(interaction: discord.Interaction) -> None:
     else:
         return
     await report_error(interaction, StudyError(render.OUTDATED_BUTTON))
+
+
+def _submitted(interaction: discord.Interaction, template: str) -> tuple[dict[str, Any], re.Match[str] | None]:
+    """A submitted form's data, and its custom_id matched against `template` (None: not this form)."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return data, None
+    return data, re.fullmatch(template, str(data.get("custom_id", "")))
 
 
 def typed_values(data: dict[str, Any]) -> dict[str, str]:
