@@ -630,3 +630,40 @@ class ArrangementStep:
         if self.card.kind is QuestionKind.ORDER:
             return "Tap the event that came next."
         return f"Tap the letter for {len(self.so_far) + 1}. {self.card.lefts[len(self.so_far)]}."
+
+
+@dataclass(frozen=True, slots=True)
+class EssayStep:
+    """An essay plan built by tapping: the question as `essay` showed it, the factors chosen so far (their
+    numbers as shown, most important first), the evidence letters chosen so far (one per chosen factor,
+    in the same order), and what comes next: "factors", "evidence" or "judgement"."""
+
+    asked: EssayAsked
+    factors: str
+    evidence: str
+    stage: str
+
+    @property
+    def can_stop_choosing(self) -> bool:
+        return self.stage == "factors" and len(self.factors) >= 3
+
+    @property
+    def chosen(self) -> tuple[tuple[str, str], ...]:
+        """(factor, its evidence or "") for each factor chosen so far."""
+        pool = dict(zip(self.asked.letters, self.asked.evidence, strict=True))
+        return tuple(
+            (self.asked.factors[int(number) - 1], pool.get(self.evidence[i], "") if i < len(self.evidence) else "")
+            for i, number in enumerate(self.factors)
+        )
+
+    @property
+    def next_step(self) -> str:
+        if self.stage == "factors":
+            more = " (or stop at 3)" if len(self.factors) == 3 else ""
+            return f"Tap the factor you rank {ORDINALS[len(self.factors)]}{more}."
+        if self.stage == "evidence":
+            return f"Tap the evidence for {self.asked.factors[int(self.factors[len(self.evidence)]) - 1]}."
+        return "Now write your judgement: your answer to the question, in one line."
+
+
+ORDINALS = ("first", "second", "third", "fourth")

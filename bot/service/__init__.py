@@ -142,6 +142,7 @@ class StudyService:
         self.start_essay = essays.start  # `essay [topic]`: a question to plan
         self.submit_essay_plan = essays.submit  # the plan: factors, evidence, judgement -> beside the model's
         self.essay_history = essays.history
+        self.essay_step = essays.step  # a plan built by tapping buttons, a tap at a time
         self.class_report = self._reports.report
         self.export_answers = self._reports.export
         self.complete_name = reference.complete_name

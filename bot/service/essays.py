@@ -18,8 +18,8 @@ from bot.core import essays as rules
 from bot.core import selection
 from bot.core.actor import Actor
 from bot.core.clock import Clock, as_utc, zone
-from bot.core.errors import NotFound
-from bot.core.replies import EssayAsked, EssayHistory, EssayPlanLine, PlanCompared, PlannedFactor
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.replies import EssayAsked, EssayHistory, EssayPlanLine, EssayStep, PlanCompared, PlannedFactor
 from bot.service.catalogue import Catalogue
 from bot.service.failures import database_trouble
 from bot.service.members import Members
@@ -29,6 +29,8 @@ from bot.store.models import EssayPlan
 NO_PLAN = "There is no essay plan under way: start one with `essay` (or `essay <topic>`)."
 NO_ESSAYS = "There are no essay questions on that topic yet: try `essay` for any topic."
 HISTORY_SHOWN = 20
+DONE, RESTART = ".", "0"  # taps: "these are my factors" (after 3), and "start again"
+FORGED = "That button is from another plan. Start one with `essay`."
 POOL_LETTERS = string.ascii_uppercase  # 4-6 factors with 1-2 pieces of evidence each: at most 12
 
 
@@ -56,6 +58,9 @@ class Essays:
             session.add(plan)
             await session.flush()
             plan_id = plan.id
+        return self._asked(plan_id, essay)
+
+    def _asked(self, plan_id: int, essay: Essay) -> EssayAsked:
         factors, pool = self.layout(essay)
         return EssayAsked(
             plan_id,
@@ -105,6 +110,41 @@ class Essays:
                 )
             )
         return self._compared(essay, student_plan, [text for _, text in pieces], comparison)
+
+    @database_trouble()
+    async def step(self, actor: Actor, plan_id: int, factors: str, evidence: str, tap: str) -> EssayStep:
+        """One tap of a plan built by buttons: a factor's number (up to 4; `DONE` after 3), then an evidence
+        letter for each chosen factor, then the judgement, written in the plan's form. `RESTART` clears it."""
+        async with self.db.read_sessions() as session:
+            _, member = await self.members.find(session, actor)
+            plan = None
+            if member is not None:
+                plan = await session.scalar(
+                    select(EssayPlan).where(
+                        EssayPlan.id == plan_id, EssayPlan.member_id == member.id, EssayPlan.finished_at.is_(None)
+                    )
+                )
+        essay = self.catalogue.bank.essays.get(plan.essay_id) if plan is not None else None
+        if plan is None or essay is None:
+            raise NotFound(NO_PLAN)
+        asked = self._asked(plan.id, essay)
+        count, letters = len(asked.factors), asked.letters
+        numbers = [str(n) for n in range(1, count + 1)]
+        if tap == RESTART:
+            factors = evidence = ""
+        elif tap.isdigit() and not evidence and len(factors) < rules.MAX_FACTORS:
+            factors += tap  # a factor's number
+        elif tap.isalpha() and len(factors) >= rules.MIN_FACTORS:
+            evidence += tap  # an evidence letter, for the next factor without one
+        elif tap != DONE or len(factors) < rules.MIN_FACTORS or evidence:
+            raise InvalidInput(FORGED)
+        if len(set(factors)) != len(factors) or set(factors) - set(numbers) or set(evidence) - set(letters):
+            raise InvalidInput(FORGED)
+        if len(evidence) > len(factors):
+            raise InvalidInput(FORGED)
+        choosing = not evidence and len(factors) < rules.MAX_FACTORS and tap != DONE
+        stage = "factors" if choosing else "evidence" if len(evidence) < len(factors) else "judgement"
+        return EssayStep(asked, factors, evidence, stage)
 
     @database_trouble()
     async def history(self, actor: Actor) -> EssayHistory:

@@ -39,7 +39,12 @@ CLOSE_ASSIGNMENT = SCOPE + r"asg-close\|(?P<assignment>[^|]+)"
 # The taps start with "." on the private message that shows them, which each tap then updates.
 ARRANGE = SCOPE + r"arr\|(?P<ref>[^|]+)\|(?P<shown>\.?)(?P<so_far>[0-9A-E]{0,5})\|(?P<tap>[0-9A-E])"
 # Essay practice: "Write your plan" opens the form; the form itself, submitted.
-ESSAY = SCOPE + r"essay\|(?P<plan>[0-9]{1,18})"
+ESSAY = SCOPE + r"essay\|(?P<plan>[0-9]{1,18})(?:\|(?P<factors>[1-6]{0,4})\|(?P<evidence>[A-L]{0,4}))?"
+# A plan tapped in: the factors and evidence so far, and this tap ("." after 3 factors: enough; "0": start again).
+ESSAY_TAP = (
+    SCOPE
+    + r"esp\|(?P<plan>[0-9]{1,18})\|(?P<shown>\.?)(?P<factors>[1-6]{0,4})\|(?P<evidence>[A-L]{0,4})\|(?P<tap>[0-9A-L.])"
+)
 ESSAY_FORM = SCOPE + r"essay-plan\|(?P<plan>[0-9]{1,18})"
 
 RATINGS = {"g": "guessed", "e": "easy"}  # the letter in a rate id -> the service's word
@@ -61,8 +66,12 @@ def arrange(ref: QuestionRef, so_far: str, tap: str) -> str:
     return _checked(f"arr|{_part(ref.encode())}|{so_far}|{_part(tap)}")
 
 
-def essay(plan_id: int) -> str:
-    return _checked(f"essay|{plan_id}")
+def essay(plan_id: int, factors: str = "", evidence: str = "") -> str:
+    return _checked(f"essay|{plan_id}|{factors}|{evidence}" if factors else f"essay|{plan_id}")
+
+
+def essay_tap(plan_id: int, so_far: str, evidence: str, tap: str) -> str:
+    return _checked(f"esp|{plan_id}|{so_far}|{evidence}|{tap}")
 
 
 def essay_form(plan_id: int) -> str:

@@ -222,17 +222,33 @@ PLAN_INPUTS = (
 class EssayPlanButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ESSAY):
     async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         await actor_for(interaction, match["guild"])  # refuse outside a server before opening the form
-        await interaction.response.send_modal(plan_modal(int(match["plan"]), scope=scope_of(interaction)))
+        prefilled = {"factors": " ".join(match["factors"] or ""), "evidence": " ".join(match["evidence"] or "")}
+        await interaction.response.send_modal(plan_modal(int(match["plan"]), prefilled, scope=scope_of(interaction)))
 
 
-def plan_modal(plan_id: int, *, scope: int | None = None) -> discord.ui.Modal:
+class EssayTapButton(Persistent, DynamicItem[discord.ui.Button], template=custom_ids.ESSAY_TAP):
+    """One tap of a plan built by buttons: the first answers privately, the next update that message."""
+
+    async def run(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        actor = await actor_for(interaction, match["guild"])
+        plan_id, factors, evidence, tap = int(match["plan"]), match["factors"], match["evidence"], match["tap"]
+        step = service_of(interaction).essay_step(actor, plan_id, factors, evidence, tap)
+        await deliver(interaction, step, render.essay_step, ephemeral=True, update=bool(match["shown"]))
+
+
+def plan_modal(plan_id: int, prefilled: dict[str, str] | None = None, *, scope: int | None = None) -> discord.ui.Modal:
     custom_id = custom_ids.essay_form(plan_id)
     custom_id = (custom_ids.scoped(custom_id, scope) or custom_id) if scope is not None else custom_id
     modal = discord.ui.Modal(title="Your essay plan", custom_id=custom_id, timeout=None)
     for input_id, label, hint, length in PLAN_INPUTS:
         style = discord.TextStyle.paragraph if input_id == "judgement" else discord.TextStyle.short
         field = discord.ui.TextInput(
-            custom_id=input_id, style=style, max_length=length, required=True, placeholder=hint
+            custom_id=input_id,
+            style=style,
+            max_length=length,
+            required=True,
+            placeholder=hint,
+            default=(prefilled or {}).get(input_id) or None,
         )
         modal.add_item(discord.ui.Label(text=label, component=field))
     modal.stop()
@@ -268,6 +284,7 @@ PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     AssignmentButton,
     CloseAssignmentButton,
     EssayPlanButton,
+    EssayTapButton,
 )
 
 

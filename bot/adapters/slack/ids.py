@@ -25,7 +25,8 @@ ASSIGNMENT_ACTION = "study_assignment"  # "Start" (announcement, own list), "Nex
 CLOSE_ASSIGNMENT_ACTION = "study_assignment_close"  # a teacher's "Close #N"; value: its number
 ANSWER_VIEW = "study_answer_view"  # the short-answer modal's callback_id
 TAP_ACTION_PREFIX = "study_tap_"  # + the number or letter tapped; value `tap_value(ref, so_far)`
-OPEN_ESSAY_ACTION = "study_open_essay_plan"  # "Write your plan"; value: the plan's number
+OPEN_ESSAY_ACTION = "study_open_essay_plan"  # "Write your plan"; value `essay_value(plan, factors, evidence)`
+ESSAY_TAP_PREFIX = "study_essay_tap_"  # + the factor's number or evidence letter; value `essay_value(...)`
 ESSAY_VIEW = "study_essay_view"  # the essay plan form's callback_id
 ESSAY_BLOCKS = ("factors", "evidence", "judgement")  # its inputs' block ids (each input's action_id is "text")
 ANSWER_BLOCK = "answer"
@@ -61,6 +62,21 @@ def parse_tap_value(value: str) -> tuple[QuestionRef, bool, str]:
     if not ref_text or len(so_far) > 6:
         raise ValueError(f"not a tap value: {value[:40]!r}")
     return QuestionRef.decode(ref_text), so_far.startswith("."), so_far.removeprefix(".")
+
+
+def essay_value(plan_id: int, factors: str = "", evidence: str = "") -> str:
+    """A plan's buttons' value: the plan, and the factors and evidence tapped so far ("." in front of the
+    factors on the private message that shows the plan, which each tap then replaces)."""
+    return f"{plan_id}|{factors}|{evidence}"
+
+
+def parse_essay_value(value: str) -> tuple[int, bool, str, str]:
+    """(plan, on the plan's own message, factors, evidence); ValueError if the value is not ours."""
+    plan, _, rest = value.partition("|")
+    factors, _, evidence = rest.partition("|")
+    if len(factors) > 5 or len(evidence) > 4:
+        raise ValueError(f"not an essay value: {value[:40]!r}")
+    return int(plan), factors.startswith("."), factors.removeprefix("."), evidence
 
 
 def parse_answer_value(value: str) -> tuple[QuestionRef, str]:

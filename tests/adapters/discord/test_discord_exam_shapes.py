@@ -185,3 +185,39 @@ async def test_a_match_tapped_letter_by_letter_scores_when_complete(fake, bot, s
     for tap in key.arrangement[1:]:
         current = await fake.click(current.message, button(current, tap), ANNA, SCHOOL_A)
     assert "Correct" in current.text
+
+
+async def test_an_essay_plan_tapped_in_then_its_judgement_written_in_the_prefilled_form(fake, bot, service):
+    asked = await fake.slash("essay plan", ANNA, SCHOOL_A)
+    fields = {field["name"]: field["value"] for field in asked.data["embeds"][0]["fields"]}
+    factors = [line.split("** ", 1)[1] for line in fields["Factors"].splitlines()]
+    evidence = [line.split("** ", 1)[1] for line in fields["Evidence"].splitlines()]
+    numbers, letters = model_plan(service.catalogue.bank.essays["ess-t1"], factors, evidence)
+    assert [b["label"] for b in asked.buttons] == ["1", "2", "3", "4", "Write your plan"]
+
+    current = await fake.click(asked.message, button(asked, numbers.split()[0]), ANNA, SCHOOL_A)
+    assert_private(current)
+    plan_message = current.message["id"]
+    assert "Tap the factor you rank second." in current.text
+    for number in numbers.split()[1:]:
+        current = await fake.click(current.message, button(current, number), ANNA, SCHOOL_A)
+    assert "(or stop at 3)" in current.text
+    current = await fake.click(current.message, button(current, "These 3"), ANNA, SCHOOL_A)
+    assert "Tap the evidence for" in current.text
+    for letter in letters.split():
+        current = await fake.click(current.message, button(current, letter), ANNA, SCHOOL_A)
+    assert current.message["id"] == plan_message  # one private message, updated at each tap
+    assert "Now write your judgement" in current.text
+
+    opened = await fake.click(current.message, button(current, "Write your judgement"), ANNA, SCHOOL_A)
+    form = opened.callback["data"]
+    defaults = {}
+    stack = list(form["components"])
+    while stack:
+        component = stack.pop()
+        if component.get("type") == 4:
+            defaults[component["custom_id"]] = component.get("value")
+        stack += [component["component"]] if "component" in component else component.get("components") or []
+    assert defaults["factors"] == numbers and defaults["evidence"] == letters  # the taps, filled in
+    compared = await fake.submit(form, {**defaults, "judgement": JUDGEMENT}, ANNA, SCHOOL_A)
+    assert "Level 4 (19-24)" in compared.text

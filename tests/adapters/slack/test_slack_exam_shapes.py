@@ -178,3 +178,30 @@ async def test_an_order_tapped_in_a_button_at_a_time_replaces_one_private_messag
         assert step["replace_original"] is True  # the same private message, replaced
     assert "Correct!" in all_text(step)
     assert "1 answered, 1 correct" in all_text(await slack.ask("stats"))
+
+
+async def test_an_essay_plan_tapped_in_then_its_judgement_written_in_the_prefilled_form(slack, service, fake_slack):
+    asked = await slack.ask("essay")
+    shown = all_text(asked)
+    essay = service.catalogue.bank.essays["ess-t1"]
+    factors = [
+        line.split("* ", 1)[1] for line in shown.split("*Factors*\n", 1)[1].split("\n*Evidence*")[0].splitlines()
+    ]
+    evidence = [line.split("* ", 1)[1] for line in shown.split("*Evidence*\n", 1)[1].splitlines()[: len(factors)]]
+    numbers, letters = model_plan(essay, factors, evidence)
+    assert [b["text"]["text"] for b in fake_buttons(asked)] == ["1", "2", "3", "4", "Write your plan"]
+
+    step = asked
+    for tap in [*numbers.split(), "These 3", *letters.split()]:
+        url = await slack.click(button(step, tap))
+        step = (await fake_slack.wait_for(lambda url=url: fake_slack.replies_to(url)))[-1]
+    assert step["replace_original"] is True and "Now write your judgement" in all_text(step)
+
+    url = await slack.click(button(step, "Write your judgement"))
+    view = (await fake_slack.wait_for(lambda: fake_slack.api_calls("views.open")))[-1].body["view"]
+    filled = {block["block_id"]: block["element"].get("initial_value") for block in view["blocks"]}
+    assert filled == {"factors": numbers, "evidence": letters, "judgement": None}  # the taps, filled in
+    assert (await slack.submit(view, {"factors": numbers, "evidence": letters, "judgement": LINKED_JUDGEMENT}))[
+        0
+    ] == 200
+    assert "aims at level 4 (19-24)" in all_text(await fake_slack.reply(url))

@@ -36,6 +36,7 @@ from bot.core.replies import (
     AskedQuestion,
     EssayAsked,
     EssayHistory,
+    EssayStep,
     Forgotten,
     Leaderboard,
     PlanCompared,
@@ -359,11 +360,44 @@ def essay_asked(asked: EssayAsked) -> Reply:
     add_field(embed, "Evidence", "\n".join(f"**{letter}.** {text}" for letter, text in pool))
     set_footer(
         embed,
-        "Tap \u201cWrite your plan\u201d: 3 or 4 factors most important first (e.g. 2 4 1), an evidence letter "
-        "for each (e.g. B D A) and a one-line judgement.",
+        "Tap your factors, most important first (3 or 4), then the evidence for each, then write your "
+        "judgement; or tap \u201cWrite your plan\u201d to type it all (e.g. 2 4 1, B D A, a one-line judgement).",
     )
-    buttons = (Button("Write your plan", custom_ids.essay(asked.plan_id), discord.ButtonStyle.primary),)
+    taps = tuple(
+        Button(str(n), custom_ids.essay_tap(asked.plan_id, "", "", str(n))) for n in range(1, len(asked.factors) + 1)
+    )
+    buttons = (*taps, Button("Write your plan", custom_ids.essay(asked.plan_id), discord.ButtonStyle.primary))
     return Reply(embed=fit(embed), buttons=buttons)
+
+
+def essay_step(step: EssayStep) -> Reply:
+    """A plan being tapped in: the question, its factors and evidence, the plan so far and the next buttons."""
+    asked = step.asked
+    reply = essay_asked(asked)
+    assert reply.embed is not None
+    embed = reply.embed
+    embed.title = f"Your plan so far \u00b7 {asked.marks} marks"
+    waiting = "\u2026"
+    plan = [f"**{n}. {factor}**: {evidence or waiting}" for n, (factor, evidence) in enumerate(step.chosen, 1)]
+    add_field(embed, "Your plan", "\n".join(plan) or waiting)
+    set_footer(embed, step.next_step)
+    shown = "." + step.factors
+
+    def tap(label: str, value: str) -> Button:
+        return Button(label, custom_ids.essay_tap(asked.plan_id, shown, step.evidence, value))
+
+    if step.stage == "factors":
+        left = [str(n) for n in range(1, len(asked.factors) + 1) if str(n) not in step.factors]
+        buttons = [tap(number, number) for number in left]
+        if step.can_stop_choosing:
+            buttons.append(tap("These 3", "."))
+    elif step.stage == "evidence":
+        buttons = [tap(letter, letter) for letter in asked.letters]
+    else:
+        write = custom_ids.essay(asked.plan_id, step.factors, step.evidence)
+        buttons = [Button("Write your judgement", write, discord.ButtonStyle.primary)]
+    buttons.append(tap("Start again", "0"))
+    return Reply(embed=fit(embed), buttons=tuple(buttons))
 
 
 def plan_compared(compared: PlanCompared) -> Reply:

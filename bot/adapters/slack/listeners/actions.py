@@ -73,9 +73,31 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
 
     @on_button(ids.OPEN_ESSAY_ACTION, "open essay plan form")
     async def open_essay_form(body: dict[str, Any], value: str, replier: Replier) -> None:
-        plan_id = decode(int, value)
-        view = render.essay_modal(plan_id, response_url=replier.response_url, channel_id=replier.channel_id)
-        await replier.client.views_open(trigger_id=body["trigger_id"], view=view)
+        plan_id, _, factors, evidence = decode(ids.parse_essay_value, value)
+        prefilled = {"factors": " ".join(factors), "evidence": " ".join(evidence)}  # what was tapped
+        where = {"response_url": replier.response_url, "channel_id": replier.channel_id}
+        await replier.client.views_open(
+            trigger_id=body["trigger_id"], view=render.essay_modal(plan_id, prefilled, **where)
+        )
+
+    @app.action(re.compile("^" + re.escape(ids.ESSAY_TAP_PREFIX)))
+    async def essay_tap(ack, body, action, client):
+        # As an order's taps: the first answers privately, the next replace that private message.
+        await ack()
+        replier = Replier.for_body(body, client)
+        tap = action["action_id"].removeprefix(ids.ESSAY_TAP_PREFIX)
+        try:
+            plan_id, on_plan, factors, evidence = ids.parse_essay_value(action.get("value", ""))
+        except ValueError:
+            plan_id, on_plan, factors, evidence = None, False, "", ""
+
+        async def work() -> render.Message:
+            if plan_id is None:
+                raise NotFound(f"That button no longer works. Start a plan with `{ids.COMMAND} essay`.")
+            actor = await actors.named(body, client)
+            return render.essay_step(await service.essay_step(actor, plan_id, factors, evidence, tap))
+
+        await reply(replier, "essay tap", work, replace=on_plan)
 
     @on_button(ids.SHOW_CARD_ACTION, "show card")
     async def show_card(body: dict[str, Any], value: str, replier: Replier) -> render.Message:

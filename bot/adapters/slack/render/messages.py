@@ -39,6 +39,7 @@ from bot.core.replies import (
     AskedQuestion,
     EssayAsked,
     EssayHistory,
+    EssayStep,
     Forgotten,
     Leaderboard,
     Option,
@@ -443,16 +444,50 @@ def essay_asked(asked: EssayAsked) -> Message:
         section(f"*{escape(asked.question)}*"),
         section(f"*Factors*\n{factors}"),
         section(f"*Evidence*\n{pool}"),
-        *actions([button("Write your plan", ids.OPEN_ESSAY_ACTION, str(asked.plan_id), style="primary")]),
+        *actions(
+            [
+                *(_essay_tap(asked.plan_id, "", "", str(n)) for n in range(1, len(asked.factors) + 1)),
+                button("Write your plan", ids.OPEN_ESSAY_ACTION, ids.essay_value(asked.plan_id), style="primary"),
+            ]
+        ),
         context(
-            "Choose 3 or 4 factors, most important first, an evidence letter for each, and write a one-line "
-            f"judgement; or reply with `{COMMAND} plan 2 4 1 | B D A | your judgement`"
+            "Tap your factors, most important first (3 or 4), then the evidence for each, then write your "
+            f"judgement; or \u201cWrite your plan\u201d, or reply with `{COMMAND} plan 2 4 1 | B D A | your judgement`"
         ),
     ]
     return message(f"Essay plan: {asked.question}", blocks)
 
 
-def essay_modal(plan_id: int, *, response_url: str | None, channel_id: str | None) -> dict:
+def _essay_tap(plan_id: int, factors: str, evidence: str, tap: str, label: str = "") -> dict[str, Any]:
+    return button(label or tap, ids.ESSAY_TAP_PREFIX + tap, ids.essay_value(plan_id, factors, evidence))
+
+
+def essay_step(step: EssayStep) -> Message:
+    """A plan being tapped in: the question, its factors and evidence, the plan so far and the next buttons."""
+    asked = step.asked
+    shown = essay_asked(asked)["blocks"][:4]  # the label, the question, the factors and the evidence
+    waiting = "\u2026"
+    plan = "\n".join(f"*{n}. {escape(f)}*: {escape(e) or waiting}" for n, (f, e) in enumerate(step.chosen, 1))
+    blocks = [*shown, section(f"*Your plan so far*\n{plan or waiting}\n_{escape(step.next_step)}_")]
+    on_plan = "." + step.factors
+    if step.stage == "factors":
+        left = [str(n) for n in range(1, len(asked.factors) + 1) if str(n) not in step.factors]
+        taps = [_essay_tap(asked.plan_id, on_plan, "", number) for number in left]
+        if step.can_stop_choosing:
+            taps.append(_essay_tap(asked.plan_id, on_plan, "", ".", "These 3"))
+    elif step.stage == "evidence":
+        taps = [_essay_tap(asked.plan_id, on_plan, step.evidence, letter) for letter in asked.letters]
+    else:
+        value = ids.essay_value(asked.plan_id, step.factors, step.evidence)
+        taps = [button("Write your judgement", ids.OPEN_ESSAY_ACTION, value, style="primary")]
+    taps.append(_essay_tap(asked.plan_id, on_plan, step.evidence, "0", "Start again"))
+    blocks += actions(taps)
+    return message(f"Your plan so far: {len(step.factors)} factors", blocks)
+
+
+def essay_modal(
+    plan_id: int, prefilled: dict[str, str] | None = None, *, response_url: str | None, channel_id: str | None
+) -> dict:
     """The plan form: factors, evidence letters and the judgement; `private_metadata` says where to reply."""
     inputs = (
         ("Your factors, most important first", "e.g. 2 4 1", 20),
@@ -476,6 +511,7 @@ def essay_modal(plan_id: int, *, response_url: str | None, channel_id: str | Non
                     "action_id": ids.ANSWER_INPUT,
                     "max_length": length,
                     "placeholder": {"type": "plain_text", "text": hint},
+                    **({"initial_value": (prefilled or {})[block]} if (prefilled or {}).get(block) else {}),
                 },
             }
             for block, (label, hint, length) in zip(ids.ESSAY_BLOCKS, inputs, strict=True)
