@@ -17,12 +17,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
@@ -202,6 +204,7 @@ def build_web_app(app: AsyncApp, routes: Sequence[web.RouteDef] = ()) -> web.App
     web_app = web.Application(client_max_size=MAX_BODY_BYTES + 1)
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_routes(routes or [web.get("/healthz", healthz)])
+    web_app.cleanup_ctx.append(functools.partial(_shared_session, app))
     if app.oauth_flow is not None:
         web_app.router.add_routes(installations.oauth_routes(app.oauth_flow))
     return web_app
@@ -244,6 +247,8 @@ async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[Calla
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
     handler = AsyncSocketModeHandler(app, app_token, ping_interval=SOCKET_PING_INTERVAL)
+    sharing = _shared_session(app)
+    await anext(sharing)
     try:
         await handler.connect_async()
         log.info("slack: connected in Socket Mode")
@@ -251,6 +256,19 @@ async def _run_socket_mode(app: AsyncApp, app_token: str, ready: Callable[[Calla
         await asyncio.Event().wait()
     finally:
         await handler.close_async()
+        await anext(sharing, None)
+
+
+async def _shared_session(app: AsyncApp, _: web.Application | None = None) -> AsyncIterator[None]:
+    """One aiohttp session for all of the app's Web API calls and response_url replies while it serves (bolt
+    and slack_sdk otherwise open a session, and a TCP and TLS connection, per reply); closed when it stops."""
+    session = aiohttp.ClientSession()
+    app.client.session = session  # bolt gives each request's client this session too
+    try:
+        yield
+    finally:
+        app.client.session = None
+        await session.close()
 
 
 def _socket_up(client: Any) -> bool:

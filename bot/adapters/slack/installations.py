@@ -221,5 +221,9 @@ class Workspaces:
         """A Web API client with the workspace's own bot token (the same base URL and timeout as the app's)."""
         bot = await self.bot(community_id)
         return AsyncWebClient(
-            token=bot.bot_token, base_url=self.client.base_url, timeout=self.client.timeout, logger=self.client.logger
+            token=bot.bot_token,
+            base_url=self.client.base_url,
+            timeout=self.client.timeout,
+            logger=self.client.logger,
+            session=self.client.session,
         )

@@ -35,6 +35,7 @@ class Call:
     path: str
     body: dict[str, Any]
     headers: dict[str, str]
+    peer: tuple | None = None  # the client's (host, port): one TCP connection, one peer
 
 
 @dataclass
@@ -282,7 +283,8 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.limit_errors += check_message(body)
-        await self._record(Call(request.path, body, dict(request.headers)))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        await self._record(Call(request.path, body, dict(request.headers), tuple(peer) if peer else None))
         return web.Response(text="ok")
 
     async def _expired(self, request: web.Request) -> web.Response:

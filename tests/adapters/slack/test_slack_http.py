@@ -8,7 +8,9 @@ import logging
 import re
 import time
 
-from bot.adapters.slack import ids
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import create_app, ids, web_runner
 from bot.core.errors import UNEXPECTED_ERROR
 from tests.adapters.slack.fake_slack import (
     BOT_TOKEN,
@@ -27,6 +29,7 @@ from tests.adapters.slack.helpers import (
     board_rows,
     correct_text,
     daily_with_buttons,
+    make_settings,
     question_of,
     right_and_wrong_buttons,
 )
@@ -336,3 +339,24 @@ async def test_names_in_the_leaderboard_never_mention_anyone(slack, service):
     board = all_text(await slack.ask("leaderboard", team="TM", user="U8", name="<@U7>"))
     assert "&lt;!channel&gt;" in board
     assert "<!" not in board and "<@" not in board
+
+
+async def test_replies_and_web_api_calls_share_one_connection_while_the_app_serves(slack, fake_slack):
+    """The app holds one HTTP session while it serves: five replies to response_urls, and the Web API calls
+    made meanwhile, reuse its connections instead of opening one each."""
+    for command in ("daily", "leaderboard", "stats", "rival Trotsky", "help"):
+        await slack.ask(command)
+    replies = [call for call in fake_slack.calls if call.path.startswith("/response/")]
+    assert len(replies) == 5
+    assert len({call.peer for call in replies}) == 1  # one TCP connection for all five
+
+
+async def test_the_shared_session_opens_with_the_server_and_closes_when_it_stops(service, fake_slack):
+    app = create_app(service, make_settings(), client=AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
+    assert app.client.session is None
+    runner = web_runner(app)
+    await runner.setup()
+    session = app.client.session
+    assert session is not None and not session.closed
+    await runner.cleanup()
+    assert session.closed and app.client.session is None

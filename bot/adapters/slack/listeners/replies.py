@@ -39,7 +39,9 @@ class Replier:
         """`replace` swaps the (ephemeral) message the button was on for this one, when the response_url works."""
         if self.response_url:
             payload = {**message, "response_type": "ephemeral", "replace_original": replace}
-            response = await AsyncWebhookClient(self.response_url).send_dict(payload)
+            # The app's one HTTP session (open while the app serves): a reply reuses its connections.
+            webhook = AsyncWebhookClient(self.response_url, session=self.client.session)
+            response = await webhook.send_dict(payload)
             if response.status_code == 200:
                 return
             # Never log the URL itself: it is a credential for this conversation.
