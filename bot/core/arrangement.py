@@ -3,8 +3,9 @@
 An order item shows its events numbered 1..n in a shuffled order; the student types the numbers in time
 order ("3 1 4 2", "3,1,4,2" or "3142"). A match item shows its left-hand items numbered 1..n and the
 right-hand ones lettered; the student types a letter for each number in turn ("C A B", "CAB") or pairs
-in any order ("1C 2A 3B", "1-C, 3-B, 2-A"). Either is right only when all of it is; otherwise the reply
-says how many were in the right place.
+in any order ("1C 2A 3B", "1-C, 3-B, 2-A"). On Discord and Slack they may tap them instead, a button
+at a time (`taps_left`). Either is right only when all of it is; otherwise the reply says how many were
+in the right place.
 """
 
 from __future__ import annotations
