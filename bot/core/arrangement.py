@@ -18,7 +18,7 @@ from bot.core.selection import LETTERS
 from bot.core.vocabulary import QuestionKind
 
 RESTART = "0"  # the tap that starts an order or match again from nothing
-_NUMBERS = re.compile(r"\d+")
+_NUMBERS = re.compile(r"[0-9]+")  # not \d: "²" is a digit to Python but no number a student means
 _PAIR = re.compile(r"(\d+)\s*[-=:.)>]*\s*([a-z])\b", re.IGNORECASE)
 _LETTERS_ONLY = re.compile(r"[a-z]", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;/>\-\u2192]+")
@@ -27,7 +27,7 @@ _SEPARATORS = re.compile(r"[\s,;/>\-\u2192]+")
 def read_order(text: str, count: int) -> tuple[int, ...]:
     """The numbers 1..count, each once, in the order typed. InvalidInput says how to answer otherwise."""
     squeezed = _SEPARATORS.sub("", text)
-    if squeezed.isdigit() and len(squeezed) == count and count < 10:
+    if squeezed.isascii() and squeezed.isdigit() and len(squeezed) == count and count < 10:
         numbers = [int(digit) for digit in squeezed]  # "3142"
     else:
         numbers = [int(number) for number in _NUMBERS.findall(text)]

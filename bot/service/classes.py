@@ -24,7 +24,7 @@ from bot.core.vocabulary import Mode, Period
 from bot.service.failures import database_trouble
 from bot.service.members import Members
 from bot.store.db import Database, chunks, upsert_insert
-from bot.store.models import Attempt, Community, Member, Score
+from bot.store.models import Attempt, Community, EssayPlan, Member, Score
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +176,8 @@ class Classes:
                     result = await session.execute(delete(Attempt).where(Attempt.created_at < cutoff))
                     old = result.rowcount or 0
                     await session.run_sync(lambda s: rebuild_scores(s.connection(), affected))
+                # Essay plans hold a student's own words: they go at the same age as answers.
+                await session.execute(delete(EssayPlan).where(EssayPlan.started_at < cutoff))
             if old:
                 log.info("data retention: %d answers older than %d days deleted", old, self.retention_days)
         return len(gone), old

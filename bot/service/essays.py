@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections import Counter
 
 from sqlalchemy import desc, select, update
 
@@ -51,9 +52,11 @@ class Essays:
             raise NotFound(NO_ESSAYS)
         async with self.db.sessions.begin() as session:
             _, member = await self.members.enrol(session, actor)
-            planned = set(await session.scalars(select(EssayPlan.essay_id).where(EssayPlan.member_id == member.id)))
-            fresh = [essay for essay in candidates if essay.id not in planned] or candidates
-            essay = random.Random(f"{member.id}:{len(planned)}").choice(sorted(fresh, key=lambda e: e.id))
+            begun = list(await session.scalars(select(EssayPlan.essay_id).where(EssayPlan.member_id == member.id)))
+            times = Counter(begun)
+            fewest = min(times[essay.id] for essay in candidates)
+            least = sorted((essay for essay in candidates if times[essay.id] == fewest), key=lambda e: e.id)
+            essay = random.Random(f"{member.id}:{len(begun)}").choice(least)
             plan = EssayPlan(member_id=member.id, essay_id=essay.id, started_at=self.clock())
             session.add(plan)
             await session.flush()

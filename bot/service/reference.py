@@ -10,7 +10,7 @@ from bot.core import timeline
 from bot.core.actor import Actor
 from bot.core.errors import NotFound
 from bot.core.grading import clean_input
-from bot.core.replies import CardSection, FigureLink, ReferenceCard, Timeline, TopicSummary
+from bot.core.replies import CardSection, FigureLink, ReferenceCard, Timeline, TopicInfo, TopicSummary
 from bot.service.catalogue import Catalogue
 from bot.service.review import Reviews
 
@@ -52,7 +52,9 @@ class ReferenceCards:
         (asked by `actor`) the student's questions in it whose last answer was wrong."""
         catalogue = self.catalogue
         topic_id = catalogue.resolve_topic(topic)
-        info = next(t for t in catalogue.topics() if t.topic_id == topic_id)
+        found = catalogue.bank.topics[topic_id]
+        info = next((t for t in catalogue.topics() if t.topic_id == topic_id), None)
+        info = info or TopicInfo(found.id, found.title, found.area, 0)  # a topic with no questions yet
         questions = [q for q in catalogue.bank.questions.values() if q.topic == topic_id]
         people = Counter(figure for q in questions for figure in q.figures if figure in catalogue.bank.figures)
         terms = Counter(term for q in questions for term in q.terms if term in catalogue.bank.terms)
@@ -65,7 +67,7 @@ class ReferenceCards:
             missed = tuple(q.prompt for q in questions if last.get(q.id) is False)[:SUMMARY_MISSED]
         return TopicSummary(
             info,
-            catalogue.bank.topics[topic_id].description,
+            found.description,
             tuple(dates[:SUMMARY_DATES]),
             tuple(FigureLink(f, catalogue.bank.figures[f].name) for f, _ in people.most_common(SUMMARY_CARDS)),
             tuple(FigureLink(t, catalogue.bank.terms[t].term) for t, _ in terms.most_common(SUMMARY_CARDS)),

@@ -12,7 +12,7 @@ from bot.bootstrap import open_service
 from bot.core.actor import Actor, Platform
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.vocabulary import Period
-from bot.store.models import Attempt, Community, Member, Score
+from bot.store.models import Attempt, Community, EssayPlan, Member, Score
 from tests.helpers import FIXTURE_CONTENT, correct_answer, student, wrong_answer
 
 TEACHER = Actor(Platform.CONSOLE, "class-1", "teacher", "Ms T", is_admin=True)
@@ -88,10 +88,13 @@ async def test_retention_deletes_old_answers_and_the_scores_still_add_up(sqlite_
     clock.now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
     async with open_service(sqlite_url, FIXTURE_CONTENT, clock=clock, retention_days=14) as service:
         ann = student("Ann")
+        await service.start_essay(ann)  # an essay plan as old as the oldest answer: it goes with them
         for _ in range(25):  # almost four weeks of daily answers
             await answer(service, ann)
             clock.advance(days=1)
+        recent = await service.start_essay(ann)
         assert await service.classes.housekeeping() == (0, 11)  # those older than 14 days
+        assert [plan.id for plan in await all_rows(service, EssayPlan)] == [recent.plan_id]
         async with service.db.read_sessions() as session:
             remaining = await session.scalar(select(func.sum(Attempt.points)))
             all_time = await session.scalar(select(Score.points).where(Score.period == Period.ALL.value))
@@ -113,3 +116,8 @@ async def test_an_answer_after_another_process_deleted_the_class_is_kept_in_the_
         feedback = await two.submit_answer(ann, correct_answer(two, card), card.ref)
         assert feedback.correct  # no IntegrityError: the class was made again and the answer kept
         assert await count(two, Attempt) == 1 and await count(two, Community) == 1
+
+
+async def all_rows(service, model) -> list:  # noqa: ANN001
+    async with service.db.read_sessions() as session:
+        return list(await session.scalars(select(model)))

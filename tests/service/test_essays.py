@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from bot.bootstrap import open_service
 from bot.core.errors import InvalidInput, NotFound
-from tests.helpers import student
+from tests.helpers import FIXTURE_CONTENT, student
 
 JUDGEMENT = "The party machine mattered most because it turned his rivals' mistakes into votes"
 
@@ -53,3 +56,23 @@ async def test_a_plan_is_finished_once_and_only_by_its_student(any_service):
         await any_service.submit_essay_plan(ann, "1 2 3", "A B C", JUDGEMENT, plan_id=asked.plan_id)
     assert [plan.level for plan in (await any_service.essay_history(ann)).plans] == [compared.level]
     assert (await any_service.essay_history(bob)).plans == ()
+
+
+async def test_each_essay_comes_round_before_any_comes_twice_and_a_topic_without_questions_has_a_summary(
+    tmp_path, clock
+):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    second = (content / "essays.yaml").read_text().split("essays:\n", 1)[1].replace("ess-f1", "ess-f2")
+    (content / "more-essays.yaml").write_text("essays:\n" + second.replace("How important", "How far"))
+    topics = (content / "topics.yaml").read_text()
+    (content / "topics.yaml").write_text(
+        topics.replace("topics:\n", "topics:\n  - {id: later, title: Later, area: economy}\n")
+    )
+    async with open_service(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}", content, clock=clock) as service:
+        ann = student("Ann")
+        shown = [(await service.start_essay(ann, "rise")).essay_id for _ in range(6)]
+        assert sorted(shown[:2]) == ["ess-f1", "ess-f2"] and sorted(shown[2:4]) == ["ess-f1", "ess-f2"]
+        assert sorted(shown[4:]) == ["ess-f1", "ess-f2"]  # round and round, never one forever
+        empty = await service.summary("later", ann)
+        assert empty.topic.question_count == 0 and empty.dates == () and "any of its 0 questions" in empty.record

@@ -22,7 +22,10 @@ def test_an_order_is_read_however_it_is_separated(typed):
     assert read_order(typed, 4) == (3, 1, 4, 2)
 
 
-@pytest.mark.parametrize("typed", ["3 1 4", "3 1 4 2 2", "3 1 4 5", "0 1 2 3", "A B C D", "3 1 4 2 please", "31420"])
+@pytest.mark.parametrize(
+    "typed",
+    ["3 1 4", "3 1 4 2 2", "3 1 4 5", "0 1 2 3", "A B C D", "3 1 4 2 please", "31420", "\u00b2\u00b3\u00b9\u2074"],
+)
 def test_an_order_that_is_not_each_number_once_is_refused_with_an_example(typed):
     with pytest.raises(InvalidInput, match=r"numbers 1 to 4 .* each once: for example `2 3 4 1`"):
         read_order(typed, 4)
