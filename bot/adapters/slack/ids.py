@@ -46,6 +46,17 @@ def answer_value(ref: QuestionRef, letter: str) -> str:
     return f"{ref.encode()}|{letter}"
 
 
+def on_tapped_message(value: str) -> bool:
+    """Whether a tap button (an order's, or an essay plan's) sits on the private message that shows the taps
+    so far, which its reply then replaces: its taps so far start with "."."""
+    return "|." in value
+
+
+def tapped(body: dict, prefix: str) -> str:
+    """The number or letter a tap button stands for: the end of its action_id."""
+    return str(body["actions"][0]["action_id"]).removeprefix(prefix)
+
+
 def tap_action(tap: str) -> str:
     return TAP_ACTION_PREFIX + tap
 

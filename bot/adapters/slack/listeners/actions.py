@@ -13,27 +13,28 @@ from slack_bolt.async_app import AsyncApp
 from bot.adapters.slack import ids, render
 from bot.adapters.slack.listeners.actors import Actors
 from bot.adapters.slack.listeners.replies import Replier, decode, reply
-from bot.core.errors import NotFound
 
 if TYPE_CHECKING:
     from bot.service import StudyService
 
+START_A_PLAN = f"Start a plan with `{ids.COMMAND} essay`."
 ButtonHandler = Callable[[dict[str, Any], str, Replier], Awaitable[render.Message | None]]
 
 
 def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
     def on_button(
-        action_id: str | re.Pattern[str], what: str, *, replace_original: bool = False
+        action_id: str | re.Pattern[str], what: str, *, replace_original: bool | Callable[[str], bool] = False
     ) -> Callable[[ButtonHandler], ButtonHandler]:
-        """Registers `handle(body, value, replier)` for a button: ack, then handle, then reply."""
+        """Registers `handle(body, value, replier)` for a button: ack, then handle, then reply (replacing the
+        message the button was on when `replace_original` is true, or says so of the button's value)."""
 
         def decorate(handle: ButtonHandler) -> ButtonHandler:
             async def listener(ack, body, action, client):
                 await ack()
                 replier = Replier.for_body(body, client)
-                await reply(
-                    replier, what, lambda: handle(body, action.get("value", ""), replier), replace=replace_original
-                )
+                value = action.get("value", "")
+                replace = replace_original(value) if callable(replace_original) else replace_original
+                await reply(replier, what, lambda: handle(body, value, replier), replace=replace)
 
             listener.__name__ = handle.__name__  # bolt logs listeners by name
             app.action(action_id)(listener)
@@ -46,23 +47,13 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
         ref, letter = decode(ids.parse_answer_value, value)
         return render.feedback(await service.submit_answer(await actors.named(body, replier.client), letter, ref))
 
-    @app.action(re.compile("^" + re.escape(ids.TAP_ACTION_PREFIX)))
-    async def tap_button(ack, body, action, client):
-        # The first tap answers privately; the taps on that private message replace it, the last with the result.
-        await ack()
-        replier = Replier.for_body(body, client)
-        tap = action["action_id"].removeprefix(ids.TAP_ACTION_PREFIX)
-        try:
-            ref, on_taps, so_far = ids.parse_tap_value(action.get("value", ""))
-        except ValueError:
-            ref, on_taps, so_far = None, False, ""
-
-        async def work() -> render.Message:
-            if ref is None:
-                raise NotFound(f"That button no longer works. Ask for a new question with `{ids.COMMAND} quiz`.")
-            return render.tapped(await service.tap_answer(await actors.named(body, client), ref, so_far, tap))
-
-        await reply(replier, "tap button", work, replace=on_taps)
+    # An order's or match's taps, and an essay plan's: the first answers privately; the taps on that private
+    # message replace it, the last with the result.
+    @on_button(re.compile("^" + re.escape(ids.TAP_ACTION_PREFIX)), "tap button", replace_original=ids.on_tapped_message)
+    async def tap_button(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        ref, _, so_far = decode(ids.parse_tap_value, value)
+        actor = await actors.named(body, replier.client)
+        return render.tapped(await service.tap_answer(actor, ref, so_far, ids.tapped(body, ids.TAP_ACTION_PREFIX)))
 
     @on_button(ids.OPEN_MODAL_ACTION, "open answer modal")
     async def open_answer_modal(body: dict[str, Any], value: str, replier: Replier) -> None:
@@ -80,24 +71,12 @@ def register(app: AsyncApp, service: StudyService, actors: Actors) -> None:
             trigger_id=body["trigger_id"], view=render.essay_modal(plan_id, prefilled, **where)
         )
 
-    @app.action(re.compile("^" + re.escape(ids.ESSAY_TAP_PREFIX)))
-    async def essay_tap(ack, body, action, client):
-        # As an order's taps: the first answers privately, the next replace that private message.
-        await ack()
-        replier = Replier.for_body(body, client)
-        tap = action["action_id"].removeprefix(ids.ESSAY_TAP_PREFIX)
-        try:
-            plan_id, on_plan, factors, evidence = ids.parse_essay_value(action.get("value", ""))
-        except ValueError:
-            plan_id, on_plan, factors, evidence = None, False, "", ""
-
-        async def work() -> render.Message:
-            if plan_id is None:
-                raise NotFound(f"That button no longer works. Start a plan with `{ids.COMMAND} essay`.")
-            actor = await actors.named(body, client)
-            return render.essay_step(await service.essay_step(actor, plan_id, factors, evidence, tap))
-
-        await reply(replier, "essay tap", work, replace=on_plan)
+    @on_button(re.compile("^" + re.escape(ids.ESSAY_TAP_PREFIX)), "essay tap", replace_original=ids.on_tapped_message)
+    async def essay_tap(body: dict[str, Any], value: str, replier: Replier) -> render.Message:
+        plan_id, _, factors, evidence = decode(ids.parse_essay_value, value, instead=START_A_PLAN)
+        tap = ids.tapped(body, ids.ESSAY_TAP_PREFIX)
+        actor = await actors.named(body, replier.client)
+        return render.essay_step(await service.essay_step(actor, plan_id, factors, evidence, tap))
 
     @on_button(ids.SHOW_CARD_ACTION, "show card")
     async def show_card(body: dict[str, Any], value: str, replier: Replier) -> render.Message:

@@ -72,9 +72,12 @@ async def reply(replier: Replier, what: str, work: Work, *, replace: bool = Fals
         log.exception("slack %s: could not send the reply", what)
 
 
-def decode(parse: Callable[[str], T], value: str) -> T:
-    """Button values are ours; one that does not parse is from an old or foreign message."""
+def decode(
+    parse: Callable[[str], T], value: str, *, instead: str = f"Ask for a new question with `{render.COMMAND} quiz`."
+) -> T:
+    """Button values are ours; one that does not parse is from an old or foreign message (`instead`: what
+    the student can do then)."""
     try:
         return parse(value)
     except (ValueError, KeyError):
-        raise NotFound(f"That button no longer works. Ask for a new question with `{render.COMMAND} quiz`.") from None
+        raise NotFound(f"That button no longer works. {instead}") from None
