@@ -52,26 +52,16 @@ def question(card: AskedQuestion) -> RenderableType:
         body.append("\n")
     body.append(card.prompt, style="bold")
     if card.kind is QuestionKind.MULTIPLE_CHOICE:
-        for option in card.options:
-            body.append("\n")
-            body.append(f"{option.letter}) ", style="bold cyan")
-            body.append(option.text)
+        _listed(body, [(f"{o.letter}) ", o.text) for o in card.options], "bold cyan")
         hint = f"answer <{'/'.join(option.letter for option in card.options)}>  (or just the letter)"
     elif card.kind is QuestionKind.TRUE_FALSE:
         hint = "answer true  or  answer false"
     elif card.kind is QuestionKind.ORDER:
-        for option in card.options:
-            body.append("\n")
-            body.append(f"{option.letter}. ", style="bold cyan")
-            body.append(option.text)
+        _listed(body, [(f"{o.letter}. ", o.text) for o in card.options], "bold cyan")
         hint = f"answer {example(card.kind, len(card.options))}  (the numbers in time order, earliest first)"
     elif card.kind is QuestionKind.MATCH:
-        for n, left in enumerate(card.lefts, start=1):
-            body.append(f"\n{n}. ", style="bold cyan")
-            body.append(left)
-        for option in card.options:
-            body.append(f"\n   {option.letter}) ", style="bold magenta")
-            body.append(option.text)
+        _listed(body, [(f"{n}. ", left) for n, left in enumerate(card.lefts, start=1)], "bold cyan")
+        _listed(body, [(f"   {o.letter}) ", o.text) for o in card.options], "bold magenta")
         hint = f"answer {example(card.kind, len(card.lefts))}  (a letter for each number, in turn)"
     else:
         hint = "answer <your answer>  (type it: a name, a date or a term)"
@@ -80,6 +70,14 @@ def question(card: AskedQuestion) -> RenderableType:
     return Panel(
         body, title=Text(f"{title} \u00b7 {card.topic}"), subtitle=Text(hint), border_style="cyan", expand=False
     )
+
+
+def _listed(body: Text, items: list[tuple[str, str]], style: str) -> None:
+    """Each item on a line of its own: its mark ("A) ", "1. ") in `style`, then its text."""
+    for mark, text in items:
+        body.append("\n")
+        body.append(mark, style=style)
+        body.append(text)
 
 
 def feedback(result: AnswerFeedback) -> RenderableType:
