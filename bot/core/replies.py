@@ -644,6 +644,11 @@ class EssayStep:
     stage: str
 
     @property
+    def factors_left(self) -> tuple[str, ...]:
+        """The numbers of the factors not chosen yet."""
+        return tuple(str(n) for n in range(1, len(self.asked.factors) + 1) if str(n) not in self.factors)
+
+    @property
     def can_stop_choosing(self) -> bool:
         return self.stage == "factors" and len(self.factors) >= 3
 

@@ -387,8 +387,7 @@ def essay_step(step: EssayStep) -> Reply:
         return Button(label, custom_ids.essay_tap(asked.plan_id, shown, step.evidence, value))
 
     if step.stage == "factors":
-        left = [str(n) for n in range(1, len(asked.factors) + 1) if str(n) not in step.factors]
-        buttons = [tap(number, number) for number in left]
+        buttons = [tap(number, number) for number in step.factors_left]
         if step.can_stop_choosing:
             buttons.append(tap("These 3", "."))
     elif step.stage == "evidence":

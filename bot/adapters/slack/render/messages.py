@@ -471,8 +471,7 @@ def essay_step(step: EssayStep) -> Message:
     blocks = [*shown, section(f"*Your plan so far*\n{plan or waiting}\n_{escape(step.next_step)}_")]
     on_plan = "." + step.factors
     if step.stage == "factors":
-        left = [str(n) for n in range(1, len(asked.factors) + 1) if str(n) not in step.factors]
-        taps = [_essay_tap(asked.plan_id, on_plan, "", number) for number in left]
+        taps = [_essay_tap(asked.plan_id, on_plan, "", number) for number in step.factors_left]
         if step.can_stop_choosing:
             taps.append(_essay_tap(asked.plan_id, on_plan, "", ".", "These 3"))
     elif step.stage == "evidence":
